@@ -1,0 +1,108 @@
+import { loadTracingConfig } from './load-tracing-config.js';
+import { TracingConfigError } from './tracing-config.error.js';
+
+const load = (env: Record<string, string>, entry?: string) => loadTracingConfig(env, entry);
+
+function errorOf(env: Record<string, string>): TracingConfigError {
+  try {
+    load(env);
+  } catch (error) {
+    if (error instanceof TracingConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a TracingConfigError');
+}
+
+describe('loadTracingConfig', () => {
+  it('defaults to tracing off, console exporter and the documented endpoints', () => {
+    const config = load({});
+    expect(config).toMatchObject({
+      enabled: false,
+      exporter: 'console',
+      sampleRate: undefined,
+      useEnvSampler: false,
+      jaegerEndpoint: 'http://localhost:4318/v1/traces',
+      zipkinEndpoint: 'http://localhost:9411/api/v2/spans',
+      otlpEndpoint: undefined,
+      otlpProtocol: 'http/protobuf',
+      batch: { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 5000, exportTimeoutMillis: 30000 },
+      instrumentations: ['http', 'undici', 'pg', 'ioredis'],
+    });
+  });
+
+  it('reads every variable the README documents', () => {
+    const config = load({
+      ENABLE_TRACING: 'true',
+      TRACING_EXPORTER: 'OTLP',
+      TRACING_SAMPLE_RATE: '0.25',
+      OTLP_ENDPOINT: 'http://collector:4318/',
+      NODE_ENV: 'production',
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '100',
+      OTEL_BSP_EXPORT_TIMEOUT: '2000',
+      OTEL_BSP_SCHEDULE_DELAY: '250',
+      OTEL_BSP_MAX_QUEUE_SIZE: '400',
+    });
+    expect(config).toMatchObject({
+      enabled: true,
+      exporter: 'otlp',
+      sampleRate: 0.25,
+      otlpEndpoint: 'http://collector:4318/v1/traces',
+      environment: 'production',
+      batch: { maxQueueSize: 400, maxExportBatchSize: 100, scheduledDelayMillis: 250, exportTimeoutMillis: 2000 },
+    });
+  });
+
+  it('keeps the gRPC endpoint as given and honours the traces-specific protocol', () => {
+    const config = load({ OTLP_ENDPOINT: 'http://collector:4317', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' });
+    expect(config.otlpProtocol).toBe('grpc');
+    expect(config.otlpEndpoint).toBe('http://collector:4317');
+  });
+
+  it.each([
+    [{ TRACING_EXPORTER: 'datadog' }, 'TRACING_EXPORTER', 'console, jaeger, zipkin, otlp, none'],
+    [{ TRACING_SAMPLE_RATE: '2' }, 'TRACING_SAMPLE_RATE', 'from 0 to 1'],
+    [{ TRACING_SAMPLE_RATE: 'half' }, 'TRACING_SAMPLE_RATE', 'from 0 to 1'],
+    [{ ENABLE_TRACING: 'maybe' }, 'ENABLE_TRACING', 'true or false'],
+    [{ OTLP_ENDPOINT: 'collector:4318' }, 'OTLP_ENDPOINT', 'http:// or https:// URL'],
+    [{ ZIPKIN_ENDPOINT: 'not a url' }, 'ZIPKIN_ENDPOINT', 'http:// or https:// URL'],
+    [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'thrift' }, 'OTEL_EXPORTER_OTLP_PROTOCOL', 'http/protobuf, http/json, grpc'],
+    [{ OTEL_BSP_MAX_QUEUE_SIZE: '-1' }, 'OTEL_BSP_MAX_QUEUE_SIZE', 'non-negative integer'],
+    [{ OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '5000' }, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 'OTEL_BSP_MAX_QUEUE_SIZE'],
+    [{ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,mongodb' }, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', 'http, undici, express, pg, ioredis'],
+  ])('rejects %o naming %s and what is allowed', (env, variable, allowed) => {
+    const error = errorOf(env);
+    expect(error.variable).toBe(variable);
+    expect(error.message).toContain(variable);
+    expect(error.message).toContain(Object.values(env)[0]);
+    expect(error.message).toContain(allowed);
+  });
+
+  it.each(['http://localhost:14268/api/traces', 'http://jaeger:14250', 'http://jaeger:4318/api/traces'])(
+    'refuses the legacy Jaeger collector %s and gives the OTLP URL instead',
+    (endpoint) => {
+      const error = errorOf({ JAEGER_ENDPOINT: endpoint });
+      expect(error.variable).toBe('JAEGER_ENDPOINT');
+      expect(error.message).toMatch(/OTLP/);
+      expect(error.message).toContain(':4318/v1/traces');
+    },
+  );
+
+  it('names the service from OTEL_SERVICE_NAME, then OTEL_RESOURCE_ATTRIBUTES, then the app folder', () => {
+    expect(load({ OTEL_SERVICE_NAME: 'billing' }, '/srv/dist/apps/users-api/main.js').serviceName).toBe('billing');
+    expect(load({ OTEL_RESOURCE_ATTRIBUTES: 'team=a,service.name=orders' }, '/srv/dist/apps/users-api/main.js').serviceName).toBe('orders');
+    expect(load({}, '/srv/dist/apps/email-service/main.js').serviceName).toBe('email-service');
+  });
+
+  it('leaves sampling to OTEL_TRACES_SAMPLER only when TRACING_SAMPLE_RATE is unset', () => {
+    expect(load({ OTEL_TRACES_SAMPLER: 'always_off' }).useEnvSampler).toBe(true);
+    expect(load({ OTEL_TRACES_SAMPLER: 'always_off', TRACING_SAMPLE_RATE: '0.5' }).useEnvSampler).toBe(false);
+  });
+
+  it('applies OTEL_NODE_ENABLED_INSTRUMENTATIONS and OTEL_NODE_DISABLED_INSTRUMENTATIONS', () => {
+    expect(load({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,express,pg' }).instrumentations).toEqual(['http', 'express', 'pg']);
+    expect(load({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: '@opentelemetry/instrumentation-pg,ioredis' }).instrumentations).toEqual([
+      'http',
+      'undici',
+    ]);
+  });
+});

@@ -1,0 +1,119 @@
+import {
+  DEFAULT_INSTRUMENTATIONS,
+  DEFAULT_JAEGER_ENDPOINT,
+  DEFAULT_ZIPKIN_ENDPOINT,
+  EXPORTER_NAMES,
+  INSTRUMENTATION_NAMES,
+  OTLP_PROTOCOLS,
+} from '../tracing.constants.js';
+import type {
+  BatchConfig,
+  InstrumentationName,
+  OtlpProtocol,
+  TracingConfig,
+} from '../tracing.interfaces.js';
+import {
+  type Env,
+  parseBoolean,
+  parseChoice,
+  parseHttpUrl,
+  parseList,
+  parseNonNegativeInteger,
+  parseRate,
+  readEnv,
+} from './env-parsers.js';
+import { TracingConfigError } from './tracing-config.error.js';
+
+/** Ports and path of Jaeger's Thrift/gRPC collector, which the `jaeger` exporter no longer speaks. */
+const LEGACY_JAEGER_PORTS = new Set(['14268', '14250', '6831', '6832']);
+
+/**
+ * Reads and validates every variable the library understands. Throws a
+ * {@link TracingConfigError} on the first bad value so startup stops before the app listens.
+ */
+export function loadTracingConfig(env: Env = process.env, entryPath = process.argv[1]): TracingConfig {
+  const rate = parseRate(env, 'TRACING_SAMPLE_RATE');
+  const otlpProtocol = parseChoice<OtlpProtocol>(
+    env,
+    readEnv(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL',
+    OTLP_PROTOCOLS,
+    'http/protobuf',
+  );
+  return {
+    enabled: parseBoolean(env, 'ENABLE_TRACING', false),
+    serviceName: readEnv(env, 'OTEL_SERVICE_NAME') ?? serviceNameFromResourceAttributes(env) ?? serviceNameFromEntry(entryPath) ?? readEnv(env, 'npm_package_name') ?? 'nest-app',
+    serviceVersion: readEnv(env, 'npm_package_version'),
+    environment: readEnv(env, 'NODE_ENV'),
+    exporter: parseChoice(env, 'TRACING_EXPORTER', EXPORTER_NAMES, 'console'),
+    sampleRate: rate,
+    useEnvSampler: rate === undefined && readEnv(env, 'OTEL_TRACES_SAMPLER') !== undefined,
+    jaegerEndpoint: parseJaegerEndpoint(env),
+    zipkinEndpoint: parseHttpUrl(env, 'ZIPKIN_ENDPOINT', DEFAULT_ZIPKIN_ENDPOINT).href,
+    zipkinTimeoutMillis: parseNonNegativeInteger(env, 'OTEL_EXPORTER_ZIPKIN_TIMEOUT', 10_000),
+    otlpEndpoint: parseOtlpEndpoint(env, otlpProtocol),
+    otlpProtocol,
+    batch: parseBatchConfig(env),
+    instrumentations: parseInstrumentations(env),
+  };
+}
+
+/** The spec ranks `service.name` in `OTEL_RESOURCE_ATTRIBUTES` above any default. */
+function serviceNameFromResourceAttributes(env: Env): string | undefined {
+  const match = readEnv(env, 'OTEL_RESOURCE_ATTRIBUTES')?.match(/(?:^|,)\s*service\.name\s*=\s*([^,]+)/);
+  return match ? decodeURIComponent(match[1].trim()) : undefined;
+}
+
+/** `dist/apps/users-api/main.js` → `users-api`: the monorepo layout names the service. */
+function serviceNameFromEntry(entryPath: string | undefined): string | undefined {
+  return entryPath?.replaceAll('\\', '/').match(/(?:^|\/)apps\/([^/]+)\//)?.[1];
+}
+
+function parseJaegerEndpoint(env: Env): string {
+  const url = parseHttpUrl(env, 'JAEGER_ENDPOINT', DEFAULT_JAEGER_ENDPOINT);
+  if (url.pathname.startsWith('/api/traces') || LEGACY_JAEGER_PORTS.has(url.port)) {
+    throw new TracingConfigError(
+      'JAEGER_ENDPOINT',
+      url.href,
+      `this is Jaeger's legacy Thrift/gRPC collector; Jaeger ingests OTLP natively, use its OTLP/HTTP receiver, e.g. http://${url.hostname}:4318/v1/traces`,
+    );
+  }
+  return url.href;
+}
+
+function parseOtlpEndpoint(env: Env, protocol: OtlpProtocol): string | undefined {
+  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT']) {
+    if (readEnv(env, name) !== undefined) parseHttpUrl(env, name, '');
+  }
+  if (readEnv(env, 'OTLP_ENDPOINT') === undefined) return undefined;
+  const base = parseHttpUrl(env, 'OTLP_ENDPOINT', '').href.replace(/\/+$/, '');
+  if (protocol === 'grpc' || base.endsWith('/v1/traces')) return base;
+  return `${base}/v1/traces`;
+}
+
+function parseBatchConfig(env: Env): BatchConfig {
+  const batch: BatchConfig = {
+    maxQueueSize: parseNonNegativeInteger(env, 'OTEL_BSP_MAX_QUEUE_SIZE', 2048),
+    maxExportBatchSize: parseNonNegativeInteger(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512),
+    scheduledDelayMillis: parseNonNegativeInteger(env, 'OTEL_BSP_SCHEDULE_DELAY', 5000),
+    exportTimeoutMillis: parseNonNegativeInteger(env, 'OTEL_BSP_EXPORT_TIMEOUT', 30000),
+  };
+  if (batch.maxQueueSize < 1) {
+    throw new TracingConfigError('OTEL_BSP_MAX_QUEUE_SIZE', String(batch.maxQueueSize), 'expected at least 1');
+  }
+  if (batch.maxExportBatchSize < 1 || batch.maxExportBatchSize > batch.maxQueueSize) {
+    throw new TracingConfigError(
+      'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+      String(batch.maxExportBatchSize),
+      `expected 1 to OTEL_BSP_MAX_QUEUE_SIZE (${batch.maxQueueSize})`,
+    );
+  }
+  return batch;
+}
+
+function parseInstrumentations(env: Env): InstrumentationName[] {
+  const enabled = parseList(env, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', INSTRUMENTATION_NAMES) ?? [
+    ...DEFAULT_INSTRUMENTATIONS,
+  ];
+  const disabled = parseList(env, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS', INSTRUMENTATION_NAMES) ?? [];
+  return enabled.filter((name) => !disabled.includes(name));
+}

@@ -1,0 +1,51 @@
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import type { OtlpProtocol, TracingConfig } from '../tracing.interfaces.js';
+import { ZipkinExporter } from './zipkin/zipkin-exporter.js';
+
+/** Zipkin requests allowed on the wire at once. */
+const ZIPKIN_MAX_IN_FLIGHT = 2;
+
+/**
+ * Builds the exporter `TRACING_EXPORTER` names. Exporter packages are imported on demand so a
+ * service pays the load time of the one it uses only.
+ */
+export async function createSpanExporter(config: TracingConfig): Promise<SpanExporter | undefined> {
+  switch (config.exporter) {
+    case 'none':
+      return undefined;
+    case 'console': {
+      const { ConsoleSpanExporter } = await import('@opentelemetry/sdk-trace');
+      return new ConsoleSpanExporter();
+    }
+    case 'zipkin':
+      return new ZipkinExporter({
+        url: config.zipkinEndpoint,
+        timeoutMillis: config.zipkinTimeoutMillis,
+        maxInFlight: ZIPKIN_MAX_IN_FLIGHT,
+      });
+    case 'jaeger':
+      // Jaeger ingests OTLP natively; see README "Why Jaeger means OTLP".
+      return createOtlpExporter('http/protobuf', config.jaegerEndpoint);
+    case 'otlp':
+      return createOtlpExporter(config.otlpProtocol, config.otlpEndpoint);
+  }
+}
+
+/** Without a URL the exporter reads `OTEL_EXPORTER_OTLP_*` itself; headers, timeout and compression always come from there. */
+async function createOtlpExporter(protocol: OtlpProtocol, url: string | undefined): Promise<SpanExporter> {
+  const options = url === undefined ? {} : { url };
+  switch (protocol) {
+    case 'grpc': {
+      const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-grpc');
+      return new OTLPTraceExporter(options);
+    }
+    case 'http/json': {
+      const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
+      return new OTLPTraceExporter(options);
+    }
+    case 'http/protobuf': {
+      const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-proto');
+      return new OTLPTraceExporter(options);
+    }
+  }
+}

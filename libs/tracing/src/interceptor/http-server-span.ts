@@ -1,0 +1,53 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Span, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+} from '@opentelemetry/semantic-conventions';
+import type { RequestTracingOptions } from '../sdk/request-tracing-options.js';
+
+/** The request as Express (`route`) or Fastify (`routeOptions`) leave it once a route matched. */
+export interface RoutedRequest extends IncomingMessage {
+  route?: { path?: unknown };
+  routeOptions?: { url?: unknown };
+  baseUrl?: string;
+}
+
+/** The route template (`/users/:id`), never the raw path, or undefined when no route matched. */
+export function routeTemplate(request: RoutedRequest): string | undefined {
+  const expressPath = request.route?.path;
+  if (typeof expressPath === 'string') return `${request.baseUrl ?? ''}${expressPath}` || '/';
+  const fastifyUrl = request.routeOptions?.url;
+  return typeof fastifyUrl === 'string' ? fastifyUrl : undefined;
+}
+
+export function nameServerSpan(span: Span, method: string | undefined, route: string): void {
+  span.setAttribute(ATTR_HTTP_ROUTE, route);
+  span.updateName(`${method ?? 'GET'} ${route}`);
+}
+
+/** Only sampled traces get the header: an unsampled id would lead the user to nothing. */
+export function setTraceIdHeader(options: RequestTracingOptions, response: ServerResponse, span: Span): void {
+  const spanContext = span.spanContext();
+  if (!options.traceIdHeader || (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) return;
+  if (!response.headersSent) response.setHeader(options.traceIdHeader, spanContext.traceId);
+}
+
+/**
+ * As the HTTP semantic conventions (and the HTTP instrumentation) have it: 5xx is an error with
+ * `error.type` the status code; a 4xx is the client's and leaves the status unset.
+ */
+export function markServerError(span: Span, statusCode: number): void {
+  if (statusCode < 500) return;
+  span.setStatus({ code: SpanStatusCode.ERROR });
+  span.setAttribute(ATTR_ERROR_TYPE, String(statusCode));
+}
+
+export function recordResponseStatus(span: Span, statusCode: number): void {
+  span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, statusCode);
+}
+
+export function isServerResponse(response: unknown): response is ServerResponse {
+  return typeof (response as ServerResponse).setHeader === 'function';
+}

@@ -1,0 +1,46 @@
+import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import { getRPCMetadata, RPCType } from '@opentelemetry/core';
+import { ATTR_CODE_FUNCTION_NAME } from '@opentelemetry/semantic-conventions';
+import type { Observable } from 'rxjs';
+import type { TracingRuntime } from '../sdk/tracing-runtime.js';
+import { TRACER_NAME, TRACING_RUNTIME } from '../tracing.constants.js';
+import { runInSpan } from '../trace/span-lifecycle.js';
+import { recordHandlerError } from './handler-error.js';
+import { routeTemplate, type RoutedRequest } from './http-server-span.js';
+
+/**
+ * Wraps every handler in an INTERNAL span `Controller.method` under the request's SERVER span,
+ * and gives that SERVER span its route template. Works for HTTP, microservice and WebSocket
+ * handlers alike; only HTTP has a server span to name.
+ */
+@Injectable()
+export class TracingInterceptor implements NestInterceptor {
+  private readonly tracer = trace.getTracer(TRACER_NAME);
+
+  constructor(@Inject(TRACING_RUNTIME) private readonly runtime: TracingRuntime) {}
+
+  intercept(executionContext: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (!this.runtime.enabled) return next.handle();
+    const parent = context.active();
+    if (executionContext.getType() === 'http') this.nameServerSpan(executionContext);
+    const name = `${executionContext.getClass().name}.${executionContext.getHandler().name}`;
+    const span = this.tracer.startSpan(
+      name,
+      { kind: SpanKind.INTERNAL, attributes: { [ATTR_CODE_FUNCTION_NAME]: name } },
+      parent,
+    );
+    return runInSpan(span, parent, () => next.handle(), recordHandlerError);
+  }
+
+  /**
+   * The HTTP instrumentation (or the fallback middleware) names the SERVER span from this route
+   * when the response ends, and marks a 5xx there with `error.type` set to the status code.
+   */
+  private nameServerSpan(executionContext: ExecutionContext): void {
+    const rpcMetadata = getRPCMetadata(context.active());
+    if (rpcMetadata?.type !== RPCType.HTTP) return;
+    const route = routeTemplate(executionContext.switchToHttp().getRequest<RoutedRequest>());
+    if (route) rpcMetadata.route = route;
+  }
+}

@@ -1,0 +1,39 @@
+import { createRequire } from 'node:module';
+import { loadTracingConfig } from '../config/index.js';
+import { tracingLogger } from '../logging/tracing-logger.js';
+import type { InstrumentationName } from '../tracing.interfaces.js';
+import { registerModuleHooks } from './module-hooks.js';
+import { startTracing } from './start-tracing.js';
+import { getTracingRuntime, type TracingRuntime } from './tracing-runtime.js';
+
+/**
+ * The runtime the preload started, or, without a preload, one started now. Started this late,
+ * instrumentations cannot patch modules the app already loaded; the warning names them.
+ */
+export async function adoptOrStartTracing(): Promise<TracingRuntime> {
+  const existing = getTracingRuntime();
+  if (existing) return existing;
+  const config = loadTracingConfig();
+  if (config.enabled) {
+    registerModuleHooks(config.instrumentations);
+    warnLateStart(config.instrumentations);
+  }
+  return startTracing(config);
+}
+
+function warnLateStart(instrumentations: readonly InstrumentationName[]): void {
+  const loaded = instrumentations.filter(isLoaded);
+  tracingLogger.warn(
+    'Tracing was started by TracingModule, not by the preload (node --import @app/tracing/register). ' +
+      (loaded.length > 0
+        ? `Already loaded, so not traced: ${loaded.join(', ')}.`
+        : 'No instrumented module was loaded yet.') +
+      ' Request spans still come from the library.',
+  );
+}
+
+function isLoaded(name: InstrumentationName): boolean {
+  if (name === 'http') return (process as { moduleLoadList?: string[] }).moduleLoadList?.includes('NativeModule http') ?? false;
+  const cache = createRequire(import.meta.url).cache;
+  return Object.keys(cache).some((path) => path.includes(`/node_modules/${name}/`));
+}

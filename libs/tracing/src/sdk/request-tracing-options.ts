@@ -1,0 +1,42 @@
+import {
+  DEFAULT_IGNORED_METHODS,
+  DEFAULT_IGNORED_PATHS,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  DEFAULT_TRACE_ID_HEADER,
+} from '../tracing.constants.js';
+import type { TracingModuleOptions } from '../tracing.interfaces.js';
+
+/**
+ * The module options that request handling reads on every request. One mutable object: the
+ * instrumentation hooks created by the preload see what the module sets later.
+ */
+export interface RequestTracingOptions {
+  ignorePaths: readonly (string | RegExp)[];
+  ignoreMethods: ReadonlySet<string>;
+  traceIdHeader: string | false;
+  shutdownTimeoutMs: number;
+}
+
+export function defaultRequestTracingOptions(): RequestTracingOptions {
+  return {
+    ignorePaths: DEFAULT_IGNORED_PATHS,
+    ignoreMethods: new Set(DEFAULT_IGNORED_METHODS),
+    traceIdHeader: DEFAULT_TRACE_ID_HEADER,
+    shutdownTimeoutMs: DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+export function applyModuleOptions(target: RequestTracingOptions, options: TracingModuleOptions): void {
+  if (options.ignorePaths) target.ignorePaths = options.ignorePaths;
+  if (options.ignoreMethods) target.ignoreMethods = new Set(options.ignoreMethods.map((method) => method.toUpperCase()));
+  if (options.traceIdHeader !== undefined) target.traceIdHeader = options.traceIdHeader;
+  if (options.shutdownTimeoutMs !== undefined) target.shutdownTimeoutMs = options.shutdownTimeoutMs;
+}
+
+export function isIgnoredRequest(options: RequestTracingOptions, method: string | undefined, url: string | undefined): boolean {
+  if (method !== undefined && options.ignoreMethods.has(method)) return true;
+  const path = (url ?? '/').split('?', 1)[0];
+  return options.ignorePaths.some((ignored) =>
+    typeof ignored === 'string' ? path === ignored || path.startsWith(`${ignored}/`) : ignored.test(path),
+  );
+}

@@ -1,0 +1,1 @@
+export { setupTestTracing, type TestTracing, type TestTracingOptions } from './test-tracing.js';

@@ -1,0 +1,74 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { loadTracingConfig } from '../config/index.js';
+import { DroppedSpans } from '../exporters/dropped-spans.js';
+import { AttributeRedactor } from '../redaction/attribute-redactor.js';
+import { RedactingSpanExporter } from '../redaction/redacting-span-exporter.js';
+import { ExtensibleSpanProcessor } from '../sdk/extensible-span-processor.js';
+import { defaultRequestTracingOptions } from '../sdk/request-tracing-options.js';
+import { createResource } from '../sdk/resource.js';
+import { createSampler } from '../sdk/sampler.js';
+import { setTracingRuntime, TracingRuntime } from '../sdk/tracing-runtime.js';
+
+export interface TestTracing {
+  exporter: InMemorySpanExporter;
+  runtime: TracingRuntime;
+  /** Finished spans, redacted as an exporter would receive them. */
+  spans(): ReadableSpan[];
+  reset(): void;
+  shutdown(): Promise<void>;
+}
+
+export interface TestTracingOptions {
+  serviceName?: string;
+  sampleRate?: number;
+}
+
+/**
+ * Installs a tracer provider that keeps finished spans in memory, for tests that assert on spans.
+ * `TracingModule` adopts it as it would adopt the preload's SDK. Call `shutdown()` after the test.
+ */
+export function setupTestTracing(options: TestTracingOptions = {}): TestTracing {
+  const config = loadTracingConfig({
+    ENABLE_TRACING: 'true',
+    TRACING_EXPORTER: 'none',
+    OTEL_SERVICE_NAME: options.serviceName ?? 'test-service',
+    TRACING_SAMPLE_RATE: String(options.sampleRate ?? 1),
+  });
+  const exporter = new InMemorySpanExporter();
+  const redactor = new AttributeRedactor();
+  const extensions = new ExtensibleSpanProcessor();
+  const provider = new TracerProvider({
+    resource: createResource(config),
+    sampler: createSampler(config),
+    spanProcessors: [new SimpleSpanProcessor({ exporter: new RedactingSpanExporter(exporter, redactor) }), extensions],
+  });
+  const contextManager = new AsyncLocalStorageContextManager().enable();
+  context.setGlobalContextManager(contextManager);
+  propagation.setGlobalPropagator(
+    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+  );
+  trace.setGlobalTracerProvider(provider);
+  const runtime = new TracingRuntime(config, defaultRequestTracingOptions(), {
+    sdk: provider,
+    redactor,
+    dropped: new DroppedSpans(() => undefined),
+    extensions,
+  });
+  setTracingRuntime(runtime);
+  return {
+    exporter,
+    runtime,
+    spans: () => exporter.getFinishedSpans(),
+    reset: () => exporter.reset(),
+    shutdown: async () => {
+      await provider.shutdown();
+      trace.disable();
+      context.disable();
+      propagation.disable();
+      setTracingRuntime(undefined);
+    },
+  };
+}

@@ -1,0 +1,34 @@
+export const TRACER_NAME = '@app/tracing';
+
+export const EXPORTER_NAMES = ['console', 'jaeger', 'zipkin', 'otlp', 'none'] as const;
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
+export const INSTRUMENTATION_NAMES = ['http', 'undici', 'express', 'pg', 'ioredis'] as const;
+/** Express middleware spans duplicate what the interceptor already shows, so express is opt-in. */
+export const DEFAULT_INSTRUMENTATIONS = ['http', 'undici', 'pg', 'ioredis'] as const;
+
+export const DEFAULT_JAEGER_ENDPOINT = 'http://localhost:4318/v1/traces';
+export const DEFAULT_ZIPKIN_ENDPOINT = 'http://localhost:9411/api/v2/spans';
+export const DEFAULT_OTLP_HTTP_ENDPOINT = 'http://localhost:4318';
+export const DEFAULT_OTLP_GRPC_ENDPOINT = 'http://localhost:4317';
+
+export const DEFAULT_TRACE_ID_HEADER = 'x-trace-id';
+export const DEFAULT_IGNORED_PATHS: readonly string[] = ['/health', '/metrics'];
+export const DEFAULT_IGNORED_METHODS: readonly string[] = ['OPTIONS'];
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
+
+export const REDACTED = '[REDACTED]';
+/** Matched against attribute keys with case and separators removed, so `api_key` and `X-Api-Key` both match `apikey`. */
+export const DEFAULT_REDACTED_KEYS: readonly string[] = [
+  'password',
+  'passwd',
+  'secret',
+  'token',
+  'apikey',
+  'authorization',
+  'cookie',
+];
+
+export const DROPPED_SPANS_WARNING_INTERVAL_MS = 60_000;
+
+/** Injection token of the {@link TracingRuntime} shared by the preload and the module. */
+export const TRACING_RUNTIME = Symbol('TRACING_RUNTIME');

@@ -1,0 +1,77 @@
+import type { SpanKind } from '@opentelemetry/api';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import type {
+  EXPORTER_NAMES,
+  INSTRUMENTATION_NAMES,
+  OTLP_PROTOCOLS,
+} from './tracing.constants.js';
+
+export type TracingExporterName = (typeof EXPORTER_NAMES)[number];
+export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
+export type InstrumentationName = (typeof INSTRUMENTATION_NAMES)[number];
+
+/** Batch export settings, from the standard `OTEL_BSP_*` variables. */
+export interface BatchConfig {
+  maxQueueSize: number;
+  maxExportBatchSize: number;
+  scheduledDelayMillis: number;
+  exportTimeoutMillis: number;
+}
+
+/** Everything the environment decides, validated once at startup. */
+export interface TracingConfig {
+  enabled: boolean;
+  serviceName: string;
+  serviceVersion?: string;
+  environment?: string;
+  exporter: TracingExporterName;
+  /** Undefined when neither `TRACING_SAMPLE_RATE` nor `OTEL_TRACES_SAMPLER` is set. */
+  sampleRate?: number;
+  /** True when `OTEL_TRACES_SAMPLER` is set and `TRACING_SAMPLE_RATE` is not: the SDK reads it. */
+  useEnvSampler: boolean;
+  jaegerEndpoint: string;
+  zipkinEndpoint: string;
+  /** `OTEL_EXPORTER_ZIPKIN_TIMEOUT`, default 10 s. */
+  zipkinTimeoutMillis: number;
+  /** The OTLP traces URL, or undefined to let the exporter read `OTEL_EXPORTER_OTLP_*` itself. */
+  otlpEndpoint?: string;
+  otlpProtocol: OtlpProtocol;
+  batch: BatchConfig;
+  instrumentations: InstrumentationName[];
+}
+
+/** What only the Nest application knows; given to `TracingModule.forRoot()`. */
+export interface TracingModuleOptions {
+  /** Extra processors, run after the library's own (e.g. to enrich or filter spans). */
+  spanProcessors?: SpanProcessor[];
+  /** Paths not traced. Strings match the path and everything under it. Default `/health`, `/metrics`. */
+  ignorePaths?: (string | RegExp)[];
+  /** Methods not traced. Default `OPTIONS`. */
+  ignoreMethods?: string[];
+  /** Extra attribute-key fragments whose values are redacted before export. */
+  redactKeys?: string[];
+  /** Response header carrying the trace id; `false` turns it off. Default `x-trace-id`. */
+  traceIdHeader?: string | false;
+  /** How long shutdown waits for pending spans before giving up. Default 5000 ms. */
+  shutdownTimeoutMs?: number;
+}
+
+/** Options of `@Span()`. */
+export interface SpanDecoratorOptions {
+  attributes?: Record<string, string | number | boolean>;
+  kind?: SpanKind;
+}
+
+export interface DatabaseOperation {
+  operation: string;
+  table: string;
+  system?: string;
+  [attribute: string]: string | number | boolean | undefined;
+}
+
+export interface ExternalCall {
+  service: string;
+  endpoint: string;
+  method?: string;
+  [attribute: string]: string | number | boolean | undefined;
+}
