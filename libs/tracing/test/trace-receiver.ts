@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { type DecodedSpan, decodeTraceRequest } from './otlp-protobuf.js';
@@ -16,6 +16,7 @@ export class TraceReceiver {
   readonly spans: DecodedSpan[] = [];
   readonly zipkinSpans: Record<string, unknown>[] = [];
   readonly contentTypes: string[] = [];
+  readonly headers: IncomingHttpHeaders[] = [];
   mode: ReceiverMode = 'accept';
   requests = 0;
   private readonly sockets = new Set<Socket>();
@@ -63,6 +64,7 @@ export class TraceReceiver {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     this.requests++;
+    this.headers.push(request.headers);
     const body = await readBody(request);
     if (this.mode === 'hang') return;
     if (this.mode === 'fail') {

@@ -3,7 +3,7 @@ import { DEFAULT_REDACTED_KEYS, REDACTED } from '../tracing.constants.js';
 
 /** Attribute keys whose values are URLs or query strings: secrets hide in their parameters. */
 const URL_KEY = /(^|\.)(url|target|query)(\.|$)|^url\./;
-const QUERY_PARAMETER = /([?&;])([^=&#;]+)=([^&#;]*)/g;
+const QUERY_PARAMETER = /(^|[?&;])([^=&#;?]+)=([^&#;]*)/g;
 const URL_PASSWORD = /(\/\/[^/:@\s]+):[^@/\s]*@/g;
 /** Keys repeat across spans; remembering the verdict keeps redaction off the profile. */
 const DECISION_CACHE_LIMIT = 2_000;

@@ -1,0 +1,55 @@
+import { REDACTED } from '../tracing.constants.js';
+import { AttributeRedactor } from './attribute-redactor.js';
+
+describe('AttributeRedactor', () => {
+  const redactor = new AttributeRedactor();
+
+  it.each([
+    'user.password',
+    'passwd',
+    'db.password',
+    'client_secret',
+    'auth.token',
+    'refresh_token',
+    'x-api-key',
+    'apiKey',
+    'http.request.header.authorization',
+    'http.request.header.cookie',
+    'http.response.header.set-cookie',
+  ])('redacts the value of %s', (key) => {
+    expect(redactor.redact({ [key]: 'hunter2' })).toEqual({ [key]: REDACTED });
+  });
+
+  it('leaves other values and returns the same object when nothing is secret', () => {
+    const attributes = { 'http.route': '/users/:id', 'user.id': 7, 'db.query.text': 'SELECT $1' };
+    expect(redactor.redact(attributes)).toBe(attributes);
+  });
+
+  it('copies instead of mutating when something is secret', () => {
+    const attributes = { 'user.email': 'a@b.c', 'user.password': 'pw' };
+    const redacted = redactor.redact(attributes);
+    expect(redacted).toEqual({ 'user.email': 'a@b.c', 'user.password': REDACTED });
+    expect(attributes['user.password']).toBe('pw');
+  });
+
+  it('masks secret query parameters and URL passwords inside URL attributes', () => {
+    const redacted = redactor.redact({
+      'url.full': 'https://api.example.com/cb?code=1&access_token=abc&page=2',
+      'url.query': 'apiKey=xyz&sort=asc',
+      'http.target': '/login?password=pw',
+      'db.connection.url': 'postgres://app:s3cret@db:5432/app',
+    });
+    expect(redacted).toEqual({
+      'url.full': `https://api.example.com/cb?code=1&access_token=${REDACTED}&page=2`,
+      'url.query': `apiKey=${REDACTED}&sort=asc`,
+      'http.target': `/login?password=${REDACTED}`,
+      'db.connection.url': `postgres://app:${REDACTED}@db:5432/app`,
+    });
+  });
+
+  it('extends the secret keys with the module option', () => {
+    const custom = new AttributeRedactor();
+    custom.addKeys(['ssn']);
+    expect(custom.redact({ 'user.ssn': '123', 'user.name': 'x' })).toEqual({ 'user.ssn': REDACTED, 'user.name': 'x' });
+  });
+});
