@@ -1,14 +1,13 @@
-import { context, SpanKind, trace } from '@opentelemetry/api';
+import { context, SpanKind } from '@opentelemetry/api';
 import { getTracingRuntime } from '../sdk/tracing-runtime.js';
-import { TRACER_NAME } from '../tracing.constants.js';
 import type { SpanDecoratorOptions } from '../tracing.interfaces.js';
+import { libraryTracer } from '../trace/library-tracer.js';
 import { runInSpan } from '../trace/span-lifecycle.js';
 import { copyMetadata } from './copy-metadata.js';
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
 
 const WRAPPED = Symbol('span.wrapped');
-const tracer = trace.getTracer(TRACER_NAME);
 
 /**
  * Traces a method (sync, async or Observable-returning) in a span named `Class.method` unless
@@ -42,7 +41,7 @@ function wrapMethod(original: Method, spanName: string, options: SpanDecoratorOp
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
     if (getTracingRuntime()?.enabled === false) return original.apply(this, args);
     const parent = context.active();
-    const span = tracer.startSpan(spanName, spanOptions, parent);
+    const span = libraryTracer().startSpan(spanName, spanOptions, parent);
     return runInSpan(span, parent, () => original.apply(this, args));
   };
   Object.defineProperty(wrapped, 'name', { value: original.name });

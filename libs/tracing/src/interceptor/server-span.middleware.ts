@@ -10,7 +10,8 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import { isIgnoredRequest } from '../sdk/request-tracing-options.js';
 import type { TracingRuntime } from '../sdk/tracing-runtime.js';
-import { TRACER_NAME, TRACING_RUNTIME } from '../tracing.constants.js';
+import { TRACING_RUNTIME } from '../tracing.constants.js';
+import { libraryTracer } from '../trace/library-tracer.js';
 import {
   markServerError,
   nameServerSpan,
@@ -27,8 +28,6 @@ import {
  */
 @Injectable()
 export class ServerSpanMiddleware implements NestMiddleware {
-  private readonly tracer = trace.getTracer(TRACER_NAME);
-
   constructor(@Inject(TRACING_RUNTIME) private readonly runtime: TracingRuntime) {}
 
   use(request: IncomingMessage, response: ServerResponse, next: () => void): void {
@@ -47,7 +46,7 @@ export class ServerSpanMiddleware implements NestMiddleware {
 
   private startSpan(request: IncomingMessage, url: string | undefined, parent: typeof ROOT_CONTEXT): Span {
     const [path, query] = (url ?? '/').split('?', 2);
-    return this.tracer.startSpan(
+    return libraryTracer().startSpan(
       request.method ?? 'GET',
       {
         kind: SpanKind.SERVER,

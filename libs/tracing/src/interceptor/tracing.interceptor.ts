@@ -1,10 +1,11 @@
 import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
-import { context, SpanKind, trace } from '@opentelemetry/api';
+import { context, SpanKind } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { ATTR_CODE_FUNCTION_NAME } from '@opentelemetry/semantic-conventions';
 import type { Observable } from 'rxjs';
 import type { TracingRuntime } from '../sdk/tracing-runtime.js';
-import { TRACER_NAME, TRACING_RUNTIME } from '../tracing.constants.js';
+import { TRACING_RUNTIME } from '../tracing.constants.js';
+import { libraryTracer } from '../trace/library-tracer.js';
 import { runInSpan } from '../trace/span-lifecycle.js';
 import { recordHandlerError } from './handler-error.js';
 import { routeTemplate, type RoutedRequest } from './http-server-span.js';
@@ -16,8 +17,6 @@ import { routeTemplate, type RoutedRequest } from './http-server-span.js';
  */
 @Injectable()
 export class TracingInterceptor implements NestInterceptor {
-  private readonly tracer = trace.getTracer(TRACER_NAME);
-
   constructor(@Inject(TRACING_RUNTIME) private readonly runtime: TracingRuntime) {}
 
   intercept(executionContext: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -25,7 +24,7 @@ export class TracingInterceptor implements NestInterceptor {
     const parent = context.active();
     if (executionContext.getType() === 'http') this.nameServerSpan(executionContext);
     const name = `${executionContext.getClass().name}.${executionContext.getHandler().name}`;
-    const span = this.tracer.startSpan(
+    const span = libraryTracer().startSpan(
       name,
       { kind: SpanKind.INTERNAL, attributes: { [ATTR_CODE_FUNCTION_NAME]: name } },
       parent,

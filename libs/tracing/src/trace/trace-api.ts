@@ -19,8 +19,8 @@ import {
   ATTR_URL_PATH,
 } from '@opentelemetry/semantic-conventions';
 import { ATTR_SERVER_SERVICE_NAME } from '@opentelemetry/semantic-conventions/incubating';
-import { TRACER_NAME } from '../tracing.constants.js';
 import type { DatabaseOperation, ExternalCall } from '../tracing.interfaces.js';
+import { libraryTracer } from './library-tracer.js';
 import { runInSpan } from './span-lifecycle.js';
 
 /** Plain functions behind {@link TraceService}, for code that lives outside Nest's DI. */
@@ -34,8 +34,6 @@ export interface WithSpanOptions {
   /** Links to other traces, e.g. the request that queued this job; see {@link linkTo}. */
   links?: Link[];
 }
-
-const tracer = trace.getTracer(TRACER_NAME);
 
 export function getActiveSpan(): Span | undefined {
   return trace.getActiveSpan();
@@ -54,7 +52,7 @@ export function getSpanId(): string | undefined {
 /** Runs `fn` (sync or async) in a new active span that ends when `fn` returns or settles. */
 export function withSpan<T>(name: string, attributes: Attributes, fn: (span: Span) => T, options: WithSpanOptions = {}): T {
   const parent = options.parent ?? context.active();
-  const span = tracer.startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes, links: options.links }, parent);
+  const span = libraryTracer().startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes, links: options.links }, parent);
   return runInSpan(span, parent, () => fn(span));
 }
 
