@@ -1,4 +1,4 @@
-import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ServerSpanMiddleware } from './interceptor/server-span.middleware.js';
 import { TracingInterceptor } from './interceptor/tracing.interceptor.js';
@@ -8,7 +8,7 @@ import { TraceService } from './trace/trace.service.js';
 import { TRACING_RUNTIME } from './tracing.constants.js';
 import type { TracingModuleOptions } from './tracing.interfaces.js';
 import { TracingLifecycle } from './tracing.lifecycle.js';
-import { ConfigurableTracingModule, TRACING_MODULE_OPTIONS } from './tracing.module-definition.js';
+import { ConfigurableTracingModule, TRACING_MODULE_OPTIONS, type TRACING_OPTIONS_TYPE } from './tracing.module-definition.js';
 
 @Module({
   providers: [
@@ -28,6 +28,11 @@ import { ConfigurableTracingModule, TRACING_MODULE_OPTIONS } from './tracing.mod
   exports: [TRACING_RUNTIME, TraceService],
 })
 export class TracingModule extends ConfigurableTracingModule implements NestModule {
+  /** Every option has a default, so `forRoot()` alone is the common case. */
+  static override forRoot(options: typeof TRACING_OPTIONS_TYPE = {}): DynamicModule {
+    return super.forRoot(options);
+  }
+
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(ServerSpanMiddleware).forRoutes('{*path}');
   }

@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 import { loadTracingConfig } from '../config/index.js';
 import { tracingLogger } from '../logging/tracing-logger.js';
 import type { InstrumentationName } from '../tracing.interfaces.js';
-import { registerModuleHooks } from './module-hooks.js';
 import { startTracing } from './start-tracing.js';
 import { getTracingRuntime, type TracingRuntime } from './tracing-runtime.js';
 
@@ -14,10 +13,9 @@ export async function adoptOrStartTracing(): Promise<TracingRuntime> {
   const existing = getTracingRuntime();
   if (existing) return existing;
   const config = loadTracingConfig();
-  if (config.enabled) {
-    registerModuleHooks(config.instrumentations);
-    warnLateStart(config.instrumentations);
-  }
+  // No ESM loader hooks here: registered this late they would miss the app's imports, and test
+  // runners such as Jest refuse them. Modules `require`d from now on are still instrumented.
+  if (config.enabled) warnLateStart(config.instrumentations);
   return startTracing(config);
 }
 

@@ -1,0 +1,164 @@
+import { jest } from '@jest/globals';
+import { Controller, Get, Injectable, type INestApplication, Logger, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
+import { Test } from '@nestjs/testing';
+import { context, propagation, trace } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { lastValueFrom, of } from 'rxjs';
+import request from 'supertest';
+import { TracingInterceptor } from './interceptor/tracing.interceptor.js';
+import { getTracingRuntime, setTracingRuntime, type TracingRuntime } from './sdk/tracing-runtime.js';
+import { setupTestTracing, type TestTracing } from './testing/index.js';
+import { TraceService } from './trace/trace.service.js';
+import { TRACING_RUNTIME } from './tracing.constants.js';
+import type { TracingModuleOptions } from './tracing.interfaces.js';
+import { TracingModule } from './tracing.module.js';
+
+@Controller()
+class ProfileController {
+  constructor(private readonly traces: TraceService) {}
+
+  @Get('profile')
+  profile() {
+    this.traces.addAttributes({ 'session.token': 'abc', 'user.ssn': '123-45', 'user.id': 7 });
+    return { traceId: this.traces.getTraceId() ?? null };
+  }
+}
+
+class RecordingProcessor implements SpanProcessor {
+  readonly started: string[] = [];
+  readonly ended: ReadableSpan[] = [];
+  onStart(span: Span): void {
+    span.setAttribute('tenant', 'acme');
+    this.started.push(span.name);
+  }
+  onEnd(span: ReadableSpan): void {
+    this.ended.push(span);
+  }
+  forceFlush = () => Promise.resolve();
+  shutdown = () => Promise.resolve();
+}
+
+@Injectable()
+class TracingOptionsFromClass {
+  createTracingOptions(): TracingModuleOptions {
+    return { traceIdHeader: 'x-from-class' };
+  }
+}
+
+async function appWith(imports: unknown[]): Promise<INestApplication> {
+  const moduleRef = await Test.createTestingModule({ imports: imports as never[], controllers: [ProfileController] }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.init();
+  return app;
+}
+
+describe('TracingModule', () => {
+  let tracing: TestTracing | undefined;
+  let app: INestApplication | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    await tracing?.shutdown();
+    tracing = undefined;
+  });
+
+  it('forRoot adopts the running SDK and adds custom processors and redaction keys', async () => {
+    tracing = setupTestTracing();
+    const processor = new RecordingProcessor();
+    app = await appWith([TracingModule.forRoot({ spanProcessors: [processor], redactKeys: ['ssn'] })]);
+
+    const response = await request(app.getHttpServer()).get('/profile').expect(200);
+
+    expect(app.get(TRACING_RUNTIME)).toBe(tracing.runtime);
+    expect(processor.started).toEqual(['GET', 'ProfileController.profile']);
+    expect(processor.ended).toHaveLength(2);
+    const handler = tracing.spans().find((span) => span.name === 'ProfileController.profile')!;
+    expect(handler.attributes).toMatchObject({ tenant: 'acme', 'session.token': '[REDACTED]', 'user.ssn': '[REDACTED]', 'user.id': 7 });
+    expect(response.body.traceId).toBe(handler.spanContext().traceId);
+  });
+
+  it('forRootAsync takes options from a factory with injected ConfigService', async () => {
+    tracing = setupTestTracing();
+    app = await appWith([
+      ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ TRACE_HEADER: 'x-from-config' })] }),
+      TracingModule.forRootAsync({
+        imports: [ConfigModule],
+        inject: [ConfigService],
+        useFactory: (config: ConfigService) => ({ traceIdHeader: config.getOrThrow<string>('TRACE_HEADER') }),
+      }),
+    ]);
+    const response = await request(app.getHttpServer()).get('/profile').expect(200);
+    expect(response.headers['x-from-config']).toBe(response.body.traceId);
+  });
+
+  it('forRootAsync takes options from a class', async () => {
+    tracing = setupTestTracing();
+    app = await appWith([TracingModule.forRootAsync({ useClass: TracingOptionsFromClass })]);
+    const response = await request(app.getHttpServer()).get('/profile').expect(200);
+    expect(response.headers['x-from-class']).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('with ENABLE_TRACING unset is a no-op that never throws', async () => {
+    setTracingRuntime(undefined);
+    app = await appWith([TracingModule.forRoot()]);
+    const response = await request(app.getHttpServer()).get('/profile').expect(200);
+
+    const runtime = app.get<TracingRuntime>(TRACING_RUNTIME);
+    expect(runtime.enabled).toBe(false);
+    expect(runtime.droppedSpans).toBe(0);
+    expect(response.body).toEqual({ traceId: null });
+    expect(response.headers['x-trace-id']).toBeUndefined();
+    const traces = app.get(TraceService);
+    expect(() => traces.withSpan('x', {}, () => traces.addEvent('e'))).not.toThrow();
+    await expect(runtime.shutdown()).resolves.toBeUndefined();
+    setTracingRuntime(undefined);
+  });
+
+  it('without a preload starts the SDK itself and warns once naming modules already loaded', async () => {
+    setTracingRuntime(undefined);
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    process.env.ENABLE_TRACING = 'true';
+    process.env.TRACING_EXPORTER = 'none';
+    try {
+      app = await appWith([TracingModule.forRoot()]);
+      const response = await request(app.getHttpServer()).get('/profile').expect(200);
+      expect(response.headers['x-trace-id']).toBe(response.body.traceId);
+      expect(app.get<TracingRuntime>(TRACING_RUNTIME).enabled).toBe(true);
+      const warnings = warn.mock.calls.map(([message]) => String(message));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain('not by the preload');
+      expect(warnings[0]).toContain('Already loaded, so not traced: http');
+    } finally {
+      delete process.env.ENABLE_TRACING;
+      delete process.env.TRACING_EXPORTER;
+      warn.mockRestore();
+      await app?.close();
+      app = undefined;
+      await getTracingRuntime()?.shutdown();
+      setTracingRuntime(undefined);
+      trace.disable();
+      context.disable();
+      propagation.disable();
+    }
+  });
+
+  it('traces microservice and WebSocket handlers without an HTTP server span', async () => {
+    tracing = setupTestTracing();
+    @Module({ imports: [TracingModule.forRoot()] })
+    class RpcModule {}
+    const moduleRef = await Test.createTestingModule({ imports: [RpcModule] }).compile();
+    const interceptor = new TracingInterceptor(moduleRef.get(TRACING_RUNTIME));
+    class OrdersHandler {
+      handleCreated() {}
+    }
+    for (const type of ['rpc', 'ws'] as const) {
+      const executionContext = new ExecutionContextHost([{ id: 1 }, {}], OrdersHandler, OrdersHandler.prototype.handleCreated);
+      executionContext.setType(type);
+      await expect(lastValueFrom(interceptor.intercept(executionContext, { handle: () => of('ack') }))).resolves.toBe('ack');
+    }
+    expect(tracing.spans().map((span) => span.name)).toEqual(['OrdersHandler.handleCreated', 'OrdersHandler.handleCreated']);
+    await moduleRef.close();
+  });
+});
