@@ -17,6 +17,8 @@ export class TraceReceiver {
   readonly zipkinSpans: Record<string, unknown>[] = [];
   readonly contentTypes: string[] = [];
   readonly headers: IncomingHttpHeaders[] = [];
+  /** Spans per accepted OTLP request, to check batching. */
+  readonly batchSizes: number[] = [];
   mode: ReceiverMode = 'accept';
   requests = 0;
   private readonly sockets = new Set<Socket>();
@@ -62,6 +64,11 @@ export class TraceReceiver {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  private accept(spans: DecodedSpan[]): void {
+    this.batchSizes.push(spans.length);
+    this.spans.push(...spans);
+  }
+
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     this.requests++;
     this.headers.push(request.headers);
@@ -74,8 +81,7 @@ export class TraceReceiver {
     const contentType = request.headers['content-type'] ?? '';
     this.contentTypes.push(contentType);
     if (request.url === '/api/v2/spans') this.zipkinSpans.push(...(JSON.parse(body.toString('utf8')) as Record<string, unknown>[]));
-    else if (contentType.includes('json')) this.spans.push(...decodeJson(JSON.parse(body.toString('utf8'))));
-    else this.spans.push(...decodeTraceRequest(body));
+    else this.accept(contentType.includes('json') ? decodeJson(JSON.parse(body.toString('utf8'))) : decodeTraceRequest(body));
     response.writeHead(request.url === '/api/v2/spans' ? 202 : 200, { 'content-type': 'application/json' }).end('{}');
   }
 }

@@ -1,0 +1,160 @@
+import { startFixture, runFixture, type FixtureProcess } from './fixture-process.js';
+import { TraceReceiver } from './trace-receiver.js';
+import type { DecodedSpan } from './otlp-protobuf.js';
+
+/**
+ * The library as users run it: a separate Node process started with the preload, so the real
+ * module hooks instrument `http` and `undici`, exporting OTLP to a receiver inside the test.
+ */
+const OTLP_KIND = { INTERNAL: 1, SERVER: 2, CLIENT: 3 };
+const HTTP_SCOPE = '@opentelemetry/instrumentation-http';
+
+function tracingEnv(receiver: TraceReceiver, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ENABLE_TRACING: 'true',
+    TRACING_EXPORTER: 'otlp',
+    OTLP_ENDPOINT: receiver.url(),
+    OTEL_SERVICE_NAME: 'fixture',
+    OTEL_BSP_SCHEDULE_DELAY: '50',
+    ...extra,
+  };
+}
+
+describe('preload (node --import @app/tracing/register)', () => {
+  let receiver: TraceReceiver;
+  const started: FixtureProcess[] = [];
+  const start = async (env: Record<string, string>) => {
+    const fixture = await startFixture(env);
+    started.push(fixture);
+    return fixture;
+  };
+
+  beforeEach(async () => {
+    receiver = await TraceReceiver.start();
+  });
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((fixture) => fixture.stop('SIGKILL')));
+    await receiver.close();
+  });
+
+  const inTrace = (traceId: string) => receiver.spans.filter((span) => span.traceId === traceId);
+  const childOf = (parent: DecodedSpan) => (span: DecodedSpan) => span.parentSpanId === parent.spanId;
+
+  it('exports one auto-instrumented SERVER span per request, named by route, with handler and @Span spans under it', async () => {
+    const app = await start(tracingEnv(receiver));
+    const response = await fetch(`${app.url}/items/42`);
+    const traceId = response.headers.get('x-trace-id')!;
+    expect(response.status).toBe(200);
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+
+    const service = await receiver.waitForSpan((span) => span.traceId === traceId && span.name === 'ItemsService.find');
+    const servers = inTrace(traceId).filter((span) => span.kind === OTLP_KIND.SERVER);
+    expect(servers).toHaveLength(1);
+    const [server] = servers;
+    expect(server).toMatchObject({ name: 'GET /items/:id', scope: HTTP_SCOPE, attributes: { 'http.route': '/items/:id', 'http.response.status_code': 200 } });
+    expect(server.resource).toMatchObject({ 'service.name': 'fixture', 'deployment.environment.name': 'test' });
+    const handler = inTrace(traceId).find(childOf(server))!;
+    expect(handler).toMatchObject({ name: 'FixtureController.find', kind: OTLP_KIND.INTERNAL });
+    expect(service.parentSpanId).toBe(handler.spanId);
+    expect(service.attributes).toEqual({ 'item.id': '42', 'user.password': '[REDACTED]' });
+    expect(await response.json()).toEqual({ id: '42', traceId });
+  });
+
+  it('names guard-rejected requests, marks 5xx ERROR, and skips health checks', async () => {
+    const app = await start(tracingEnv(receiver));
+    await fetch(`${app.url}/guarded`);
+    await fetch(`${app.url}/health`);
+    const failed = await fetch(`${app.url}/fail`);
+    expect(failed.status).toBe(500);
+
+    const fail = await receiver.waitForSpan((span) => span.name === 'GET /fail');
+    const guarded = await receiver.waitForSpan((span) => span.name === 'GET /guarded');
+    expect(guarded.attributes['http.response.status_code']).toBe(403);
+    expect(guarded.status.code).toBe(0);
+    expect(fail.status.code).toBe(2);
+    expect(fail.attributes['error.type']).toBe('500');
+    const handler = await receiver.waitForSpan((span) => span.name === 'FixtureController.fail');
+    expect(handler.events[0]).toMatchObject({ name: 'exception', attributes: { 'exception.message': 'boom' } });
+    expect(receiver.spans.some((span) => span.name.includes('health'))).toBe(false);
+  });
+
+  it('carries one trace across two services through traceparent on fetch', async () => {
+    const downstream = await start(tracingEnv(receiver, { OTEL_SERVICE_NAME: 'downstream' }));
+    const upstream = await start(tracingEnv(receiver, { OTEL_SERVICE_NAME: 'upstream', DOWNSTREAM_URL: downstream.url }));
+    const response = await fetch(`${upstream.url}/outbound`);
+    const traceId = response.headers.get('x-trace-id')!;
+
+    const remote = await receiver.waitForSpan((span) => span.traceId === traceId && span.resource['service.name'] === 'downstream' && span.kind === OTLP_KIND.SERVER);
+    const client = inTrace(traceId).find((span) => span.kind === OTLP_KIND.CLIENT)!;
+    expect(client.resource['service.name']).toBe('upstream');
+    expect(remote.parentSpanId).toBe(client.spanId);
+    expect(remote.name).toBe('GET /items/:id');
+    expect(((await response.json()) as { traceId: string }).traceId).toBe(traceId);
+  });
+
+  it('applies OTEL_BSP_MAX_EXPORT_BATCH_SIZE', async () => {
+    const app = await start(tracingEnv(receiver, { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2', OTEL_BSP_SCHEDULE_DELAY: '20' }));
+    for (let index = 0; index < 3; index++) await fetch(`${app.url}/items/${index}`);
+    await receiver.waitFor(() => (receiver.spans.length >= 9 ? true : undefined));
+    expect(Math.max(...receiver.batchSizes)).toBe(2);
+  });
+
+  it('with ENABLE_TRACING=false serves requests and exports nothing', async () => {
+    const app = await start(tracingEnv(receiver, { ENABLE_TRACING: 'false' }));
+    const response = await fetch(`${app.url}/items/1`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-trace-id')).toBeNull();
+    expect(await response.json()).toEqual({ id: '1' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.requests).toBe(0);
+  });
+
+  it.each([
+    [{ TRACING_EXPORTER: 'datadog' }, 'Invalid TRACING_EXPORTER="datadog": allowed values are console, jaeger, zipkin, otlp, none'],
+    [{ TRACING_SAMPLE_RATE: '2' }, 'Invalid TRACING_SAMPLE_RATE="2": expected a number from 0 to 1'],
+    [{ JAEGER_ENDPOINT: 'http://localhost:14268/api/traces' }, 'use its OTLP/HTTP receiver, e.g. http://localhost:4318/v1/traces'],
+  ])('stops before listening on %o, exit 1, one line naming the variable', async (bad, message) => {
+    const run = runFixture({ ...tracingEnv(receiver), ...bad });
+    expect(await run.exited).toBe(1);
+    const lines = run.output().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(message);
+    expect(run.output()).not.toContain('listening');
+  });
+
+  it('keeps serving while the backend hangs, and shutdown still ends within its deadline', async () => {
+    receiver.mode = 'hang';
+    const app = await start(tracingEnv(receiver, { OTEL_BSP_EXPORT_TIMEOUT: '30000', OTEL_EXPORTER_OTLP_TIMEOUT: '30000', SHUTDOWN_TIMEOUT_MS: '500' }));
+    const statuses = await Promise.all(Array.from({ length: 20 }, (_, index) => fetch(`${app.url}/items/${index}`).then((response) => response.status)));
+    expect(statuses).toEqual(Array(20).fill(200));
+    await receiver.waitFor(() => (receiver.requests > 0 ? true : undefined));
+
+    const stoppedAt = Date.now();
+    await app.stop('SIGTERM');
+    // The exporter would wait 30 s for the hanging backend; the 500 ms deadline ends shutdown first.
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+  });
+
+  it('flushes pending spans on SIGTERM', async () => {
+    const app = await start(tracingEnv(receiver, { OTEL_BSP_SCHEDULE_DELAY: '60000' }));
+    const traceId = (await fetch(`${app.url}/items/7`)).headers.get('x-trace-id');
+    expect(receiver.spans).toHaveLength(0);
+    await app.stop('SIGTERM');
+    expect(inTrace(traceId!).map((span) => span.name).sort()).toEqual(['FixtureController.find', 'GET /items/:id', 'ItemsService.find']);
+  });
+
+  it('shows the SDK diagnostic log with OTEL_LOG_LEVEL=debug', async () => {
+    const app = await start(tracingEnv(receiver, { OTEL_LOG_LEVEL: 'debug' }));
+    await fetch(`${app.url}/items/1`);
+    await receiver.waitFor(() => (receiver.spans.length >= 3 ? true : undefined));
+    expect(app.output()).toMatch(/@opentelemetry\/instrumentation-http/);
+  });
+
+  it('exports the trace of a request to Zipkin, in the v2 format', async () => {
+    const app = await start(tracingEnv(receiver, { TRACING_EXPORTER: 'zipkin', ZIPKIN_ENDPOINT: receiver.url('/api/v2/spans') }));
+    const traceId = (await fetch(`${app.url}/items/3`)).headers.get('x-trace-id');
+    const server = await receiver.waitFor(() => receiver.zipkinSpans.find((span) => span.kind === 'SERVER'));
+    expect(server).toMatchObject({ traceId, name: 'GET /items/:id', localEndpoint: { serviceName: 'fixture' } });
+    expect(Number.isInteger(server.timestamp)).toBe(true);
+  });
+});
