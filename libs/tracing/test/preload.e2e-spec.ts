@@ -41,18 +41,21 @@ describe('preload (node --import @app/tracing/register)', () => {
   const childOf = (parent: DecodedSpan) => (span: DecodedSpan) => span.parentSpanId === parent.spanId;
 
   it('exports one auto-instrumented SERVER span per request, named by route, with handler and @Span spans under it', async () => {
-    const app = await start(tracingEnv(receiver));
+    const app = await start(tracingEnv(receiver, { OTEL_RESOURCE_ATTRIBUTES: 'team=payments' }));
     const response = await fetch(`${app.url}/items/42`);
     const traceId = response.headers.get('x-trace-id')!;
     expect(response.status).toBe(200);
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
 
     const service = await receiver.waitForSpan((span) => span.traceId === traceId && span.name === 'ItemsService.find');
+    await receiver.waitForSpan((span) => span.traceId === traceId && span.kind === OTLP_KIND.SERVER);
     const servers = inTrace(traceId).filter((span) => span.kind === OTLP_KIND.SERVER);
     expect(servers).toHaveLength(1);
     const [server] = servers;
     expect(server).toMatchObject({ name: 'GET /items/:id', scope: HTTP_SCOPE, attributes: { 'http.route': '/items/:id', 'http.response.status_code': 200 } });
-    expect(server.resource).toMatchObject({ 'service.name': 'fixture', 'deployment.environment.name': 'test' });
+    expect(server.resource).toMatchObject({ 'service.name': 'fixture', 'deployment.environment.name': 'test', team: 'payments' });
+    expect(server.resource['host.name']).toBeDefined();
+    expect(server.resource['process.pid']).toBeDefined();
     const handler = inTrace(traceId).find(childOf(server))!;
     expect(handler).toMatchObject({ name: 'FixtureController.find', kind: OTLP_KIND.INTERNAL });
     expect(service.parentSpanId).toBe(handler.spanId);
@@ -85,7 +88,7 @@ describe('preload (node --import @app/tracing/register)', () => {
     const traceId = response.headers.get('x-trace-id')!;
 
     const remote = await receiver.waitForSpan((span) => span.traceId === traceId && span.resource['service.name'] === 'downstream' && span.kind === OTLP_KIND.SERVER);
-    const client = inTrace(traceId).find((span) => span.kind === OTLP_KIND.CLIENT)!;
+    const client = await receiver.waitForSpan((span) => span.traceId === traceId && span.kind === OTLP_KIND.CLIENT);
     expect(client.resource['service.name']).toBe('upstream');
     expect(remote.parentSpanId).toBe(client.spanId);
     expect(remote.name).toBe('GET /items/:id');

@@ -1,6 +1,7 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { loadTracingConfig } from '../config/index.js';
+import { GrpcTraceReceiver } from '../../test/grpc-trace-receiver.js';
 import { makeSpans } from '../../test/span-factory.js';
 import { TraceReceiver } from '../../test/trace-receiver.js';
 import { createSpanExporter } from './create-span-exporter.js';
@@ -41,6 +42,34 @@ describe('createSpanExporter', () => {
     });
     expect(server.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(server.spanId).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('otlp over grpc reaches the collector at OTLP_ENDPOINT', async () => {
+    const collector = await GrpcTraceReceiver.start();
+    try {
+      const config = loadTracingConfig({
+        TRACING_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+        OTLP_ENDPOINT: `http://127.0.0.1:${collector.port}`,
+      });
+      const result = await exportTo(await createSpanExporter(config));
+      expect(result.code).toBe(ExportResultCode.SUCCESS);
+      expect(collector.spans.map((span) => span.name).sort()).toEqual(['GET /users/:id', 'UsersController.findOne']);
+    } finally {
+      collector.close();
+    }
+  });
+
+  it('otlp compresses with gzip when OTEL_EXPORTER_OTLP_COMPRESSION asks', async () => {
+    process.env.OTEL_EXPORTER_OTLP_COMPRESSION = 'gzip';
+    try {
+      const config = loadTracingConfig({ TRACING_EXPORTER: 'otlp', OTLP_ENDPOINT: receiver.url() });
+      await exportTo(await createSpanExporter(config));
+      expect(receiver.headers[0]['content-encoding']).toBe('gzip');
+      expect(receiver.spans).toHaveLength(2);
+    } finally {
+      delete process.env.OTEL_EXPORTER_OTLP_COMPRESSION;
+    }
   });
 
   it('jaeger exports OTLP/protobuf to JAEGER_ENDPOINT', async () => {
