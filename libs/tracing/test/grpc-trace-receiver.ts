@@ -16,24 +16,25 @@ const EXPORT: ServiceDefinition = {
 
 /** An OTLP/gRPC collector inside the test; requests are decoded with the same protobuf decoder. */
 export class GrpcTraceReceiver {
-  readonly spans: DecodedSpan[] = [];
-
-  private constructor(private readonly server: Server, readonly port: number) {}
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+    readonly spans: DecodedSpan[],
+  ) {}
 
   static async start(): Promise<GrpcTraceReceiver> {
     const server = new Server();
-    let receiver: GrpcTraceReceiver | undefined;
+    const spans: DecodedSpan[] = [];
     server.addService(EXPORT, {
       Export: (call: ServerUnaryCall<Buffer, unknown>, callback: sendUnaryData<unknown>) => {
-        receiver!.spans.push(...decodeTraceRequest(call.request));
+        spans.push(...decodeTraceRequest(call.request));
         callback(null, {});
       },
     });
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
     );
-    receiver = new GrpcTraceReceiver(server, port);
-    return receiver;
+    return new GrpcTraceReceiver(server, port, spans);
   }
 
   close(): void {
