@@ -8,6 +8,7 @@ export default {
   moduleNameMapper: {
     '^@app/tracing$': '<rootDir>/libs/tracing/src/index.ts',
     '^@app/tracing/(.*)$': '<rootDir>/libs/tracing/src/$1/index.ts',
+    '^@app/common$': '<rootDir>/libs/common/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

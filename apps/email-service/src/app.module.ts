@@ -1,0 +1,18 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TracingModule } from '@app/tracing';
+import { EMAIL_SERVICE_CONFIG, type EmailServiceConfig } from './email-service.config.js';
+import { EmailsController } from './emails/emails.controller.js';
+import { MailboxService } from './emails/mailbox.service.js';
+import { HealthController } from './health/health.controller.js';
+
+@Module({})
+export class AppModule {
+  static register(config: EmailServiceConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [TracingModule.forRoot()],
+      controllers: [EmailsController, HealthController],
+      providers: [{ provide: EMAIL_SERVICE_CONFIG, useValue: config }, MailboxService],
+    };
+  }
+}

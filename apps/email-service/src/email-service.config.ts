@@ -1,0 +1,19 @@
+import { type Env, envInteger, envRate } from '@app/common';
+
+export interface EmailServiceConfig {
+  port: number;
+  /** Added to every delivery, to show a slow dependency in traces. */
+  latencyMs: number;
+  /** Share of deliveries that fail with 503, to show retries and error spans. */
+  failureRate: number;
+}
+
+export function loadEmailServiceConfig(env: Env = process.env): EmailServiceConfig {
+  return {
+    port: envInteger(env, 'PORT', 3001, { max: 65535 }),
+    latencyMs: envInteger(env, 'EMAIL_LATENCY_MS', 0, { max: 60_000 }),
+    failureRate: envRate(env, 'EMAIL_FAILURE_RATE', 0),
+  };
+}
+
+export const EMAIL_SERVICE_CONFIG = Symbol('EMAIL_SERVICE_CONFIG');

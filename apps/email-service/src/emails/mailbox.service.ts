@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Span, TraceService } from '@app/tracing';
+import { EMAIL_SERVICE_CONFIG, type EmailServiceConfig } from '../email-service.config.js';
+import type { SendEmailDto } from './send-email.dto.js';
+
+export interface DeliveredEmail {
+  id: string;
+  to: string;
+  subject: string;
+  body: string;
+  idempotencyKey?: string;
+  deliveredAt: string;
+}
+
+export interface Delivery {
+  email: DeliveredEmail;
+  /** True when the idempotency key was seen before: nothing new was delivered. */
+  duplicate: boolean;
+}
+
+/** Keeps the mailbox bounded; it stands in for an SMTP provider, not for storage. */
+const MAILBOX_LIMIT = 1_000;
+
+/**
+ * "Delivers" into memory. A retried dispatch carries the same idempotency key and gets the first
+ * delivery back, so an email is delivered once however often the caller retries.
+ */
+@Injectable()
+export class MailboxService {
+  private readonly delivered: DeliveredEmail[] = [];
+  private readonly byKey = new Map<string, Promise<DeliveredEmail>>();
+
+  constructor(
+    @Inject(EMAIL_SERVICE_CONFIG) private readonly config: EmailServiceConfig,
+    private readonly traces: TraceService,
+  ) {}
+
+  async deliver(message: SendEmailDto, idempotencyKey?: string): Promise<Delivery> {
+    const previous = idempotencyKey ? this.byKey.get(idempotencyKey) : undefined;
+    if (previous) {
+      this.traces.addEvent('email.duplicate', { 'email.idempotency_key': idempotencyKey });
+      return { email: await previous, duplicate: true };
+    }
+    const delivery = this.send(message, idempotencyKey);
+    if (idempotencyKey) {
+      this.byKey.set(idempotencyKey, delivery);
+      // A failed attempt must not block the retry that follows it.
+      delivery.catch(() => this.byKey.delete(idempotencyKey));
+    }
+    return { email: await delivery, duplicate: false };
+  }
+
+  list(): DeliveredEmail[] {
+    return [...this.delivered];
+  }
+
+  @Span()
+  private async send(message: SendEmailDto, idempotencyKey?: string): Promise<DeliveredEmail> {
+    if (this.config.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.config.latencyMs));
+    if (Math.random() < this.config.failureRate) {
+      throw new ServiceUnavailableException('simulated provider failure (EMAIL_FAILURE_RATE)');
+    }
+    const email: DeliveredEmail = { id: randomUUID(), ...message, idempotencyKey, deliveredAt: new Date().toISOString() };
+    this.delivered.push(email);
+    if (this.delivered.length > MAILBOX_LIMIT) this.delivered.shift();
+    this.traces.addEvent('email.delivered', { 'email.id': email.id });
+    return email;
+  }
+}

@@ -1,0 +1,13 @@
+import 'reflect-metadata';
+import { AppConfigError, bootstrapApp } from '@app/common';
+import { AppModule } from './app.module.js';
+import { loadEmailServiceConfig } from './email-service.config.js';
+
+try {
+  const config = loadEmailServiceConfig();
+  await bootstrapApp(AppModule.register(config), { name: 'email-service', port: config.port });
+} catch (error) {
+  if (!(error instanceof AppConfigError)) throw error;
+  process.stderr.write(`[email-service] ${error.message}\n`);
+  process.exitCode = 1;
+}

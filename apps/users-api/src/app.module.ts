@@ -1,0 +1,37 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { TracingModule } from '@app/tracing';
+import { CacheModule } from './cache/cache.module.js';
+import { EmbeddedPostgres } from './database/embedded-postgres.js';
+import { typeOrmOptions } from './database/typeorm-options.js';
+import { HealthController } from './health/health.controller.js';
+import { USERS_API_CONFIG, type UsersApiConfig } from './users-api.config.js';
+import { UsersModule } from './users/users.module.js';
+
+export interface DatabaseConnection {
+  url: string;
+  /** Present when no DATABASE_URL was given; closed after TypeORM on shutdown. */
+  embedded?: EmbeddedPostgres;
+}
+
+@Module({})
+export class AppModule {
+  static register(config: UsersApiConfig, database: DatabaseConnection): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        TracingModule.forRoot(),
+        TypeOrmModule.forRoot(typeOrmOptions(database.url, database.embedded !== undefined)),
+        { ...CacheModule.register(config), global: true },
+        UsersModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: USERS_API_CONFIG, useValue: config },
+        ...(database.embedded ? [{ provide: EmbeddedPostgres, useValue: database.embedded }] : []),
+      ],
+      exports: [USERS_API_CONFIG],
+    };
+  }
+}

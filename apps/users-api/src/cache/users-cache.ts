@@ -1,0 +1,27 @@
+/** A user as the API shows it (and as the cache keeps it): never the password hash. */
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  createdAt: string;
+}
+
+/**
+ * Read-through cache of users. Best effort by contract: implementations never throw, so an outage
+ * of the cache degrades to the database instead of failing the request.
+ */
+export abstract class UsersCache {
+  abstract get(id: string): Promise<UserView | undefined>;
+  abstract set(user: UserView): Promise<void>;
+  abstract delete(id: string): Promise<void>;
+}
+
+export class DisabledUsersCache extends UsersCache {
+  async get(): Promise<undefined> {
+    return undefined;
+  }
+
+  async set(): Promise<void> {}
+
+  async delete(): Promise<void> {}
+}

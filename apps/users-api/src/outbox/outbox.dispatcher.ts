@@ -1,0 +1,100 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { TraceService } from '@app/tracing';
+import { USERS_API_CONFIG, type UsersApiConfig } from '../users-api.config.js';
+import { EmailClient } from './email.client.js';
+import { type ClaimedMessage, OutboxRepository } from './outbox.repository.js';
+
+const BATCH_SIZE = 10;
+const LEASE_SECONDS = 30;
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_MAX_MS = 30_000;
+
+/** 0.5 s, 1 s, 2 s ... capped at 30 s. */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(BACKOFF_BASE_MS * 2 ** (attempt - 1), BACKOFF_MAX_MS);
+}
+
+/**
+ * Sends pending outbox messages: at once when a request wakes it, otherwise every
+ * `OUTBOX_POLL_MS`, retrying failures with exponential backoff. Each dispatch continues the trace
+ * of the request that wrote the message, so the email shows up in the signup's trace.
+ */
+@Injectable()
+export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(OutboxDispatcher.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private wakeRequested = false;
+  private stopped = false;
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly emails: EmailClient,
+    private readonly traces: TraceService,
+    @Inject(USERS_API_CONFIG) private readonly config: UsersApiConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  /** Dispatch now rather than at the next poll; coalesces with a run already under way. */
+  wake(): void {
+    if (this.running) this.wakeRequested = true;
+    else this.schedule(0);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /**
+   * Timers run in the root context: scheduled from a request (`wake()`), they would otherwise
+   * carry that request's trace into every later poll.
+   */
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    if (this.stopped) return;
+    this.timer = this.traces.runWithContext(ROOT_CONTEXT, () => setTimeout(() => this.run(), delayMs));
+    this.timer.unref();
+  }
+
+  private run(): void {
+    this.running = this.dispatchDue()
+      .catch((error: Error) => this.logger.warn(`outbox dispatch failed: ${error.message}`))
+      .finally(() => {
+        this.running = undefined;
+        this.schedule(this.wakeRequested ? 0 : this.config.outboxPollMs);
+        this.wakeRequested = false;
+      });
+  }
+
+  private async dispatchDue(): Promise<void> {
+    const messages = await this.outbox.claimDue(BATCH_SIZE, LEASE_SECONDS);
+    for (const message of messages) await this.dispatch(message);
+  }
+
+  private dispatch(message: ClaimedMessage): Promise<void> {
+    const attempt = message.attempts + 1;
+    return this.traces.withSpan(
+      `outbox.dispatch ${message.type}`,
+      { 'messaging.message.id': message.id, 'outbox.attempt': attempt },
+      async () => {
+        try {
+          await this.emails.send(message.payload, message.id);
+          await this.outbox.markDelivered(message.id);
+        } catch (error) {
+          const retryIn = retryDelayMs(attempt);
+          this.traces.recordException(error);
+          this.traces.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+          this.traces.addAttributes({ 'outbox.retry_in_ms': retryIn });
+          await this.outbox.markFailed(message.id, attempt, (error as Error).message, retryIn);
+        }
+      },
+      { parent: this.traces.extract(message.traceContext), kind: SpanKind.PRODUCER },
+    );
+  }
+}
