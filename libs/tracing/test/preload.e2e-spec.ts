@@ -1,6 +1,7 @@
-import { startFixture, runFixture, type FixtureProcess } from './fixture-process.js';
-import { TraceReceiver } from './trace-receiver.js';
-import type { DecodedSpan } from './otlp-protobuf.js';
+import { resolve } from 'node:path';
+import { type DecodedSpan, type PreloadedProcess, spawnWithPreload, startWithPreload, TraceReceiver } from '../src/testing/index.js';
+
+const FIXTURE = resolve('libs/tracing/test/fixture/dist/main.js');
 
 /**
  * The library as users run it: a separate Node process started with the preload, so the real
@@ -11,6 +12,8 @@ const HTTP_SCOPE = '@opentelemetry/instrumentation-http';
 
 function tracingEnv(receiver: TraceReceiver, extra: Record<string, string> = {}): Record<string, string> {
   return {
+    NODE_ENV: 'test',
+    PORT: '0',
     ENABLE_TRACING: 'true',
     TRACING_EXPORTER: 'otlp',
     OTLP_ENDPOINT: receiver.url(),
@@ -22,9 +25,9 @@ function tracingEnv(receiver: TraceReceiver, extra: Record<string, string> = {})
 
 describe('preload (node --import @app/tracing/register)', () => {
   let receiver: TraceReceiver;
-  const started: FixtureProcess[] = [];
+  const started: PreloadedProcess[] = [];
   const start = async (env: Record<string, string>) => {
-    const fixture = await startFixture(env);
+    const fixture = await startWithPreload(FIXTURE, env);
     started.push(fixture);
     return fixture;
   };
@@ -117,7 +120,7 @@ describe('preload (node --import @app/tracing/register)', () => {
     [{ TRACING_SAMPLE_RATE: '2' }, 'Invalid TRACING_SAMPLE_RATE="2": expected a number from 0 to 1'],
     [{ JAEGER_ENDPOINT: 'http://localhost:14268/api/traces' }, 'use its OTLP/HTTP receiver, e.g. http://localhost:4318/v1/traces'],
   ])('stops before listening on %o, exit 1, one line naming the variable', async (bad, message) => {
-    const run = runFixture({ ...tracingEnv(receiver), ...bad });
+    const run = spawnWithPreload(FIXTURE, { ...tracingEnv(receiver), ...bad });
     expect(await run.exited).toBe(1);
     const lines = run.output().trim().split('\n');
     expect(lines).toHaveLength(1);

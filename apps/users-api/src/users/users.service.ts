@@ -41,7 +41,10 @@ export class UsersService {
       );
       this.traces.addEvent('signup.user_created', { 'user.id': user.id });
       this.dispatcher.wake();
-      return toUserView(user);
+      const view = toUserView(user);
+      // A new user is usually read right after signing up.
+      await this.cache.set(view);
+      return view;
     });
   }
 

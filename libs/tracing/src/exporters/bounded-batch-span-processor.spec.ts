@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { TraceReceiver } from '../../test/trace-receiver.js';
+import { TraceReceiver } from '../testing/trace-receiver.js';
 import { makeSpans } from '../../test/span-factory.js';
 import { BoundedBatchSpanProcessor } from './bounded-batch-span-processor.js';
 import { DroppedSpans } from './dropped-spans.js';

@@ -3,7 +3,7 @@ import { ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace
 import { loadTracingConfig } from '../config/index.js';
 import { GrpcTraceReceiver } from '../../test/grpc-trace-receiver.js';
 import { makeSpans } from '../../test/span-factory.js';
-import { TraceReceiver } from '../../test/trace-receiver.js';
+import { TraceReceiver } from '../testing/trace-receiver.js';
 import { createSpanExporter } from './create-span-exporter.js';
 import { ZipkinExporter } from './zipkin/zipkin-exporter.js';
 

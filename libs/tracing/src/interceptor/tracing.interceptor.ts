@@ -7,7 +7,6 @@ import type { TracingRuntime } from '../sdk/tracing-runtime.js';
 import { TRACING_RUNTIME } from '../tracing.constants.js';
 import { libraryTracer } from '../trace/library-tracer.js';
 import { runInSpan } from '../trace/span-lifecycle.js';
-import { recordHandlerError } from './handler-error.js';
 import { routeTemplate, type RoutedRequest } from './http-server-span.js';
 
 /**
@@ -29,7 +28,7 @@ export class TracingInterceptor implements NestInterceptor {
       { kind: SpanKind.INTERNAL, attributes: { [ATTR_CODE_FUNCTION_NAME]: name } },
       parent,
     );
-    return runInSpan(span, parent, () => next.handle(), recordHandlerError);
+    return runInSpan(span, parent, () => next.handle());
   }
 
   /**

@@ -1,13 +1,6 @@
-import { type Context, context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Context, context, type Span, trace } from '@opentelemetry/api';
 import { isObservable, Observable } from 'rxjs';
-
-export type ErrorRecorder = (span: Span, error: unknown) => void;
-
-/** The default for user code: any escaping error is the span's error. */
-export function recordSpanError(span: Span, error: unknown): void {
-  span.recordException(error instanceof Error ? error : String(error));
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-}
+import { recordError } from './record-error.js';
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
@@ -18,17 +11,17 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * it returns settles, or when the Observable it returns completes, errors or is unsubscribed.
  * Errors are recorded and rethrown as the same object.
  */
-export function runInSpan<T>(span: Span, parent: Context, fn: () => T, onError: ErrorRecorder = recordSpanError): T {
+export function runInSpan<T>(span: Span, parent: Context, fn: () => T): T {
   const active = trace.setSpan(parent, span);
   let result: T;
   try {
     result = context.with(active, fn);
   } catch (error) {
-    onError(span, error);
+    recordError(span, error);
     span.end();
     throw error;
   }
-  if (isObservable(result)) return endWithObservable(result, span, active, onError) as T;
+  if (isObservable(result)) return endWithObservable(result, span, active) as T;
   if (isThenable(result)) {
     return result.then(
       (value) => {
@@ -36,7 +29,7 @@ export function runInSpan<T>(span: Span, parent: Context, fn: () => T, onError: 
         return value;
       },
       (error: unknown) => {
-        onError(span, error);
+        recordError(span, error);
         span.end();
         throw error;
       },
@@ -46,7 +39,7 @@ export function runInSpan<T>(span: Span, parent: Context, fn: () => T, onError: 
   return result;
 }
 
-function endWithObservable<V>(source: Observable<V>, span: Span, active: Context, onError: ErrorRecorder): Observable<V> {
+function endWithObservable<V>(source: Observable<V>, span: Span, active: Context): Observable<V> {
   let ended = false;
   const end = () => {
     if (ended) return;
@@ -58,7 +51,7 @@ function endWithObservable<V>(source: Observable<V>, span: Span, active: Context
       source.subscribe({
         next: (value) => subscriber.next(value),
         error: (error: unknown) => {
-          if (!ended) onError(span, error);
+          if (!ended) recordError(span, error);
           end();
           subscriber.error(error);
         },

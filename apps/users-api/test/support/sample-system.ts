@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import pg from 'pg';
+import { type PreloadedProcess, startWithPreload, type TraceReceiver } from '@app/tracing/testing';
+
+/**
+ * The sample system as users run it: built apps, started with the preload, against the machine's
+ * PostgreSQL and Redis. Without them these tests fail: they never skip.
+ */
+export const ADMIN_DATABASE_URL = process.env.E2E_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const REDIS_URL = process.env.E2E_REDIS_URL ?? 'redis://127.0.0.1:6379/9';
+
+const USERS_API = resolve('dist/apps/users-api/main.js');
+const EMAIL_SERVICE = resolve('dist/apps/email-service/main.js');
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL, connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh database per run, so runs never see each other's users. */
+export async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `users_e2e_${randomBytes(4).toString('hex')}`;
+  await admin((client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(ADMIN_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.href,
+    drop: () => admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+export async function query(databaseUrl: string, sql: string): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A port nothing listens on (yet). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+export function tracingEnv(receiver: TraceReceiver, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    PORT: '0',
+    ENABLE_TRACING: 'true',
+    TRACING_EXPORTER: 'otlp',
+    OTLP_ENDPOINT: receiver.url(),
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+    ...extra,
+  };
+}
+
+export function startEmailService(env: Record<string, string>): Promise<PreloadedProcess> {
+  return startWithPreload(EMAIL_SERVICE, env);
+}
+
+export function startUsersApi(env: Record<string, string>): Promise<PreloadedProcess> {
+  return startWithPreload(USERS_API, { OUTBOX_POLL_MS: '200', ...env }, { timeoutMs: 60_000 });
+}
+
+export async function waitUntil<T>(read: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
