@@ -1,0 +1,66 @@
+import { resolve } from 'node:path';
+import request from 'supertest';
+import { type PreloadedProcess, spawnWithPreload, startWithPreload, TraceReceiver } from '@app/tracing/testing';
+
+const EMAIL_SERVICE = resolve('dist/apps/email-service/main.js');
+const message = { to: 'reader@example.com', subject: 'Hello', body: 'Hi there' };
+
+function env(receiver: TraceReceiver, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PORT: '0',
+    ENABLE_TRACING: 'true',
+    TRACING_EXPORTER: 'otlp',
+    OTLP_ENDPOINT: receiver.url(),
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+    ...extra,
+  };
+}
+
+describe('email-service', () => {
+  let receiver: TraceReceiver;
+  let service: PreloadedProcess | undefined;
+  beforeEach(async () => {
+    receiver = await TraceReceiver.start();
+  });
+  afterEach(async () => {
+    await service?.stop();
+    service = undefined;
+    await receiver.close();
+  });
+
+  it('delivers once per idempotency key and lists what it delivered', async () => {
+    service = await startWithPreload(EMAIL_SERVICE, env(receiver));
+    const first = await request(service.url).post('/emails').set('Idempotency-Key', 'k-1').send(message).expect(201);
+    const retry = await request(service.url).post('/emails').set('Idempotency-Key', 'k-1').send(message).expect(200);
+    await request(service.url).post('/emails').send(message).expect(201);
+
+    expect(retry.body).toEqual(first.body);
+    expect(first.body).toMatchObject({ ...message, idempotencyKey: 'k-1', id: expect.any(String) });
+    const { body: delivered } = await request(service.url).get('/emails').expect(200);
+    expect(delivered).toHaveLength(2);
+    const server = await receiver.waitForSpan((span) => span.traceId === first.headers['x-trace-id'] && span.name === 'POST /emails');
+    expect(server.resource['service.name']).toBe('email-service');
+    await request(service.url).get('/health').expect(200, { status: 'ok' });
+  });
+
+  it('answers 400 naming the invalid and unknown fields', async () => {
+    service = await startWithPreload(EMAIL_SERVICE, env(receiver));
+    const response = await request(service.url).post('/emails').send({ to: 'not-an-address', subject: '', cc: 'x' }).expect(400);
+    expect(Object.keys(response.body.fields).sort()).toEqual(['body', 'cc', 'subject', 'to']);
+  });
+
+  it('fails deliveries at EMAIL_FAILURE_RATE with 503, an ERROR span, and no delivery', async () => {
+    service = await startWithPreload(EMAIL_SERVICE, env(receiver, { EMAIL_FAILURE_RATE: '1', EMAIL_LATENCY_MS: '20' }));
+    const response = await request(service.url).post('/emails').set('Idempotency-Key', 'k-2').send(message).expect(503);
+    const server = await receiver.waitForSpan((span) => span.traceId === response.headers['x-trace-id'] && span.kind === 2);
+    expect(server.status.code).toBe(2);
+    expect(server.attributes['error.type']).toBe('503');
+    await request(service.url).get('/emails').expect(200, []);
+  });
+
+  it('refuses a bad EMAIL_FAILURE_RATE before listening, with one line', async () => {
+    const run = spawnWithPreload(EMAIL_SERVICE, env(receiver, { EMAIL_FAILURE_RATE: '2' }));
+    expect(await run.exited).toBe(1);
+    expect(run.output().trim()).toBe('[email-service] Invalid EMAIL_FAILURE_RATE="2": expected a number from 0 to 1');
+  });
+});
