@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+/**
+ * `npm start` and `npm run start:dev`: both sample services, each started with the tracing
+ * preload, their output prefixed with their name. Settings come from the environment, then
+ * `.env`, then these defaults: tracing on, console exporter, so every request's spans appear here.
+ *
+ *   node scripts/start.mjs         the built apps (npm start builds them first)
+ *   node scripts/start.mjs --dev   `nest start --watch` for each app
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createInterface } from 'node:readline';
+
+const PRELOAD = '--import @app/tracing/register';
+const dev = process.argv.includes('--dev');
+
+// Variables already set in the shell win over .env (loadEnvFile does not overwrite them).
+if (existsSync('.env')) process.loadEnvFile('.env');
+const shared = { ENABLE_TRACING: 'true', TRACING_EXPORTER: 'console', ...process.env };
+const emailPort = process.env.EMAIL_SERVICE_PORT ?? '3001';
+const usersPort = process.env.USERS_API_PORT ?? '3000';
+
+const services = [
+  { name: 'email-service', color: 35, env: { PORT: emailPort } },
+  {
+    name: 'users-api',
+    color: 36,
+    env: { PORT: usersPort, EMAIL_SERVICE_URL: process.env.EMAIL_SERVICE_URL ?? `http://localhost:${emailPort}` },
+  },
+];
+
+function command(name) {
+  if (!dev) return [process.execPath, [...PRELOAD.split(' '), `dist/apps/${name}/main.js`]];
+  const nest = createRequire(import.meta.url).resolve('@nestjs/cli/bin/nest.js');
+  return [process.execPath, [nest, 'start', name, '--watch', '--preserveWatchOutput', '--exec', `node ${PRELOAD}`]];
+}
+
+const children = services.map(({ name, color, env }) => {
+  const [file, args] = command(name);
+  const child = spawn(file, args, { env: { ...shared, ...env } });
+  const prefix = `\x1b[${color}m[${name}]\x1b[0m `;
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${prefix}${line}\n`));
+  }
+  return { name, child };
+});
+
+process.stdout.write(
+  `users-api     http://localhost:${usersPort}\nemail-service http://localhost:${emailPort}\n` +
+    `try: curl -i -X POST localhost:${usersPort}/users -H 'content-type: application/json' ` +
+    `-d '{"email":"ada@example.com","name":"Ada","password":"correct-horse"}'\n`,
+);
+
+let stopping = false;
+function stopAll(signal) {
+  if (stopping) return;
+  stopping = true;
+  for (const { child } of children) if (child.exitCode === null) child.kill(signal);
+}
+process.on('SIGINT', () => stopAll('SIGINT'));
+process.on('SIGTERM', () => stopAll('SIGTERM'));
+
+// One service dying takes the other down: a half-running system would only confuse.
+let remaining = children.length;
+for (const { name, child } of children) {
+  child.on('exit', (code, signal) => {
+    if (!stopping) process.stderr.write(`${name} exited (${code ?? signal}); stopping the others\n`);
+    stopAll('SIGTERM');
+    if (code) process.exitCode = code;
+    if (--remaining === 0) process.exit();
+  });
+}
