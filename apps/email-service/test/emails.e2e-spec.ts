@@ -6,14 +6,7 @@ const EMAIL_SERVICE = resolve('dist/apps/email-service/main.js');
 const message = { to: 'reader@example.com', subject: 'Hello', body: 'Hi there' };
 
 function env(receiver: TraceReceiver, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    PORT: '0',
-    ENABLE_TRACING: 'true',
-    TRACING_EXPORTER: 'otlp',
-    OTLP_ENDPOINT: receiver.url(),
-    OTEL_BSP_SCHEDULE_DELAY: '100',
-    ...extra,
-  };
+  return { PORT: '0', ...receiver.exportEnv(), ...extra };
 }
 
 describe('email-service', () => {

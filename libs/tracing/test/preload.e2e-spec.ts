@@ -11,16 +11,7 @@ const OTLP_KIND = { INTERNAL: 1, SERVER: 2, CLIENT: 3 };
 const HTTP_SCOPE = '@opentelemetry/instrumentation-http';
 
 function tracingEnv(receiver: TraceReceiver, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    NODE_ENV: 'test',
-    PORT: '0',
-    ENABLE_TRACING: 'true',
-    TRACING_EXPORTER: 'otlp',
-    OTLP_ENDPOINT: receiver.url(),
-    OTEL_SERVICE_NAME: 'fixture',
-    OTEL_BSP_SCHEDULE_DELAY: '50',
-    ...extra,
-  };
+  return { NODE_ENV: 'test', PORT: '0', ...receiver.exportEnv(), OTEL_SERVICE_NAME: 'fixture', OTEL_BSP_SCHEDULE_DELAY: '50', ...extra };
 }
 
 describe('preload (node --import @app/tracing/register)', () => {

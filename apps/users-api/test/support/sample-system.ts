@@ -56,15 +56,7 @@ export async function freePort(): Promise<number> {
 }
 
 export function tracingEnv(receiver: TraceReceiver, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    NODE_ENV: 'test',
-    PORT: '0',
-    ENABLE_TRACING: 'true',
-    TRACING_EXPORTER: 'otlp',
-    OTLP_ENDPOINT: receiver.url(),
-    OTEL_BSP_SCHEDULE_DELAY: '100',
-    ...extra,
-  };
+  return { NODE_ENV: 'test', PORT: '0', ...receiver.exportEnv(), ...extra };
 }
 
 export function startEmailService(env: Record<string, string>): Promise<PreloadedProcess> {

@@ -7,6 +7,16 @@ import { TraceReceiver } from '../testing/trace-receiver.js';
 import { createSpanExporter } from './create-span-exporter.js';
 import { ZipkinExporter } from './zipkin/zipkin-exporter.js';
 
+/** Sets standard OTEL_* variables for one test: the exporters read them from process.env. */
+async function withEnv(variables: Record<string, string>, run: () => Promise<void>): Promise<void> {
+  Object.assign(process.env, variables);
+  try {
+    await run();
+  } finally {
+    for (const name of Object.keys(variables)) delete process.env[name];
+  }
+}
+
 async function exportTo(exporter: SpanExporter | undefined): Promise<ExportResult> {
   const result = await new Promise<ExportResult>((resolve) => exporter!.export(makeSpans(1), resolve));
   await exporter!.shutdown();
@@ -60,17 +70,13 @@ describe('createSpanExporter', () => {
     }
   });
 
-  it('otlp compresses with gzip when OTEL_EXPORTER_OTLP_COMPRESSION asks', async () => {
-    process.env.OTEL_EXPORTER_OTLP_COMPRESSION = 'gzip';
-    try {
+  it('otlp compresses with gzip when OTEL_EXPORTER_OTLP_COMPRESSION asks', () =>
+    withEnv({ OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' }, async () => {
       const config = loadTracingConfig({ TRACING_EXPORTER: 'otlp', OTLP_ENDPOINT: receiver.url() });
       await exportTo(await createSpanExporter(config));
       expect(receiver.headers[0]['content-encoding']).toBe('gzip');
       expect(receiver.spans).toHaveLength(2);
-    } finally {
-      delete process.env.OTEL_EXPORTER_OTLP_COMPRESSION;
-    }
-  });
+    }));
 
   it('jaeger exports OTLP/protobuf to JAEGER_ENDPOINT', async () => {
     const config = loadTracingConfig({ TRACING_EXPORTER: 'jaeger', JAEGER_ENDPOINT: receiver.url('/v1/traces') });
@@ -80,16 +86,12 @@ describe('createSpanExporter', () => {
     expect(receiver.spans).toHaveLength(2);
   });
 
-  it('otlp honours OTEL_EXPORTER_OTLP_HEADERS', async () => {
-    process.env.OTEL_EXPORTER_OTLP_HEADERS = 'x-tenant=acme';
-    try {
+  it('otlp honours OTEL_EXPORTER_OTLP_HEADERS', () =>
+    withEnv({ OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=acme' }, async () => {
       const config = loadTracingConfig({ TRACING_EXPORTER: 'otlp', OTLP_ENDPOINT: receiver.url() });
       await exportTo(await createSpanExporter(config));
       expect(receiver.headers[0]['x-tenant']).toBe('acme');
-    } finally {
-      delete process.env.OTEL_EXPORTER_OTLP_HEADERS;
-    }
-  });
+    }));
 
   it('builds the console and Zipkin exporters, and none for "none"', async () => {
     expect(await createSpanExporter(loadTracingConfig({}))).toBeInstanceOf(ConsoleSpanExporter);

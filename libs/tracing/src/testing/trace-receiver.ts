@@ -45,6 +45,16 @@ export class TraceReceiver {
     return `http://127.0.0.1:${this.port}${path}`;
   }
 
+  /** The environment of an app process that exports OTLP here, flushing every 100 ms. */
+  exportEnv(): Record<string, string> {
+    return {
+      ENABLE_TRACING: 'true',
+      TRACING_EXPORTER: 'otlp',
+      OTLP_ENDPOINT: this.url(),
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    };
+  }
+
   async waitFor<T>(read: () => T | undefined, timeoutMs = 10_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
