@@ -1,6 +1,8 @@
 export { loadTracingConfig, TracingConfigError } from './config/index.js';
 export { Span } from './decorators/span.decorator.js';
+export { routeTemplate } from './interceptor/http-server-span.js';
 export { TracingInterceptor } from './interceptor/tracing.interceptor.js';
+export { TracingMetrics } from './metrics/tracing-metrics.js';
 export { getTracingRuntime, TracingRuntime } from './sdk/tracing-runtime.js';
 export * from './trace/trace-api.js';
 export { TraceService } from './trace/trace.service.js';

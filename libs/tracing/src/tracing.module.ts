@@ -1,6 +1,10 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ServerSpanMiddleware } from './interceptor/server-span.middleware.js';
+import { createTracingMetrics } from './metrics/create-tracing-metrics.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { RequestMetricsMiddleware } from './metrics/request-metrics.middleware.js';
+import { TracingMetrics } from './metrics/tracing-metrics.js';
 import { TracingInterceptor } from './interceptor/tracing.interceptor.js';
 import { adoptOrStartTracing } from './sdk/adopt-tracing.js';
 import type { TracingRuntime } from './sdk/tracing-runtime.js';
@@ -21,11 +25,13 @@ import { ConfigurableTracingModule, TRACING_MODULE_OPTIONS, type TRACING_OPTIONS
         return runtime;
       },
     },
+    { provide: TracingMetrics, inject: [TRACING_RUNTIME], useFactory: createTracingMetrics },
     { provide: APP_INTERCEPTOR, useClass: TracingInterceptor },
     TraceService,
     TracingLifecycle,
   ],
-  exports: [TRACING_RUNTIME, TraceService],
+  controllers: [MetricsController],
+  exports: [TRACING_RUNTIME, TraceService, TracingMetrics],
 })
 export class TracingModule extends ConfigurableTracingModule implements NestModule {
   /** Every option has a default, so `forRoot()` alone is the common case. */
@@ -34,6 +40,7 @@ export class TracingModule extends ConfigurableTracingModule implements NestModu
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(ServerSpanMiddleware).forRoutes('{*path}');
+    // Order matters: the metrics middleware reads the server span the first one may start.
+    consumer.apply(ServerSpanMiddleware, RequestMetricsMiddleware).forRoutes('{*path}');
   }
 }

@@ -1,0 +1,42 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
+import { trace } from '@opentelemetry/api';
+import { routeTemplate, type RoutedRequest } from '../interceptor/http-server-span.js';
+import { isIgnoredRequest } from '../sdk/request-tracing-options.js';
+import type { TracingRuntime } from '../sdk/tracing-runtime.js';
+import { TRACING_RUNTIME } from '../tracing.constants.js';
+import { exemplarOf } from './exemplar.js';
+import { TracingMetrics } from './tracing-metrics.js';
+
+/** A request no route matched: one series for all of them, never the raw path. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/**
+ * `http_request_duration_seconds` for every request, sampled or not (unlike span-derived
+ * metrics), with the sampled request's trace as exemplar. Paths that are not traced are not
+ * measured either: health checks and scrapes would drown the real traffic.
+ */
+@Injectable()
+export class RequestMetricsMiddleware implements NestMiddleware {
+  constructor(
+    private readonly metrics: TracingMetrics,
+    @Inject(TRACING_RUNTIME) private readonly runtime: TracingRuntime,
+  ) {}
+
+  use(request: IncomingMessage, response: ServerResponse, next: () => void): void {
+    const url = (request as { originalUrl?: string }).originalUrl ?? request.url;
+    if (isIgnoredRequest(this.runtime.requestOptions, request.method, url)) return next();
+    const started = process.hrtime.bigint();
+    const exemplar = exemplarOf(trace.getActiveSpan()?.spanContext());
+    response.once('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const labels = {
+        method: request.method ?? 'GET',
+        route: routeTemplate(request as RoutedRequest) ?? UNMATCHED_ROUTE,
+        status_code: String(response.statusCode),
+      };
+      this.metrics.observeRequest(labels, seconds, exemplar);
+    });
+    next();
+  }
+}
