@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { createLoggerModule } from '@app/common';
 import { TracingModule } from '@app/tracing';
 import { EMAIL_SERVICE_CONFIG, type EmailServiceConfig } from './email-service.config.js';
 import { EmailsController } from './emails/emails.controller.js';
@@ -10,7 +11,7 @@ export class AppModule {
   static register(config: EmailServiceConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [TracingModule.forRoot()],
+      imports: [TracingModule.forRoot(), createLoggerModule()],
       controllers: [EmailsController, HealthController],
       providers: [{ provide: EMAIL_SERVICE_CONFIG, useValue: config }, MailboxService],
     };

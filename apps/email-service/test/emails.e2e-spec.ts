@@ -6,7 +6,7 @@ const EMAIL_SERVICE = resolve('dist/apps/email-service/main.js');
 const message = { to: 'reader@example.com', subject: 'Hello', body: 'Hi there' };
 
 function env(receiver: TraceReceiver, extra: Record<string, string> = {}): Record<string, string> {
-  return { PORT: '0', ...receiver.exportEnv(), ...extra };
+  return { NODE_ENV: 'test', PORT: '0', ...receiver.exportEnv(), ...extra };
 }
 
 describe('email-service', () => {

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { createLoggerModule } from '@app/common';
 import { TracingModule } from '@app/tracing';
 import { CacheModule } from './cache/cache.module.js';
 import { EmbeddedPostgres } from './database/embedded-postgres.js';
@@ -22,6 +23,7 @@ export class AppModule {
       global: true,
       imports: [
         TracingModule.forRoot(),
+        createLoggerModule(),
         TypeOrmModule.forRoot(typeOrmOptions(database.url, database.embedded !== undefined)),
         { ...CacheModule.register(config), global: true },
         UsersModule,

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { type DecodedSpan, type PreloadedProcess, TraceReceiver } from '@app/tracing/testing';
-import { createDatabase, REDIS_URL, startEmailService, startUsersApi, tracingEnv } from './support/sample-system.js';
+import { createDatabase, REDIS_URL, startEmailService, startUsersApi, tracingEnv, waitUntil } from './support/sample-system.js';
 
 const KIND = { INTERNAL: 1, SERVER: 2, CLIENT: 3, PRODUCER: 4 };
 const PASSWORD = 'correct horse battery staple';
@@ -76,6 +76,26 @@ describe('users-api with email-service', () => {
     expect(emailClient).toMatchObject({ parentSpanId: dispatch.spanId, attributes: { 'server.service.name': 'email-service', 'http.request.method': 'POST' } });
     expect(httpClient.attributes['http.response.status_code']).toBe(201);
     expect(delivery).toMatchObject({ name: 'POST /emails', parentSpanId: httpClient.spanId });
+  });
+
+  it("writes JSON log lines that carry the trace of the request's spans, the outbox job's included", async () => {
+    const response = await signup('logs@example.com').expect(201);
+    const traceId = response.headers['x-trace-id'];
+    const server = await named(traceId, 'POST /users');
+    const dispatch = await named(traceId, 'outbox.dispatch welcome_email');
+    const logLines = () =>
+      usersApi
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((line) => line.trace_id === traceId);
+    const sent = await waitUntil(() => logLines().find((line) => line.context === 'OutboxDispatcher'));
+    const access = logLines().find((line) => line.status_code !== undefined);
+
+    expect(access).toMatchObject({ method: 'POST', route: '/users', status_code: 201, span_id: server.spanId, trace_flags: '01' });
+    expect(sent).toMatchObject({ span_id: dispatch.spanId, msg: expect.stringContaining('sent welcome_email') });
+    expect(sent).not.toHaveProperty('req');
   });
 
   it('never lets the password or the Authorization token leave the process', async () => {

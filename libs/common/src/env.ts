@@ -48,3 +48,8 @@ export function envUrl(env: Env, name: string, protocols: readonly string[], fal
 export function envString(env: Env, name: string, fallback: string): string {
   return read(env, name, 'a value', (raw) => raw) ?? fallback;
 }
+
+export function envChoice<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
+  const parse = (raw: string) => choices.find((choice) => choice === raw.toLowerCase());
+  return read(env, name, `one of ${choices.join(', ')}`, parse) ?? fallback;
+}

@@ -1,3 +1,4 @@
 export { bootstrapApp, type BootstrapOptions } from './bootstrap.js';
-export { AppConfigError, type Env, envInteger, envRate, envString, envUrl } from './env.js';
+export { AppConfigError, type Env, envChoice, envInteger, envRate, envString, envUrl } from './env.js';
+export { createLoggerModule, LOG_LEVELS, loggerParams } from './logging.js';
 export { createValidationPipe, fieldErrors } from './validation.js';

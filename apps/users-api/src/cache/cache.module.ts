@@ -1,4 +1,4 @@
-import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { RedisModule } from '@nestjs-modules/ioredis';
 import type { UsersApiConfig } from '../users-api.config.js';
 import { redisOptions } from './redis-options.js';
@@ -9,7 +9,6 @@ import { DisabledUsersCache, UsersCache } from './users-cache.js';
 export class CacheModule {
   static register(config: UsersApiConfig): DynamicModule {
     if (!config.redisUrl) {
-      new Logger('Cache').log('no REDIS_URL: the users cache is off');
       return { module: CacheModule, providers: [{ provide: UsersCache, useClass: DisabledUsersCache }], exports: [UsersCache] };
     }
     return {

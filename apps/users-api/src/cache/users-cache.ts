@@ -1,3 +1,5 @@
+import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
+
 /** A user as the API shows it (and as the cache keeps it): never the password hash. */
 export interface UserView {
   id: string;
@@ -16,7 +18,11 @@ export abstract class UsersCache {
   abstract delete(id: string): Promise<void>;
 }
 
-export class DisabledUsersCache extends UsersCache {
+export class DisabledUsersCache extends UsersCache implements OnApplicationBootstrap {
+  onApplicationBootstrap(): void {
+    new Logger('Cache').log('no REDIS_URL: the users cache is off');
+  }
+
   async get(): Promise<undefined> {
     return undefined;
   }

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
@@ -12,10 +12,11 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
  * PGlite is one session: the server multiplexes connections at the query level, so transactions
  * from two connections would interleave. The app therefore uses a pool of one connection with it.
  */
-export class EmbeddedPostgres implements OnApplicationShutdown {
+export class EmbeddedPostgres implements OnApplicationBootstrap, OnApplicationShutdown {
   private constructor(
     private readonly db: PGlite,
     private readonly server: PGLiteSocketServer,
+    private readonly directory: string,
   ) {}
 
   static async start(dataDir: string): Promise<EmbeddedPostgres> {
@@ -24,12 +25,16 @@ export class EmbeddedPostgres implements OnApplicationShutdown {
     const db = await PGlite.create(directory);
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
     await server.start();
-    new Logger('Database').log(`no DATABASE_URL: embedded PostgreSQL (PGlite) in ${directory}`);
-    return new EmbeddedPostgres(db, server);
+    return new EmbeddedPostgres(db, server, directory);
   }
 
   get url(): string {
     return `postgres://postgres@${this.server.getServerConn()}/postgres`;
+  }
+
+  /** Said once the app's logger is in place, so it is written like every other line. */
+  onApplicationBootstrap(): void {
+    new Logger('Database').log(`no DATABASE_URL: embedded PostgreSQL (PGlite) in ${this.directory}`);
   }
 
   /** Runs after TypeORM closed its pool: the root module's hooks come last. */

@@ -1,5 +1,6 @@
+import { AsyncResource } from 'node:async_hooks';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { TraceService } from '@app/tracing';
 import { USERS_API_CONFIG, type UsersApiConfig } from '../users-api.config.js';
 import { EmailClient } from './email.client.js';
@@ -23,6 +24,8 @@ export function retryDelayMs(attempt: number): number {
 @Injectable()
 export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxDispatcher.name);
+  /** Captured at construction, outside any request; see schedule(). */
+  private readonly detached = new AsyncResource(OutboxDispatcher.name);
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private wakeRequested = false;
@@ -52,13 +55,13 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /**
-   * Timers run in the root context: scheduled from a request (`wake()`), they would otherwise
-   * carry that request's trace into every later poll.
+   * Timers start outside any request: scheduled from one (`wake()`), they would otherwise carry
+   * that request's trace and log context into every later poll.
    */
   private schedule(delayMs: number): void {
     clearTimeout(this.timer);
     if (this.stopped) return;
-    this.timer = this.traces.runWithContext(ROOT_CONTEXT, () => setTimeout(() => this.run(), delayMs));
+    this.timer = this.detached.runInAsyncScope(() => setTimeout(() => this.run(), delayMs));
     this.timer.unref();
   }
 
@@ -86,8 +89,10 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
         try {
           await this.emails.send(message.payload, message.id);
           await this.outbox.markDelivered(message.id);
+          this.logger.log(`sent ${message.type} ${message.id} (attempt ${attempt})`);
         } catch (error) {
           const retryIn = retryDelayMs(attempt);
+          this.logger.warn(`${message.type} ${message.id} failed (attempt ${attempt}), retrying in ${retryIn} ms: ${(error as Error).message}`);
           this.traces.recordException(error);
           this.traces.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
           this.traces.addAttributes({ 'outbox.retry_in_ms': retryIn });

@@ -3,6 +3,7 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { BoundedBatchSpanProcessor } from '../exporters/bounded-batch-span-processor.js';
 import { createSpanExporter } from '../exporters/create-span-exporter.js';
 import { DroppedSpans } from '../exporters/dropped-spans.js';
+import { routeDiagnostics } from '../logging/diag-logger.js';
 import { tracingLogger } from '../logging/tracing-logger.js';
 import { AttributeRedactor } from '../redaction/attribute-redactor.js';
 import { RedactingSpanExporter } from '../redaction/redacting-span-exporter.js';
@@ -39,6 +40,8 @@ export async function startTracing(config: TracingConfig): Promise<TracingRuntim
     ...(process.env.OTEL_METRICS_EXPORTER ? {} : { metricReaders: [] }),
     ...(process.env.OTEL_LOGS_EXPORTER ? {} : { logRecordProcessors: [] }),
   });
+  // After the SDK, which installs a console diag logger of its own for OTEL_LOG_LEVEL.
+  routeDiagnostics(process.env.OTEL_LOG_LEVEL);
   sdk.start();
   const runtime = new TracingRuntime(config, requestOptions, { sdk, redactor, dropped, extensions });
   setTracingRuntime(runtime);

@@ -46,7 +46,7 @@ export function spawnWithPreload(entry: string, env: Record<string, string>): Sp
 export async function startWithPreload(
   entry: string,
   env: Record<string, string>,
-  { ready = /listening (?:on )?(http:\/\/\S+)/, timeoutMs = 30_000 }: StartOptions = {},
+  { ready = /listening (?:on )?(http:\/\/[^\s"]+)/, timeoutMs = 30_000 }: StartOptions = {},
 ): Promise<PreloadedProcess> {
   const spawned = spawnWithPreload(entry, env);
   const url = await new Promise<string>((resolve, reject) => {

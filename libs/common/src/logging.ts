@@ -1,0 +1,63 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DynamicModule } from '@nestjs/common';
+import { isUntracedRequest, routeTemplate, traceLogFields } from '@app/tracing';
+import { LoggerModule, type Params } from 'nestjs-pino';
+import { type Env, envChoice, envString } from './env.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Secret fields wherever they appear in a logged object, two levels deep. */
+const REDACTED_PATHS = ['password', 'token', 'authorization', 'cookie', 'apiKey'].flatMap((key) => [
+  key,
+  `*.${key}`,
+  `*.*.${key}`,
+  `*.headers.${key}`,
+]);
+
+type Request = IncomingMessage & { originalUrl?: string };
+
+function accessFields(request: Request, response: ServerResponse, responseTime: number) {
+  return {
+    method: request.method,
+    route: routeTemplate(request),
+    path: (request.originalUrl ?? request.url ?? '').split('?', 1)[0],
+    status_code: response.statusCode,
+    duration_ms: Math.round(responseTime * 100) / 100,
+  };
+}
+
+/**
+ * pino through nestjs-pino: JSON (one object per line) unless NODE_ENV is development, level from
+ * LOG_LEVEL. Every line written inside a request or a traced job carries `trace_id`, `span_id`
+ * and `trace_flags`; each request gets one access line; headers and bodies are never logged.
+ */
+export function loggerParams(env: Env = process.env): Params {
+  const development = envString(env, 'NODE_ENV', 'development') === 'development';
+  return {
+    pinoHttp: {
+      level: envChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+      mixin: traceLogFields,
+      redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
+      transport: development ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+      // Lines written while handling a request name it by method and path only.
+      serializers: {
+        req: (request: { method?: string; url?: string }) => ({ method: request.method, path: request.url?.split('?', 1)[0] }),
+        res: (response: { statusCode?: number }) => ({ status_code: response.statusCode }),
+      },
+      quietResLogger: true,
+      autoLogging: { ignore: isUntracedRequest },
+      customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
+      customSuccessMessage: (request, response) => `${request.method} ${routeTemplate(request) ?? request.url} ${response.statusCode}`,
+      customErrorMessage: (request, response) => `${request.method} ${routeTemplate(request) ?? request.url} ${response.statusCode}`,
+      customSuccessObject: (request, response, value: { responseTime: number }) => accessFields(request, response, value.responseTime),
+      customErrorObject: (request, response, error, value: { responseTime: number }) => ({
+        ...accessFields(request, response, value.responseTime),
+        err: error,
+      }),
+    },
+  };
+}
+
+export function createLoggerModule(env: Env = process.env): DynamicModule {
+  return LoggerModule.forRoot(loggerParams(env));
+}

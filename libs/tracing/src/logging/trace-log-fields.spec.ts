@@ -1,0 +1,20 @@
+import { setupTestTracing, type TestTracing } from '../testing/index.js';
+import { withSpan } from '../trace/trace-api.js';
+import { traceLogFields } from './trace-log-fields.js';
+
+describe('traceLogFields', () => {
+  let tracing: TestTracing;
+  afterEach(() => tracing?.shutdown());
+
+  it('gives the active span ids and flags', () => {
+    tracing = setupTestTracing();
+    const [fields, context] = withSpan('op', {}, (span) => [traceLogFields(), span.spanContext()] as const);
+    expect(fields).toEqual({ trace_id: context.traceId, span_id: context.spanId, trace_flags: '01' });
+  });
+
+  it('marks unsampled traces 00 and is empty outside a span', () => {
+    tracing = setupTestTracing({ sampleRate: 0 });
+    expect(traceLogFields()).toEqual({});
+    expect(withSpan('op', {}, () => traceLogFields())).toMatchObject({ trace_flags: '00' });
+  });
+});
