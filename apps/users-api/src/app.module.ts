@@ -6,6 +6,7 @@ import { CacheModule } from './cache/cache.module.js';
 import { EmbeddedPostgres } from './database/embedded-postgres.js';
 import { typeOrmOptions } from './database/typeorm-options.js';
 import { HealthController } from './health/health.controller.js';
+import { PingController } from './health/ping.controller.js';
 import { USERS_API_CONFIG, type UsersApiConfig } from './users-api.config.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -28,7 +29,7 @@ export class AppModule {
         { ...CacheModule.register(config), global: true },
         UsersModule,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, PingController],
       providers: [
         { provide: USERS_API_CONFIG, useValue: config },
         ...(database.embedded ? [{ provide: EmbeddedPostgres, useValue: database.embedded }] : []),

@@ -102,8 +102,10 @@ describe('users-api with email-service', () => {
     const { headers } = await signup('secrets@example.com').expect(201);
     await receiver.waitForSpan((span) => span.traceId === headers['x-trace-id'] && span.name === 'POST /emails');
     const exported = JSON.stringify(receiver.spans, (_key, value) => (typeof value === 'bigint' ? String(value) : value));
+    const metrics = (await request(usersApi.url).get('/metrics').set('Accept', 'application/openmetrics-text').expect(200)).text;
     for (const secret of [PASSWORD, 'e2e-secret-token-7f3a']) {
       expect(exported).not.toContain(secret);
+      expect(metrics).not.toContain(secret);
       expect(usersApi.output()).not.toContain(secret);
       expect(emailService.output()).not.toContain(secret);
     }

@@ -1,0 +1,197 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench [-- --quick]`: users-api under load in five configurations, interleaved over
+ * several rounds, against the machine's PostgreSQL and Redis. The app runs on core 0 and this
+ * process (load generator and trace receiver) on core 1. Prints a table and writes JSON to
+ * bench/results/. Budgets are reported, never asserted: a figure is not a test.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { runMicroBenchmarks } from './micro.mjs';
+import { printReport } from './report.mjs';
+
+const quick = process.argv.includes('--quick');
+const SETTINGS = quick
+  ? { rounds: 1, warmupSeconds: 1, seconds: 3, connections: 10 }
+  : { rounds: 3, warmupSeconds: 3, seconds: 10, connections: 10 };
+const ADMIN_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/8';
+const ROOT = resolve(import.meta.dirname, '..');
+const RESULTS = join(ROOT, 'bench', 'results');
+const USERS_API = 'dist/apps/users-api/main.js';
+const PRELOAD = ['--import', '@app/tracing/register'];
+
+/** How each configuration starts the same built users-api. */
+const CONFIGURATIONS = [
+  { name: 'off', label: '(a) tracing off', args: [...PRELOAD, USERS_API], env: { ENABLE_TRACING: 'false' } },
+  { name: 'ours-100', label: '(b) ours, 100 %', args: [...PRELOAD, USERS_API], env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '1' } },
+  { name: 'ours-10', label: '(c) ours, 10 %', args: [...PRELOAD, USERS_API], env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '0.1' } },
+  { name: 'otel-docs', label: '(d) OpenTelemetry docs setup', args: ['--import', './bench/setups/otel-docs.mjs', USERS_API], env: { ENABLE_TRACING: 'false' } },
+  { name: 'nestjs-otel', label: '(e) nestjs-otel README', args: ['bench/setups/nestjs-otel.mjs'], env: { ENABLE_TRACING: 'false' } },
+];
+
+const ENDPOINTS = [
+  { name: 'GET /users/:id', requests: (state) => [{ method: 'GET', path: `/users/${state.userId}` }] },
+  {
+    name: 'POST /users',
+    requests: (state) => [
+      {
+        method: 'POST',
+        path: '/users',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({
+          ...request,
+          body: JSON.stringify({ email: `bench-${state.run}-${state.sequence++}@example.com`, name: 'Bench', password: 'bench-password' }),
+        }),
+      },
+    ],
+  },
+  { name: 'GET /ping', requests: () => [{ method: 'GET', path: '/ping' }] },
+];
+
+function pinSelf() {
+  execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
+}
+
+/** The trace backend: accepts every OTLP request and discards it, as fast as possible. */
+async function startDiscardReceiver() {
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  return { server, url: `http://127.0.0.1:${server.address().port}` };
+}
+
+async function withAdmin(sql) {
+  const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function procStat(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+function procMemoryKiB(pid, field) {
+  return Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+)`))[1]);
+}
+
+async function waitForPing(url, deadline) {
+  for (;;) {
+    const ok = await fetch(`${url}/ping`).then((response) => response.ok, () => false);
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${url} did not answer /ping`);
+    await new Promise((done) => setTimeout(done, 10));
+  }
+}
+
+async function startApp(configuration, env, logFile) {
+  const port = 3900;
+  const started = performance.now();
+  const log = openSync(logFile, 'a');
+  const child = spawn('taskset', ['-c', '0', process.execPath, ...configuration.args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PORT: String(port), ...env, ...configuration.env },
+    stdio: ['ignore', log, log],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForPing(url, Date.now() + 60_000);
+  // taskset execs node, so the child's pid is node's.
+  return { child, url, startupMs: performance.now() - started, rssAfterStartMiB: procMemoryKiB(child.pid, 'VmRSS') / 1024 };
+}
+
+async function stopApp(app) {
+  app.child.kill('SIGTERM');
+  await new Promise((done) => app.child.once('exit', done));
+}
+
+async function load(url, requests, seconds) {
+  const result = await autocannon({ url, connections: SETTINGS.connections, duration: seconds, requests });
+  return { requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+async function measureEndpoint(app, endpoint, state) {
+  await load(app.url, endpoint.requests(state), SETTINGS.warmupSeconds);
+  const ticksBefore = procStat(app.child.pid);
+  const measured = await load(app.url, endpoint.requests(state), SETTINGS.seconds);
+  const cpuPercent = ((procStat(app.child.pid) - ticksBefore) / 100 / SETTINGS.seconds) * 100;
+  return { ...measured, cpuPercent };
+}
+
+async function runConfiguration(configuration, round, env, state) {
+  const app = await startApp(configuration, env, join(RESULTS, 'logs', `${configuration.name}.log`));
+  try {
+    const response = await fetch(`${app.url}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: `seed-${configuration.name}-${round}-${state.run}@example.com`, name: 'Seed', password: 'seed-password' }),
+    });
+    state.userId = (await response.json()).id;
+    const endpoints = {};
+    for (const endpoint of ENDPOINTS) endpoints[endpoint.name] = await measureEndpoint(app, endpoint, state);
+    return { startupMs: app.startupMs, rssAfterStartMiB: app.rssAfterStartMiB, peakRssMiB: procMemoryKiB(app.child.pid, 'VmHWM') / 1024, endpoints };
+  } finally {
+    await stopApp(app);
+  }
+}
+
+async function main() {
+  pinSelf();
+  mkdirSync(join(RESULTS, 'logs'), { recursive: true });
+  const receiver = await startDiscardReceiver();
+  const database = `bench_${Date.now()}`;
+  await withAdmin(`CREATE DATABASE ${database}`);
+  const databaseUrl = new URL(ADMIN_DATABASE_URL);
+  databaseUrl.pathname = `/${database}`;
+  const env = {
+    DATABASE_URL: databaseUrl.href,
+    REDIS_URL,
+    TRACING_EXPORTER: 'otlp',
+    OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    EMAIL_SERVICE_URL: 'http://127.0.0.1:3901',
+    OUTBOX_POLL_MS: '1000',
+  };
+  const emailService = spawn('taskset', ['-c', '1', process.execPath, 'dist/apps/email-service/main.js'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: '3901', LOG_LEVEL: 'warn', ENABLE_TRACING: 'false' },
+    stdio: 'ignore',
+  });
+  const rounds = [];
+  const state = { run: Date.now(), sequence: 0 };
+  try {
+    for (let round = 1; round <= SETTINGS.rounds; round++) {
+      const results = {};
+      // Interleaved, and in a different order each round, so drift over time hits every configuration.
+      const order = CONFIGURATIONS.map((_, index) => CONFIGURATIONS[(index + round - 1) % CONFIGURATIONS.length]);
+      for (const configuration of order) {
+        process.stderr.write(`round ${round}/${SETTINGS.rounds}: ${configuration.label}\n`);
+        results[configuration.name] = await runConfiguration(configuration, round, env, state);
+      }
+      rounds.push(results);
+    }
+  } finally {
+    emailService.kill('SIGTERM');
+    receiver.server.close();
+    await withAdmin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  }
+  const micro = await runMicroBenchmarks({ quick });
+  const machine = { cpus: execFileSync('nproc', { encoding: 'utf8' }).trim(), node: process.version, settings: SETTINGS };
+  const report = { date: new Date().toISOString(), machine, configurations: CONFIGURATIONS.map(({ name, label }) => ({ name, label })), endpoints: ENDPOINTS.map(({ name }) => name), rounds, micro };
+  const file = join(RESULTS, `bench-${quick ? 'quick-' : ''}${report.date.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  printReport(report);
+  process.stdout.write(`\nJSON: ${file}\n`);
+}
+
+await main();
