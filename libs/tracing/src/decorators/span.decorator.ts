@@ -1,7 +1,7 @@
 import { context, SpanKind } from '@opentelemetry/api';
 import { getTracingRuntime } from '../sdk/tracing-runtime.js';
 import type { SpanDecoratorOptions } from '../tracing.interfaces.js';
-import { libraryTracer } from '../trace/library-tracer.js';
+import { isUnsampled, libraryTracer } from '../trace/library-tracer.js';
 import { runInSpan } from '../trace/span-lifecycle.js';
 import { copyMetadata } from './copy-metadata.js';
 
@@ -41,6 +41,7 @@ function wrapMethod(original: Method, spanName: string, options: SpanDecoratorOp
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
     if (getTracingRuntime()?.enabled === false) return original.apply(this, args);
     const parent = context.active();
+    if (isUnsampled(parent)) return original.apply(this, args);
     const span = libraryTracer().startSpan(spanName, spanOptions, parent);
     return runInSpan(span, parent, () => original.apply(this, args));
   };

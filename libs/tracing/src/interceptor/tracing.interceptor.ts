@@ -5,7 +5,7 @@ import { ATTR_CODE_FUNCTION_NAME } from '@opentelemetry/semantic-conventions';
 import type { Observable } from 'rxjs';
 import type { TracingRuntime } from '../sdk/tracing-runtime.js';
 import { TRACING_RUNTIME } from '../tracing.constants.js';
-import { libraryTracer } from '../trace/library-tracer.js';
+import { isUnsampled, libraryTracer } from '../trace/library-tracer.js';
 import { runInSpan } from '../trace/span-lifecycle.js';
 import { routeTemplate, type RoutedRequest } from './http-server-span.js';
 
@@ -22,6 +22,7 @@ export class TracingInterceptor implements NestInterceptor {
     if (!this.runtime.enabled) return next.handle();
     const parent = context.active();
     if (executionContext.getType() === 'http') this.nameServerSpan(executionContext);
+    if (isUnsampled(parent)) return next.handle();
     const name = `${executionContext.getClass().name}.${executionContext.getHandler().name}`;
     const span = libraryTracer().startSpan(
       name,

@@ -1,11 +1,26 @@
-import { trace, type Tracer } from '@opentelemetry/api';
+import { type Context, trace, TraceFlags, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { TRACER_NAME } from '../tracing.constants.js';
 
+let cached: { provider: TracerProvider; tracer: Tracer } | undefined;
+
 /**
- * Looked up on each use rather than cached: a tracer kept from before a provider swap (tests,
- * or an app that registers its own provider) would keep feeding the old one. The SDK caches
- * tracers by name, so this is a map lookup.
+ * The library's tracer, cached per global provider: a provider swap (tests, `trace.disable()`)
+ * yields a new global provider object, so a stale tracer is never used, and the hot path pays an
+ * identity check instead of the SDK's name-keyed lookup.
  */
 export function libraryTracer(): Tracer {
-  return trace.getTracer(TRACER_NAME);
+  const provider = trace.getTracerProvider();
+  if (cached?.provider !== provider) cached = { provider, tracer: provider.getTracer(TRACER_NAME) };
+  return cached.tracer;
+}
+
+/**
+ * Under an unsampled parent every child is unsampled too (the sampler is parent-based), so the
+ * library skips creating it: the work then runs in the parent's context, which still carries the
+ * trace id for logs and propagation. The sampled flag decides, not `isRecording()`: a parent that
+ * has ended (a request whose job runs later) records nothing but its children must still be traced.
+ */
+export function isUnsampled(parent: Context): boolean {
+  const spanContext = trace.getSpanContext(parent);
+  return spanContext !== undefined && (spanContext.traceFlags & TraceFlags.SAMPLED) === 0;
 }

@@ -20,7 +20,7 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import { ATTR_SERVER_SERVICE_NAME } from '@opentelemetry/semantic-conventions/incubating';
 import type { DatabaseOperation, ExternalCall } from '../tracing.interfaces.js';
-import { libraryTracer } from './library-tracer.js';
+import { isUnsampled, libraryTracer } from './library-tracer.js';
 import { runInSpan } from './span-lifecycle.js';
 
 /** Plain functions behind {@link TraceService}, for code that lives outside Nest's DI. */
@@ -52,6 +52,7 @@ export function getSpanId(): string | undefined {
 /** Runs `fn` (sync or async) in a new active span that ends when `fn` returns or settles. */
 export function withSpan<T>(name: string, attributes: Attributes, fn: (span: Span) => T, options: WithSpanOptions = {}): T {
   const parent = options.parent ?? context.active();
+  if (isUnsampled(parent)) return context.with(parent, () => fn(trace.getSpan(parent)!));
   const span = libraryTracer().startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes, links: options.links }, parent);
   return runInSpan(span, parent, () => fn(span));
 }

@@ -1,0 +1,31 @@
+import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
+import { setupTestTracing, type TestTracing } from '../testing/index.js';
+import { isUnsampled, libraryTracer } from './library-tracer.js';
+
+const remote = (traceFlags: TraceFlags) =>
+  trace.setSpanContext(ROOT_CONTEXT, { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags, isRemote: true });
+
+describe('library tracer', () => {
+  let tracing: TestTracing;
+  afterEach(() => tracing.shutdown());
+
+  it('follows a provider swap instead of feeding the old provider', async () => {
+    tracing = setupTestTracing();
+    const first = libraryTracer();
+    expect(libraryTracer()).toBe(first);
+    await tracing.shutdown();
+    tracing = setupTestTracing();
+    libraryTracer().startSpan('after-swap').end();
+    expect(tracing.spans().map((span) => span.name)).toEqual(['after-swap']);
+  });
+
+  it('treats only an unsampled parent as unsampled, not an ended one', () => {
+    tracing = setupTestTracing();
+    const ended = libraryTracer().startSpan('request');
+    ended.end();
+    expect(isUnsampled(trace.setSpan(context.active(), ended))).toBe(false);
+    expect(isUnsampled(remote(TraceFlags.SAMPLED))).toBe(false);
+    expect(isUnsampled(remote(TraceFlags.NONE))).toBe(true);
+    expect(isUnsampled(ROOT_CONTEXT)).toBe(false);
+  });
+});
