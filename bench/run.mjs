@@ -186,7 +186,7 @@ async function main() {
     await withAdmin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   }
   const micro = await runMicroBenchmarks({ quick });
-  const machine = { cpus: execFileSync('nproc', { encoding: 'utf8' }).trim(), node: process.version, settings: SETTINGS };
+  const machine = { cpus: execFileSync('nproc', ['--all'], { encoding: 'utf8' }).trim(), node: process.version, settings: SETTINGS };
   const report = { date: new Date().toISOString(), machine, configurations: CONFIGURATIONS.map(({ name, label }) => ({ name, label })), endpoints: ENDPOINTS.map(({ name }) => name), rounds, micro };
   const file = join(RESULTS, `bench-${quick ? 'quick-' : ''}${report.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
