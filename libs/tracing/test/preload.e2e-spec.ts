@@ -8,7 +8,7 @@ const FIXTURE = resolve('libs/tracing/test/fixture/dist/main.js');
  * module hooks instrument `http` and `undici`, exporting OTLP to a receiver inside the test.
  */
 const OTLP_KIND = { INTERNAL: 1, SERVER: 2, CLIENT: 3 };
-const HTTP_SCOPE = '@opentelemetry/instrumentation-http';
+const LIBRARY_SCOPE = '@app/tracing';
 
 function tracingEnv(receiver: TraceReceiver, extra: Record<string, string> = {}): Record<string, string> {
   return { NODE_ENV: 'test', PORT: '0', ...receiver.exportEnv(), OTEL_SERVICE_NAME: 'fixture', OTEL_BSP_SCHEDULE_DELAY: '50', ...extra };
@@ -34,7 +34,7 @@ describe('preload (node --import @app/tracing/register)', () => {
   const inTrace = (traceId: string) => receiver.spans.filter((span) => span.traceId === traceId);
   const childOf = (parent: DecodedSpan) => (span: DecodedSpan) => span.parentSpanId === parent.spanId;
 
-  it('exports one auto-instrumented SERVER span per request, named by route, with handler and @Span spans under it', async () => {
+  it('exports one SERVER span per request, named by route, with handler and @Span spans under it', async () => {
     const app = await start(tracingEnv(receiver, { OTEL_RESOURCE_ATTRIBUTES: 'team=payments' }));
     const response = await fetch(`${app.url}/items/42`);
     const traceId = response.headers.get('x-trace-id')!;
@@ -46,7 +46,7 @@ describe('preload (node --import @app/tracing/register)', () => {
     const servers = inTrace(traceId).filter((span) => span.kind === OTLP_KIND.SERVER);
     expect(servers).toHaveLength(1);
     const [server] = servers;
-    expect(server).toMatchObject({ name: 'GET /items/:id', scope: HTTP_SCOPE, attributes: { 'http.route': '/items/:id', 'http.response.status_code': 200 } });
+    expect(server).toMatchObject({ name: 'GET /items/:id', scope: LIBRARY_SCOPE, attributes: { 'http.route': '/items/:id', 'http.response.status_code': 200 } });
     expect(server.resource).toMatchObject({ 'service.name': 'fixture', 'deployment.environment.name': 'test', team: 'payments' });
     expect(server.resource['host.name']).toBeDefined();
     expect(server.resource['process.pid']).toBeDefined();

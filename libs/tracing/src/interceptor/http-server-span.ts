@@ -47,7 +47,3 @@ export function markServerError(span: Span, statusCode: number): void {
 export function recordResponseStatus(span: Span, statusCode: number): void {
   span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, statusCode);
 }
-
-export function isServerResponse(response: unknown): response is ServerResponse {
-  return typeof (response as ServerResponse).setHeader === 'function';
-}

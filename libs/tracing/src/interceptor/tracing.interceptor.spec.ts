@@ -104,7 +104,12 @@ describe('request spans (interceptor and server span)', () => {
       'http.request.method': 'GET',
       'http.response.status_code': 200,
       'url.query': 'token=[REDACTED]',
+      'url.path': '/users/42',
+      'url.scheme': 'http',
+      'server.address': '127.0.0.1',
+      'network.protocol.version': '1.1',
     });
+    expect(server.attributes['client.address']).toMatch(/127\.0\.0\.1/);
     expect(handler.kind).toBe(SpanKind.INTERNAL);
     expect(handler.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
     expect(response.headers['x-trace-id']).toBe(server.spanContext().traceId);

@@ -33,8 +33,8 @@ export class TracingInterceptor implements NestInterceptor {
   }
 
   /**
-   * The HTTP instrumentation (or the fallback middleware) names the SERVER span from this route
-   * when the response ends, and marks a 5xx there with `error.type` set to the status code.
+   * The server-span middleware names the SERVER span from this route when the response ends (the
+   * instrumentation's span, if another one made it, reads the same field), and marks a 5xx there.
    */
   private nameServerSpan(executionContext: ExecutionContext): void {
     const rpcMetadata = getRPCMetadata(context.active());

@@ -35,7 +35,7 @@ export async function startTracing(config: TracingConfig): Promise<TracingRuntim
     resource: createResource(config),
     sampler: createSampler(config),
     spanProcessors: [...exportProcessors, extensions],
-    instrumentations: await loadInstrumentations(config.instrumentations, requestOptions),
+    instrumentations: await loadInstrumentations(config.instrumentations),
     // Without these the SDK would start OTLP metrics and logs exporters nobody asked for.
     ...(process.env.OTEL_METRICS_EXPORTER ? {} : { metricReaders: [] }),
     ...(process.env.OTEL_LOGS_EXPORTER ? {} : { logRecordProcessors: [] }),
