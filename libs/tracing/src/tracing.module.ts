@@ -1,10 +1,10 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { ServerSpanMiddleware } from './interceptor/server-span.middleware.js';
 import { createTracingMetrics } from './metrics/create-tracing-metrics.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { RequestMetricsMiddleware } from './metrics/request-metrics.middleware.js';
 import { TracingMetrics } from './metrics/tracing-metrics.js';
+import { ServerRequestTracer } from './interceptor/server-request-tracer.js';
 import { TracingInterceptor } from './interceptor/tracing.interceptor.js';
 import { adoptOrStartTracing } from './sdk/adopt-tracing.js';
 import type { TracingRuntime } from './sdk/tracing-runtime.js';
@@ -27,6 +27,7 @@ import { ConfigurableTracingModule, TRACING_MODULE_OPTIONS, type TRACING_OPTIONS
     },
     { provide: TracingMetrics, inject: [TRACING_RUNTIME], useFactory: createTracingMetrics },
     { provide: APP_INTERCEPTOR, useClass: TracingInterceptor },
+    ServerRequestTracer,
     TraceService,
     TracingLifecycle,
   ],
@@ -40,7 +41,6 @@ export class TracingModule extends ConfigurableTracingModule implements NestModu
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    // Order matters: the metrics middleware reads the server span the first one may start.
-    consumer.apply(ServerSpanMiddleware, RequestMetricsMiddleware).forRoutes('{*path}');
+    consumer.apply(RequestMetricsMiddleware).forRoutes('{*path}');
   }
 }

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import {
+  Body,
   type CanActivate,
   Controller,
   Get,
@@ -7,6 +8,7 @@ import {
   type INestApplication,
   NotFoundException,
   Param,
+  Post,
   StreamableFile,
   UseGuards,
 } from '@nestjs/common';
@@ -55,6 +57,11 @@ class UsersController {
   @UseGuards(DenyGuard)
   guarded() {
     return 'never';
+  }
+
+  @Post()
+  create(@Body() body: unknown) {
+    return body;
   }
 
   @Get(':id')
@@ -149,6 +156,14 @@ describe('request spans (interceptor and server span)', () => {
     const server = only(byKind(SpanKind.SERVER));
     expect(server.name).toBe('GET /users/guarded/:id');
     expect(tracing.spans()).toHaveLength(1);
+  });
+
+  it('traces a request the body parser refuses before any Nest middleware runs', async () => {
+    const response = await request(app.getHttpServer()).post('/users').set('content-type', 'application/json').send('{"email": broken').expect(400);
+    const server = only(byKind(SpanKind.SERVER));
+    expect(server.attributes['http.response.status_code']).toBe(400);
+    expect(server.status.code).toBe(SpanStatusCode.UNSET);
+    expect(response.headers['x-trace-id']).toBe(server.spanContext().traceId);
   });
 
   it('does not trace health checks or OPTIONS', async () => {

@@ -33,7 +33,7 @@ export class TracingInterceptor implements NestInterceptor {
   }
 
   /**
-   * The server-span middleware names the SERVER span from this route when the response ends (the
+   * The server request tracer names the SERVER span from this route when the response ends (the
    * instrumentation's span, if another one made it, reads the same field), and marks a 5xx there.
    */
   private nameServerSpan(executionContext: ExecutionContext): void {

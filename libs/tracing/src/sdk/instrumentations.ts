@@ -7,7 +7,7 @@ type Loader = () => Promise<Instrumentation>;
 const LOADERS: Record<InstrumentationName, Loader> = {
   http: async () => {
     const { HttpInstrumentation } = await import('@opentelemetry/instrumentation-http');
-    // Incoming requests get the library's own server span (ServerSpanMiddleware): the
+    // Incoming requests get the library's own server span (ServerRequestTracer): the
     // instrumentation's parses every URL and binds both emitters of every request, sampled or not,
     // which was a third of the per-request cost of tracing (bench/README.md).
     return new HttpInstrumentation({ disableIncomingRequestInstrumentation: true });
