@@ -59,10 +59,13 @@ export class ServerRequestTracer implements OnApplicationBootstrap {
     Object.defineProperty(server, TRACED, { value: true });
   }
 
-  /** Runs `next` (the server's own handling of the request) inside the request's server span. */
-  handle(request: IncomingMessage, response: ServerResponse, next: () => void): void {
-    if (!this.runtime.enabled || getRPCMetadata(context.active())?.type === RPCType.HTTP) return next();
-    const url = (request as { originalUrl?: string }).originalUrl ?? request.url;
+  /**
+   * Runs `next` (the server's own handling of the request) inside the request's server span. At the
+   * `request` event no framework has rewritten `request.url` yet, so it is the path as received.
+   */
+  private handle(request: IncomingMessage, response: ServerResponse, next: () => void): void {
+    if (getRPCMetadata(context.active())?.type === RPCType.HTTP) return next();
+    const url = request.url;
     if (isIgnoredRequest(this.runtime.requestOptions, request.method, url)) {
       return context.with(suppressTracing(context.active()), next);
     }
