@@ -2,6 +2,18 @@ export const TRACER_NAME = '@app/tracing';
 
 export const EXPORTER_NAMES = ['console', 'jaeger', 'zipkin', 'otlp', 'none'] as const;
 export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
+/** The `OTEL_TRACES_SAMPLER` values of the SDK environment variable specification. */
+export const SAMPLER_NAMES = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+export const PROPAGATOR_NAMES = ['tracecontext', 'baggage', 'b3', 'b3multi', 'none'] as const;
+/** `OTEL_NODE_RESOURCE_DETECTORS` values, as sdk-node reads them. */
+export const RESOURCE_DETECTOR_NAMES = ['host', 'os', 'process', 'serviceinstance', 'env', 'all', 'none'] as const;
 export const INSTRUMENTATION_NAMES = ['http', 'undici', 'express', 'pg', 'ioredis'] as const;
 /** Express middleware spans duplicate what the interceptor already shows, so express is opt-in. */
 export const DEFAULT_INSTRUMENTATIONS = ['http', 'undici', 'pg', 'ioredis'] as const;

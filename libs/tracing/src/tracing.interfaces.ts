@@ -1,14 +1,27 @@
 import type { SpanKind } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { SpanLimits } from '@opentelemetry/sdk-trace';
 import type {
   EXPORTER_NAMES,
   INSTRUMENTATION_NAMES,
   OTLP_PROTOCOLS,
+  PROPAGATOR_NAMES,
+  RESOURCE_DETECTOR_NAMES,
+  SAMPLER_NAMES,
 } from './tracing.constants.js';
 
 export type TracingExporterName = (typeof EXPORTER_NAMES)[number];
 export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
 export type InstrumentationName = (typeof INSTRUMENTATION_NAMES)[number];
+export type SamplerName = (typeof SAMPLER_NAMES)[number];
+export type PropagatorName = (typeof PROPAGATOR_NAMES)[number];
+export type ResourceDetectorName = (typeof RESOURCE_DETECTOR_NAMES)[number];
+
+/** `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`, used when `TRACING_SAMPLE_RATE` is not set. */
+export interface EnvSamplerConfig {
+  name: SamplerName;
+  ratio: number;
+}
 
 /** Batch export settings, from the standard `OTEL_BSP_*` variables. */
 export interface BatchConfig {
@@ -27,8 +40,14 @@ export interface TracingConfig {
   exporter: TracingExporterName;
   /** Undefined when neither `TRACING_SAMPLE_RATE` nor `OTEL_TRACES_SAMPLER` is set. */
   sampleRate?: number;
-  /** True when `OTEL_TRACES_SAMPLER` is set and `TRACING_SAMPLE_RATE` is not: the SDK reads it. */
-  useEnvSampler: boolean;
+  /** Set when `OTEL_TRACES_SAMPLER` is set and `TRACING_SAMPLE_RATE` is not. */
+  envSampler?: EnvSamplerConfig;
+  /** `OTEL_PROPAGATORS`, default `tracecontext,baggage`; empty for `none`. */
+  propagators: Exclude<PropagatorName, 'none'>[];
+  /** `OTEL_NODE_RESOURCE_DETECTORS`, resolved: `all` expanded, empty for `none`. */
+  resourceDetectors: Exclude<ResourceDetectorName, 'all' | 'none'>[];
+  /** `OTEL_SPAN_*_LIMIT` and `OTEL_ATTRIBUTE_*_LIMIT`; unset ones keep the SDK's defaults. */
+  spanLimits: SpanLimits;
   jaegerEndpoint: string;
   zipkinEndpoint: string;
   /** `OTEL_EXPORTER_ZIPKIN_TIMEOUT`, default 10 s. */

@@ -50,6 +50,7 @@ describe('preload (node --import @app/tracing/register)', () => {
     expect(server.resource).toMatchObject({ 'service.name': 'fixture', 'deployment.environment.name': 'test', team: 'payments' });
     expect(server.resource['host.name']).toBeDefined();
     expect(server.resource['process.pid']).toBeDefined();
+    expect(server.resource['process.command_args']).toBeUndefined();
     const handler = inTrace(traceId).find(childOf(server))!;
     expect(handler).toMatchObject({ name: 'FixtureController.find', kind: OTLP_KIND.INTERNAL });
     expect(service.parentSpanId).toBe(handler.spanId);
@@ -87,6 +88,16 @@ describe('preload (node --import @app/tracing/register)', () => {
     expect(remote.parentSpanId).toBe(client.spanId);
     expect(remote.name).toBe('GET /items/:id');
     expect(((await response.json()) as { traceId: string }).traceId).toBe(traceId);
+  });
+
+  it('propagates with the OTEL_PROPAGATORS the services agree on (b3multi, no traceparent)', async () => {
+    const b3 = { OTEL_PROPAGATORS: 'b3multi' };
+    const downstream = await start(tracingEnv(receiver, { ...b3, OTEL_SERVICE_NAME: 'downstream' }));
+    const upstream = await start(tracingEnv(receiver, { ...b3, OTEL_SERVICE_NAME: 'upstream', DOWNSTREAM_URL: downstream.url }));
+    const traceId = (await fetch(`${upstream.url}/outbound`)).headers.get('x-trace-id')!;
+
+    const remote = await receiver.waitForSpan((span) => span.traceId === traceId && span.resource['service.name'] === 'downstream');
+    expect(remote.traceId).toBe(traceId);
   });
 
   it('applies OTEL_BSP_MAX_EXPORT_BATCH_SIZE', async () => {

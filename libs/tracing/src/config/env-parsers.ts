@@ -43,8 +43,12 @@ export function parseRate(env: Env, name: string): number | undefined {
 }
 
 export function parseNonNegativeInteger(env: Env, name: string, fallback: number): number {
+  return parseOptionalNonNegativeInteger(env, name) ?? fallback;
+}
+
+export function parseOptionalNonNegativeInteger(env: Env, name: string): number | undefined {
   const value = readEnv(env, name);
-  if (value === undefined) return fallback;
+  if (value === undefined) return undefined;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) {
     throw new TracingConfigError(name, value, 'expected a non-negative integer');

@@ -20,7 +20,10 @@ describe('loadTracingConfig', () => {
       enabled: false,
       exporter: 'console',
       sampleRate: undefined,
-      useEnvSampler: false,
+      envSampler: undefined,
+      propagators: ['tracecontext', 'baggage'],
+      resourceDetectors: ['serviceinstance', 'process', 'host', 'os', 'env'],
+      spanLimits: {},
       jaegerEndpoint: 'http://localhost:4318/v1/traces',
       zipkinEndpoint: 'http://localhost:9411/api/v2/spans',
       otlpEndpoint: undefined,
@@ -69,11 +72,16 @@ describe('loadTracingConfig', () => {
     [{ OTEL_BSP_MAX_QUEUE_SIZE: '-1' }, 'OTEL_BSP_MAX_QUEUE_SIZE', 'non-negative integer'],
     [{ OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '5000' }, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 'OTEL_BSP_MAX_QUEUE_SIZE'],
     [{ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,mongodb' }, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', 'http, undici, express, pg, ioredis'],
+    [{ OTEL_TRACES_SAMPLER: 'ratio' }, 'OTEL_TRACES_SAMPLER', 'always_on, always_off, traceidratio, parentbased_always_on'],
+    [{ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '10' }, 'OTEL_TRACES_SAMPLER_ARG', 'from 0 to 1'],
+    [{ OTEL_PROPAGATORS: 'tracecontext,jaeger' }, 'OTEL_PROPAGATORS', 'tracecontext, baggage, b3, b3multi, none'],
+    [{ OTEL_NODE_RESOURCE_DETECTORS: 'gcp' }, 'OTEL_NODE_RESOURCE_DETECTORS', 'host, os, process, serviceinstance, env, all, none'],
+    [{ OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: 'many' }, 'OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', 'non-negative integer'],
   ])('rejects %o naming %s and what is allowed', (env, variable, allowed) => {
     const error = errorOf(env);
     expect(error.variable).toBe(variable);
     expect(error.message).toContain(variable);
-    expect(error.message).toContain(Object.values(env)[0]);
+    expect(error.message).toContain(env[variable as keyof typeof env]);
     expect(error.message).toContain(allowed);
   });
 
@@ -94,8 +102,27 @@ describe('loadTracingConfig', () => {
   });
 
   it('leaves sampling to OTEL_TRACES_SAMPLER only when TRACING_SAMPLE_RATE is unset', () => {
-    expect(load({ OTEL_TRACES_SAMPLER: 'always_off' }).useEnvSampler).toBe(true);
-    expect(load({ OTEL_TRACES_SAMPLER: 'always_off', TRACING_SAMPLE_RATE: '0.5' }).useEnvSampler).toBe(false);
+    expect(load({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5' }).envSampler).toEqual({ name: 'traceidratio', ratio: 0.5 });
+    expect(load({ OTEL_TRACES_SAMPLER: 'always_off' }).envSampler).toEqual({ name: 'always_off', ratio: 1 });
+    expect(load({ OTEL_TRACES_SAMPLER: 'always_off', TRACING_SAMPLE_RATE: '0.5' }).envSampler).toBeUndefined();
+  });
+
+  it('reads the standard propagator, resource detector, span limit and off-switch variables', () => {
+    const config = load({
+      ENABLE_TRACING: 'true',
+      OTEL_PROPAGATORS: 'b3multi,tracecontext,b3multi',
+      OTEL_NODE_RESOURCE_DETECTORS: 'host,process',
+      OTEL_ATTRIBUTE_COUNT_LIMIT: '64',
+      OTEL_SPAN_EVENT_COUNT_LIMIT: '10',
+    });
+    expect(config).toMatchObject({
+      enabled: true,
+      propagators: ['b3multi', 'tracecontext'],
+      resourceDetectors: ['host', 'process'],
+      spanLimits: { attributeCountLimit: 64, eventCountLimit: 10 },
+    });
+    expect(load({ OTEL_PROPAGATORS: 'none', OTEL_NODE_RESOURCE_DETECTORS: 'none' })).toMatchObject({ propagators: [], resourceDetectors: [] });
+    expect(load({ ENABLE_TRACING: 'true', OTEL_SDK_DISABLED: 'true' }).enabled).toBe(false);
   });
 
   it('applies OTEL_NODE_ENABLED_INSTRUMENTATIONS and OTEL_NODE_DISABLED_INSTRUMENTATIONS', () => {

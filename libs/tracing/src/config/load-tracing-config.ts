@@ -22,6 +22,7 @@ import {
   parseRate,
   readEnv,
 } from './env-parsers.js';
+import { parseEnvSampler, parsePropagators, parseResourceDetectors, parseSpanLimits } from './sdk-env.js';
 import { TracingConfigError } from './tracing-config.error.js';
 
 /** Ports and path of Jaeger's Thrift/gRPC collector, which the `jaeger` exporter no longer speaks. */
@@ -40,13 +41,17 @@ export function loadTracingConfig(env: Env = process.env, entryPath = process.ar
     'http/protobuf',
   );
   return {
-    enabled: parseBoolean(env, 'ENABLE_TRACING', false),
+    // OTEL_SDK_DISABLED is the standard off switch; it wins so an operator can silence any app.
+    enabled: parseBoolean(env, 'ENABLE_TRACING', false) && !parseBoolean(env, 'OTEL_SDK_DISABLED', false),
     serviceName: readEnv(env, 'OTEL_SERVICE_NAME') ?? serviceNameFromResourceAttributes(env) ?? serviceNameFromEntry(entryPath) ?? readEnv(env, 'npm_package_name') ?? 'nest-app',
     serviceVersion: readEnv(env, 'npm_package_version'),
     environment: readEnv(env, 'NODE_ENV'),
     exporter: parseChoice(env, 'TRACING_EXPORTER', EXPORTER_NAMES, 'console'),
     sampleRate: rate,
-    useEnvSampler: rate === undefined && readEnv(env, 'OTEL_TRACES_SAMPLER') !== undefined,
+    envSampler: rate === undefined ? parseEnvSampler(env) : undefined,
+    propagators: parsePropagators(env),
+    resourceDetectors: parseResourceDetectors(env),
+    spanLimits: parseSpanLimits(env),
     jaegerEndpoint: parseJaegerEndpoint(env),
     zipkinEndpoint: parseHttpUrl(env, 'ZIPKIN_ENDPOINT', DEFAULT_ZIPKIN_ENDPOINT).href,
     zipkinTimeoutMillis: parseNonNegativeInteger(env, 'OTEL_EXPORTER_ZIPKIN_TIMEOUT', 10_000),

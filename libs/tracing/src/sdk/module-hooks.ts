@@ -2,8 +2,8 @@ import { register as registerLoader } from 'node:module';
 import { register as registerSyncHooks, supportsSyncHooks } from 'import-in-the-middle/register-hooks.mjs';
 import type { InstrumentationName } from '../tracing.interfaces.js';
 
-/** The specifiers each instrumentation patches; only these go through the ESM hook. */
-const HOOKED_SPECIFIERS: Record<InstrumentationName, string[]> = {
+/** The specifiers each instrumentation patches; only these go through the module hooks. */
+export const HOOKED_SPECIFIERS: Record<InstrumentationName, string[]> = {
   http: ['http', 'node:http', 'https', 'node:https'],
   undici: ['undici'],
   express: ['express'],

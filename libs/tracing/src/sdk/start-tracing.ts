@@ -1,4 +1,4 @@
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import Module from 'node:module';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { BoundedBatchSpanProcessor } from '../exporters/bounded-batch-span-processor.js';
 import { createSpanExporter } from '../exporters/create-span-exporter.js';
@@ -10,14 +10,17 @@ import { RedactingSpanExporter } from '../redaction/redacting-span-exporter.js';
 import type { TracingConfig } from '../tracing.interfaces.js';
 import { ExtensibleSpanProcessor } from './extensible-span-processor.js';
 import { loadInstrumentations } from './instrumentations.js';
+import { startOtelSignals } from './otel-signals.js';
+import { createPropagator } from './propagator.js';
 import { defaultRequestTracingOptions } from './request-tracing-options.js';
+import { narrowRequireHook } from './require-filter.js';
 import { createResource } from './resource.js';
-import { createSampler } from './sampler.js';
+import { TracingSdk } from './tracing-sdk.js';
 import { setTracingRuntime, TracingRuntime } from './tracing-runtime.js';
 
 /**
- * Starts the OpenTelemetry Node SDK from a validated config and publishes the runtime. With
- * tracing off nothing is started: the API's no-op tracer makes every span call free.
+ * Starts tracing from a validated config and publishes the runtime. With tracing off nothing is
+ * started: the API's no-op tracer makes every span call free.
  */
 export async function startTracing(config: TracingConfig): Promise<TracingRuntime> {
   if (!config.enabled) {
@@ -29,19 +32,19 @@ export async function startTracing(config: TracingConfig): Promise<TracingRuntim
   const redactor = new AttributeRedactor();
   const dropped = new DroppedSpans((message) => tracingLogger.warn(message));
   const extensions = new ExtensibleSpanProcessor();
-  const exportProcessors = await createExportProcessors(config, redactor, dropped);
-  const sdk = new NodeSDK({
-    serviceName: config.serviceName,
-    resource: createResource(config),
-    sampler: createSampler(config),
-    spanProcessors: [...exportProcessors, extensions],
-    instrumentations: await loadInstrumentations(config.instrumentations),
-    // Without these the SDK would start OTLP metrics and logs exporters nobody asked for.
-    ...(process.env.OTEL_METRICS_EXPORTER ? {} : { metricReaders: [] }),
-    ...(process.env.OTEL_LOGS_EXPORTER ? {} : { logRecordProcessors: [] }),
-  });
-  // After the SDK, which installs a console diag logger of its own for OTEL_LOG_LEVEL.
+  const resource = createResource(config);
+  const unhookedRequire = Module.prototype.require;
+  const [exportProcessors, instrumentations, propagator, signals] = await Promise.all([
+    createExportProcessors(config, redactor, dropped),
+    loadInstrumentations(config.instrumentations),
+    createPropagator(config),
+    startOtelSignals(resource),
+  ]);
+  narrowRequireHook(unhookedRequire, config.instrumentations);
+  // After sdk-node, if it was loaded: it installs a console diag logger of its own for OTEL_LOG_LEVEL.
   routeDiagnostics(process.env.OTEL_LOG_LEVEL);
+  const spanProcessors = [...exportProcessors, extensions];
+  const sdk = new TracingSdk(config, { resource, spanProcessors, instrumentations, propagator, signals });
   sdk.start();
   const runtime = new TracingRuntime(config, requestOptions, { sdk, redactor, dropped, extensions });
   setTracingRuntime(runtime);

@@ -36,6 +36,8 @@ export function setupTestTracing(options: TestTracingOptions = {}): TestTracing 
     TRACING_EXPORTER: 'none',
     OTEL_SERVICE_NAME: options.serviceName ?? 'test-service',
     TRACING_SAMPLE_RATE: String(options.sampleRate ?? 1),
+    // Host detection resolves asynchronously, and the processor would then export after the test looked.
+    OTEL_NODE_RESOURCE_DETECTORS: 'none',
   });
   const exporter = new InMemorySpanExporter();
   const redactor = new AttributeRedactor();
