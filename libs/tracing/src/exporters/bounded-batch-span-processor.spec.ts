@@ -1,5 +1,7 @@
 import { createServer } from 'node:net';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { type ReadableSpan, TracerProvider } from '@opentelemetry/sdk-trace';
 import { TraceReceiver } from '../testing/trace-receiver.js';
 import { makeSpans } from '../../test/span-factory.js';
 import { BoundedBatchSpanProcessor } from './bounded-batch-span-processor.js';
@@ -28,6 +30,25 @@ describe('BoundedBatchSpanProcessor', () => {
     receiver = await TraceReceiver.start();
   });
   afterEach(() => receiver.close());
+
+  it('waits for resource attributes that are detected asynchronously before exporting', async () => {
+    const hostId = new Promise<string>((resolve) => setTimeout(() => resolve('machine-1'), 50));
+    const ended: ReadableSpan[] = [];
+    // Captures spans as they end; the SDK's processors would wait for the resource themselves.
+    const capture = { onStart: () => undefined, onEnd: (span: ReadableSpan) => ended.push(span), forceFlush: async () => undefined, shutdown: async () => undefined };
+    const provider = new TracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'async-resource', 'host.id': hostId }),
+      spanProcessors: [capture],
+    });
+    provider.getTracer('test').startSpan('early').end();
+    const { processor } = pipeline(receiver.url('/v1/traces'));
+    const [span] = ended;
+    expect(span.resource.asyncAttributesPending).toBe(true);
+    processor.onEnd(span);
+    await processor.forceFlush();
+
+    expect(receiver.spans[0].resource).toMatchObject({ 'service.name': 'async-resource', 'host.id': 'machine-1' });
+  });
 
   it('exports batches that the receiver decodes intact', async () => {
     const { processor, dropped } = pipeline(receiver.url('/v1/traces'));

@@ -81,15 +81,20 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       );
       deadline.unref();
       // The exporter's own HTTP request must not be traced, or every export would create spans to export.
-      context.with(suppressTracing(context.active()), () => {
-        try {
-          this.exporter.export(batch, (result) =>
-            settle(result.code === ExportResultCode.SUCCESS ? undefined : `export failed: ${result.error?.message ?? 'unknown error'}`),
-          );
-        } catch (error) {
-          settle(`export failed: ${(error as Error).message}`);
-        }
-      });
+      const send = () =>
+        context.with(suppressTracing(context.active()), () => {
+          try {
+            this.exporter.export(batch, (result) =>
+              settle(result.code === ExportResultCode.SUCCESS ? undefined : `export failed: ${result.error?.message ?? 'unknown error'}`),
+            );
+          } catch (error) {
+            settle(`export failed: ${(error as Error).message}`);
+          }
+        });
+      // Resource detectors that answer asynchronously (host.id) must settle before the resource is read.
+      const pending = batch.find((span) => span.resource.asyncAttributesPending)?.resource.waitForAsyncAttributes?.();
+      if (pending) pending.then(send, send);
+      else send();
     });
   }
 }

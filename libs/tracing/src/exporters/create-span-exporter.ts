@@ -44,8 +44,8 @@ async function createOtlpExporter(protocol: OtlpProtocol, url: string | undefine
       return new OTLPTraceExporter(options);
     }
     case 'http/protobuf': {
-      const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-proto');
-      return new OTLPTraceExporter(options);
+      const { createOtlpProtoExporter } = await import('./otlp/otlp-proto-exporter.js');
+      return createOtlpProtoExporter(url);
     }
   }
 }
