@@ -4,6 +4,7 @@ export { routeTemplate } from './interceptor/http-server-span.js';
 export { TracingInterceptor } from './interceptor/tracing.interceptor.js';
 export { type TraceLogFields, traceLogFields } from './logging/trace-log-fields.js';
 export { TracingMetrics } from './metrics/tracing-metrics.js';
+export { redactSecrets } from './redaction/log-redaction.js';
 export { getTracingRuntime, TracingRuntime } from './sdk/tracing-runtime.js';
 export { isUntracedRequest } from './sdk/untraced-request.js';
 export * from './trace/trace-api.js';

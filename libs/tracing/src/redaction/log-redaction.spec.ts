@@ -1,0 +1,29 @@
+import { redactSecrets } from './log-redaction.js';
+
+describe('redactSecrets', () => {
+  it('replaces secret values at any of the first levels, in objects and arrays', () => {
+    const line = {
+      msg: 'signup',
+      password: 'p1',
+      user: { name: 'ann', passwordHash: 'p2', credentials: { apiKey: 'p3' } },
+      headers: { Authorization: 'Bearer p4', 'set-cookie': 'p5', accept: 'json' },
+      attempts: [{ token: 'p6' }, 'plain'],
+    };
+    expect(redactSecrets(line)).toEqual({
+      msg: 'signup',
+      password: '[REDACTED]',
+      user: { name: 'ann', passwordHash: '[REDACTED]', credentials: { apiKey: '[REDACTED]' } },
+      headers: { Authorization: '[REDACTED]', 'set-cookie': '[REDACTED]', accept: 'json' },
+      attempts: [{ token: '[REDACTED]' }, 'plain'],
+    });
+    expect(line.user.passwordHash).toBe('p2');
+  });
+
+  it('returns the same object when nothing is secret, and leaves class instances to their serializers', () => {
+    const error = Object.assign(new Error('boom'), { token: 'kept for the err serializer' });
+    const line = { msg: 'ok', trace_id: 'abc', err: error, nested: { a: { b: { c: { password: 'too deep' } } } } };
+    const redacted = redactSecrets(line);
+    expect(redacted).toBe(line);
+    expect(redacted.err).toBe(error);
+  });
+});
