@@ -73,7 +73,8 @@ export class ServerRequestTracer implements OnApplicationBootstrap {
     const span = this.startSpan(request, url, parent);
     const rpcMetadata: RPCMetadata = { type: RPCType.HTTP, span };
     setTraceIdHeader(this.runtime.requestOptions, response, span);
-    response.once('close', () => endSpan(span, rpcMetadata, request, response));
+    // Ending a span that does not record changes nothing, so unsampled requests skip the listener.
+    if (span.isRecording()) response.once('close', () => endSpan(span, rpcMetadata, request, response));
     context.with(setRPCMetadata(trace.setSpan(parent, span), rpcMetadata), next);
   }
 

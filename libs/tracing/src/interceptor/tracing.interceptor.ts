@@ -21,8 +21,9 @@ export class TracingInterceptor implements NestInterceptor {
   intercept(executionContext: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (!this.runtime.enabled) return next.handle();
     const parent = context.active();
-    if (executionContext.getType() === 'http') this.nameServerSpan(executionContext);
+    // An unsampled request's spans record nothing, the server span's name included.
     if (isUnsampled(parent)) return next.handle();
+    if (executionContext.getType() === 'http') this.nameServerSpan(executionContext);
     const name = `${executionContext.getClass().name}.${executionContext.getHandler().name}`;
     const span = libraryTracer().startSpan(
       name,

@@ -1,3 +1,4 @@
+import { context, INVALID_SPAN_CONTEXT, trace } from '@opentelemetry/api';
 import { setupTestTracing, type TestTracing } from '../testing/index.js';
 import { withSpan } from '../trace/trace-api.js';
 import { traceLogFields } from './trace-log-fields.js';
@@ -16,5 +17,11 @@ describe('traceLogFields', () => {
     tracing = setupTestTracing({ sampleRate: 0 });
     expect(traceLogFields()).toEqual({});
     expect(withSpan('op', {}, () => traceLogFields())).toMatchObject({ trace_flags: '00' });
+  });
+
+  it('is empty for a span whose context is invalid', () => {
+    tracing = setupTestTracing();
+    const invalid = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    expect(context.with(trace.setSpan(context.active(), invalid), () => traceLogFields())).toEqual({});
   });
 });
