@@ -12,7 +12,9 @@ describe('loadUsersApiConfig', () => {
       emailServiceUrl: 'http://localhost:3001',
       emailTimeoutMs: 2000,
       outboxPollMs: 1000,
+      passwordScryptCost: 16384,
     });
+    expect(loadUsersApiConfig({ PASSWORD_SCRYPT_COST: '1024' }).passwordScryptCost).toBe(1024);
   });
 
   it.each([
@@ -20,6 +22,7 @@ describe('loadUsersApiConfig', () => {
     [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL'],
     [{ PORT: '70000' }, 'PORT'],
     [{ CACHE_TTL_SECONDS: '0' }, 'CACHE_TTL_SECONDS'],
+    [{ PASSWORD_SCRYPT_COST: '1000' }, 'PASSWORD_SCRYPT_COST'],
   ])('refuses %o naming %s', (env, variable) => {
     expect(() => loadUsersApiConfig(env)).toThrow(AppConfigError);
     expect(() => loadUsersApiConfig(env)).toThrow(`Invalid ${variable}=`);

@@ -1,4 +1,7 @@
-import { type Env, envInteger, envString, envUrl } from '@app/common';
+import { type Env, envChoice, envInteger, envString, envUrl } from '@app/common';
+
+/** scrypt's N: a power of two. 16384 is the usual interactive-login cost. */
+const SCRYPT_COSTS = ['1024', '2048', '4096', '8192', '16384', '32768', '65536', '131072'] as const;
 
 export interface UsersApiConfig {
   port: number;
@@ -11,6 +14,8 @@ export interface UsersApiConfig {
   emailServiceUrl: string;
   emailTimeoutMs: number;
   outboxPollMs: number;
+  /** scrypt's N for new password hashes (`PASSWORD_SCRYPT_COST`); existing hashes keep theirs. */
+  passwordScryptCost: number;
 }
 
 export function loadUsersApiConfig(env: Env = process.env): UsersApiConfig {
@@ -23,6 +28,7 @@ export function loadUsersApiConfig(env: Env = process.env): UsersApiConfig {
     emailServiceUrl: envUrl(env, 'EMAIL_SERVICE_URL', ['http:', 'https:'], 'http://localhost:3001')!,
     emailTimeoutMs: envInteger(env, 'EMAIL_TIMEOUT_MS', 2_000, { min: 1 }),
     outboxPollMs: envInteger(env, 'OUTBOX_POLL_MS', 1_000, { min: 10 }),
+    passwordScryptCost: Number(envChoice(env, 'PASSWORD_SCRYPT_COST', SCRYPT_COSTS, '16384')),
   };
 }
 

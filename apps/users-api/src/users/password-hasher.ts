@@ -1,7 +1,7 @@
 import { randomBytes, scrypt, type ScryptOptions } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { USERS_API_CONFIG, type UsersApiConfig } from '../users-api.config.js';
 
-const PARAMS = { N: 16_384, r: 8, p: 1 } as const;
 const KEY_LENGTH = 64;
 
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
@@ -16,9 +16,16 @@ function derive(password: string, salt: Buffer, options: ScryptOptions): Promise
  */
 @Injectable()
 export class PasswordHasher {
+  private readonly params: { N: number; r: number; p: number };
+
+  constructor(@Inject(USERS_API_CONFIG) config: Pick<UsersApiConfig, 'passwordScryptCost'>) {
+    this.params = { N: config.passwordScryptCost, r: 8, p: 1 };
+  }
+
   async hash(password: string): Promise<string> {
     const salt = randomBytes(16);
-    const key = await derive(password, salt, PARAMS);
-    return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), key.toString('base64')].join('$');
+    const { N, r, p } = this.params;
+    const key = await derive(password, salt, this.params);
+    return ['scrypt', N, r, p, salt.toString('base64'), key.toString('base64')].join('$');
   }
 }

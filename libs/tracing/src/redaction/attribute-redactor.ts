@@ -8,6 +8,13 @@ const URL_PASSWORD = /(\/\/[^/:@\s]+):[^@/\s]*@/g;
 /** Keys repeat across spans; remembering the verdict keeps redaction off the profile. */
 const DECISION_CACHE_LIMIT = 2_000;
 
+/** What a key's value needs: nothing, replacing, or masking the secrets inside a URL. */
+const enum KeyKind {
+  Plain,
+  Secret,
+  Url,
+}
+
 function normalise(key: string): string {
   return key.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
@@ -15,7 +22,7 @@ function normalise(key: string): string {
 /** Decides which attribute values are secrets and replaces them with `[REDACTED]`. */
 export class AttributeRedactor {
   private fragments: string[];
-  private decisions = new Map<string, boolean>();
+  private decisions = new Map<string, KeyKind>();
 
   constructor(extraKeys: readonly string[] = []) {
     this.fragments = [...DEFAULT_REDACTED_KEYS, ...extraKeys].map(normalise);
@@ -27,20 +34,15 @@ export class AttributeRedactor {
   }
 
   isSecretKey(key: string): boolean {
-    let secret = this.decisions.get(key);
-    if (secret === undefined) {
-      const normalised = normalise(key);
-      secret = this.fragments.some((fragment) => normalised.includes(fragment));
-      if (this.decisions.size < DECISION_CACHE_LIMIT) this.decisions.set(key, secret);
-    }
-    return secret;
+    return this.kindOf(key) === KeyKind.Secret;
   }
 
   /** Returns a redacted copy, or the same object when nothing in it is secret. */
   redact<T extends Attributes | undefined>(attributes: T): T {
     if (!attributes) return attributes;
     let copy: Attributes | undefined;
-    for (const [key, value] of Object.entries(attributes)) {
+    for (const key in attributes) {
+      const value = attributes[key];
       const redacted = this.redactValue(key, value);
       if (redacted === value) continue;
       copy ??= { ...attributes };
@@ -59,9 +61,21 @@ export class AttributeRedactor {
 
   private redactValue(key: string, value: Attributes[string]): Attributes[string] {
     if (value === undefined || value === REDACTED) return value;
-    if (this.isSecretKey(key)) return REDACTED;
-    if (typeof value === 'string' && URL_KEY.test(key)) return this.maskUrl(value);
+    const kind = this.kindOf(key);
+    if (kind === KeyKind.Secret) return REDACTED;
+    if (kind === KeyKind.Url && typeof value === 'string') return this.maskUrl(value);
     return value;
+  }
+
+  private kindOf(key: string): KeyKind {
+    let kind = this.decisions.get(key);
+    if (kind === undefined) {
+      const normalised = normalise(key);
+      if (this.fragments.some((fragment) => normalised.includes(fragment))) kind = KeyKind.Secret;
+      else kind = URL_KEY.test(key) ? KeyKind.Url : KeyKind.Plain;
+      if (this.decisions.size < DECISION_CACHE_LIMIT) this.decisions.set(key, kind);
+    }
+    return kind;
   }
 }
 
