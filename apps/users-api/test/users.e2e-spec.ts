@@ -68,6 +68,7 @@ describe('users-api with email-service', () => {
       expect.stringContaining('INSERT INTO "outbox_messages"'),
     ]);
     for (const insert of inserts) expect(insert.attributes['db.query.text']).toContain('$1');
+    expect(inTrace(traceId).filter((span) => span.name.includes('connect'))).toEqual([]);
 
     const cacheWrite = await receiver.waitForSpan((span) => span.traceId === traceId && span.scope.includes('ioredis'));
     expect(cacheWrite).toMatchObject({ kind: KIND.CLIENT, parentSpanId: flow.spanId, attributes: { 'db.system.name': 'redis' } });

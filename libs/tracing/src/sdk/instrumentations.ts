@@ -22,8 +22,9 @@ const LOADERS: Record<InstrumentationName, Loader> = {
   },
   pg: async () => {
     const { PgInstrumentation } = await import('@opentelemetry/instrumentation-pg');
-    // Pool housekeeping outside a request is noise; query values never leave the process.
-    return new PgInstrumentation({ requireParentSpan: true, enhancedDatabaseReporting: false });
+    // Pool housekeeping outside a request is noise, and so is a span per connection checkout (a
+    // wait for the pool shows as the gap before the first query); query values never leave the process.
+    return new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true, enhancedDatabaseReporting: false });
   },
   ioredis: async () => {
     const { IORedisInstrumentation } = await import('@opentelemetry/instrumentation-ioredis');
