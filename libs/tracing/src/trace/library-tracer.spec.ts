@@ -1,4 +1,6 @@
 import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
+import { loadTracingConfig } from '../config/index.js';
+import { setTracingRuntime, TracingRuntime } from '../sdk/tracing-runtime.js';
 import { setupTestTracing, type TestTracing } from '../testing/index.js';
 import { isUnsampled, libraryTracer } from './library-tracer.js';
 
@@ -27,5 +29,13 @@ describe('library tracer', () => {
     expect(isUnsampled(remote(TraceFlags.SAMPLED))).toBe(false);
     expect(isUnsampled(remote(TraceFlags.NONE))).toBe(true);
     expect(isUnsampled(ROOT_CONTEXT)).toBe(false);
+  });
+
+  it('never skips children when OTEL_TRACES_SAMPLER decides each span regardless of its parent', () => {
+    tracing = setupTestTracing();
+    setTracingRuntime(TracingRuntime.disabled(loadTracingConfig({ OTEL_TRACES_SAMPLER: 'always_on' })));
+    expect(isUnsampled(remote(TraceFlags.NONE))).toBe(false);
+    setTracingRuntime(TracingRuntime.disabled(loadTracingConfig({ OTEL_TRACES_SAMPLER: 'parentbased_always_on' })));
+    expect(isUnsampled(remote(TraceFlags.NONE))).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { type Context, trace, TraceFlags, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { getTracingRuntime } from '../sdk/tracing-runtime.js';
 import { TRACER_NAME } from '../tracing.constants.js';
 
 let cached: { provider: TracerProvider; tracer: Tracer } | undefined;
@@ -15,12 +16,19 @@ export function libraryTracer(): Tracer {
 }
 
 /**
- * Under an unsampled parent every child is unsampled too (the sampler is parent-based), so the
- * library skips creating it: the work then runs in the parent's context, which still carries the
- * trace id for logs and propagation. The sampled flag decides, not `isRecording()`: a parent that
- * has ended (a request whose job runs later) records nothing but its children must still be traced.
+ * Under an unsampled parent every child is unsampled too when the sampler is parent-based (the
+ * default, and `TRACING_SAMPLE_RATE`), so the library skips creating it: the work then runs in the
+ * parent's context, which still carries the trace id for logs and propagation. The sampled flag
+ * decides, not `isRecording()`: a parent that has ended (a request whose job runs later) records
+ * nothing but its children must still be traced.
  */
 export function isUnsampled(parent: Context): boolean {
   const spanContext = trace.getSpanContext(parent);
-  return spanContext !== undefined && (spanContext.traceFlags & TraceFlags.SAMPLED) === 0;
+  return spanContext !== undefined && (spanContext.traceFlags & TraceFlags.SAMPLED) === 0 && samplerFollowsParent();
+}
+
+/** `OTEL_TRACES_SAMPLER=always_on` or `traceidratio` decide each span afresh, whatever its parent. */
+function samplerFollowsParent(): boolean {
+  const name = getTracingRuntime()?.config.envSampler?.name;
+  return name === undefined || name.startsWith('parentbased_');
 }
