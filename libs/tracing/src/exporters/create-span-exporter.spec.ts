@@ -93,6 +93,14 @@ describe('createSpanExporter', () => {
       expect(receiver.headers[0]['x-tenant']).toBe('acme');
     }));
 
+  it('otlp without OTLP_ENDPOINT sends to OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', () =>
+    withEnv({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url('/custom/traces') }, async () => {
+      const config = loadTracingConfig({ TRACING_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url('/custom/traces') });
+      expect(config.otlpEndpoint).toBeUndefined();
+      expect((await exportTo(await createSpanExporter(config))).code).toBe(ExportResultCode.SUCCESS);
+      expect(receiver.paths).toEqual(['/custom/traces']);
+    }));
+
   it('builds the console and Zipkin exporters, and none for "none"', async () => {
     expect(await createSpanExporter(loadTracingConfig({}))).toBeInstanceOf(ConsoleSpanExporter);
     expect(await createSpanExporter(loadTracingConfig({ TRACING_EXPORTER: 'zipkin' }))).toBeInstanceOf(ZipkinExporter);

@@ -17,6 +17,8 @@ export class TraceReceiver {
   readonly zipkinSpans: Record<string, unknown>[] = [];
   readonly contentTypes: string[] = [];
   readonly headers: IncomingHttpHeaders[] = [];
+  /** The path of every request, in order. */
+  readonly paths: string[] = [];
   /** Spans per accepted OTLP request, to check batching. */
   readonly batchSizes: number[] = [];
   mode: ReceiverMode = 'accept';
@@ -82,6 +84,7 @@ export class TraceReceiver {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     this.requests++;
     this.headers.push(request.headers);
+    this.paths.push(request.url ?? '');
     const body = await readBody(request);
     if (this.mode === 'hang') return;
     if (this.mode === 'fail') {
