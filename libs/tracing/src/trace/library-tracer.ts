@@ -1,6 +1,10 @@
+import { createRequire } from 'node:module';
 import { type Context, trace, TraceFlags, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { getTracingRuntime } from '../sdk/tracing-runtime.js';
 import { TRACER_NAME } from '../tracing.constants.js';
+
+/** The library's own version names its instrumentation scope (the same path from `src/` and `dist/`). */
+const { version: TRACER_VERSION } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 let cached: { provider: TracerProvider; tracer: Tracer } | undefined;
 
@@ -11,7 +15,7 @@ let cached: { provider: TracerProvider; tracer: Tracer } | undefined;
  */
 export function libraryTracer(): Tracer {
   const provider = trace.getTracerProvider();
-  if (cached?.provider !== provider) cached = { provider, tracer: provider.getTracer(TRACER_NAME) };
+  if (cached?.provider !== provider) cached = { provider, tracer: provider.getTracer(TRACER_NAME, TRACER_VERSION) };
   return cached.tracer;
 }
 
