@@ -90,6 +90,17 @@ describe('preload (node --import @app/tracing/register)', () => {
     expect(((await response.json()) as { traceId: string }).traceId).toBe(traceId);
   });
 
+  it("keeps an unsampled caller's decision downstream: the downstream service records nothing either", async () => {
+    const downstream = await start(tracingEnv(receiver, { OTEL_SERVICE_NAME: 'downstream', TRACING_SAMPLE_RATE: '1' }));
+    const upstream = await start(tracingEnv(receiver, { OTEL_SERVICE_NAME: 'upstream', DOWNSTREAM_URL: downstream.url, TRACING_SAMPLE_RATE: '0' }));
+    const response = await fetch(`${upstream.url}/outbound`);
+    expect(response.headers.get('x-trace-id')).toBeNull();
+    // Without the propagated unsampled flag the downstream service would start and sample its own trace.
+    expect(((await response.json()) as { traceId?: string }).traceId).toMatch(/^[0-9a-f]{32}$/);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(receiver.spans).toEqual([]);
+  });
+
   it('propagates with the OTEL_PROPAGATORS the services agree on (b3multi, no traceparent)', async () => {
     const b3 = { OTEL_PROPAGATORS: 'b3multi' };
     const downstream = await start(tracingEnv(receiver, { ...b3, OTEL_SERVICE_NAME: 'downstream' }));

@@ -4,6 +4,7 @@ import { type Instrumentation, registerInstrumentations } from '@opentelemetry/i
 import type { Resource } from '@opentelemetry/resources';
 import { type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { TracingConfig } from '../tracing.interfaces.js';
+import { InstrumentationTracerProvider } from './instrumentation-tracer-provider.js';
 import { createSampler } from './sampler.js';
 
 interface Shutdownable {
@@ -43,7 +44,10 @@ export class TracingSdk implements Shutdownable {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     if (this.parts.propagator) propagation.setGlobalPropagator(this.parts.propagator);
     trace.setGlobalTracerProvider(this.provider);
-    registerInstrumentations({ instrumentations: this.parts.instrumentations, tracerProvider: this.provider });
+    registerInstrumentations({
+      instrumentations: this.parts.instrumentations,
+      tracerProvider: new InstrumentationTracerProvider(this.provider),
+    });
   }
 
   async shutdown(): Promise<void> {

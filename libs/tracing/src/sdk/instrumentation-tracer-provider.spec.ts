@@ -1,0 +1,44 @@
+import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
+import { loadTracingConfig } from '../config/index.js';
+import { setupTestTracing, type TestTracing } from '../testing/index.js';
+import { InstrumentationTracerProvider } from './instrumentation-tracer-provider.js';
+import { setTracingRuntime, TracingRuntime } from './tracing-runtime.js';
+
+const parentWith = (traceFlags: TraceFlags) =>
+  trace.setSpanContext(ROOT_CONTEXT, { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags, isRemote: true });
+
+describe('InstrumentationTracerProvider', () => {
+  let tracing: TestTracing;
+  const tracer = () => new InstrumentationTracerProvider(trace.getTracerProvider()).getTracer('@opentelemetry/instrumentation-pg', '1.0.0');
+  afterEach(() => tracing.shutdown());
+
+  it('gives a sampled parent a real child span', () => {
+    tracing = setupTestTracing();
+    tracer().startSpan('pg.query:SELECT', {}, parentWith(TraceFlags.SAMPLED)).end();
+    const [span] = tracing.spans();
+    expect(span).toMatchObject({ name: 'pg.query:SELECT', instrumentationScope: { name: '@opentelemetry/instrumentation-pg', version: '1.0.0' } });
+    expect(span.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
+  });
+
+  it("hands an unsampled parent's own context back instead of creating a span", () => {
+    tracing = setupTestTracing();
+    const parent = parentWith(TraceFlags.NONE);
+    const span = tracer().startSpan('pg.query:SELECT', {}, parent);
+    expect(span.isRecording()).toBe(false);
+    expect(span.spanContext()).toEqual(trace.getSpanContext(parent));
+    const active = tracer().startActiveSpan('get', {}, parent, (inner) => trace.getSpanContext(context.active()) === inner.spanContext());
+    expect(active).toBe(true);
+    expect(tracing.spans()).toEqual([]);
+  });
+
+  it('leaves root spans and parent-independent samplers to the SDK', () => {
+    tracing = setupTestTracing();
+    const root = tracer().startSpan('root', { root: true }, parentWith(TraceFlags.NONE));
+    expect(root.isRecording()).toBe(true);
+    expect(root.spanContext().traceId).not.toBe('0af7651916cd43dd8448eb211c80319c');
+    expect(tracer().startActiveSpan('no parent', (span) => span.isRecording())).toBe(true);
+
+    setTracingRuntime(TracingRuntime.disabled(loadTracingConfig({ OTEL_TRACES_SAMPLER: 'always_on' })));
+    expect(tracer().startSpan('under unsampled', {}, parentWith(TraceFlags.NONE)).spanContext().spanId).not.toBe('b7ad6b7169203331');
+  });
+});

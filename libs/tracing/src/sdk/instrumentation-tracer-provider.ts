@@ -1,0 +1,39 @@
+import { type Context, context, type Span, type SpanOptions, trace, type Tracer, type TracerOptions, type TracerProvider } from '@opentelemetry/api';
+import { isUnsampled } from '../trace/library-tracer.js';
+
+/**
+ * The tracer the instrumentations (pg, ioredis, undici, http) get. Under an unsampled parent it
+ * hands back the parent's own non-recording span instead of asking the SDK for a new one (which
+ * would run the sampler, generate an id and allocate a span that records nothing): a request that
+ * is not sampled then costs its database and HTTP calls almost nothing. The trace id and the
+ * unsampled flag still propagate downstream; only the parent id they carry is the enclosing span's.
+ */
+class ParentFollowingTracer implements Tracer {
+  constructor(private readonly tracer: Tracer) {}
+
+  startSpan(name: string, options?: SpanOptions, parent: Context = context.active()): Span {
+    if (!options?.root && isUnsampled(parent)) return trace.wrapSpanContext(trace.getSpanContext(parent)!);
+    return this.tracer.startSpan(name, options, parent);
+  }
+
+  startActiveSpan = ((name: string, ...args: unknown[]) => {
+    const run = args[args.length - 1] as (span: Span) => unknown;
+    const options = args.length >= 2 ? (args[0] as SpanOptions | undefined) : undefined;
+    const parent = args.length >= 3 ? ((args[1] as Context | undefined) ?? context.active()) : context.active();
+    const span = this.startSpan(name, options, parent);
+    return context.with(trace.setSpan(parent, span), run, undefined, span);
+  }) as Tracer['startActiveSpan'];
+}
+
+export class InstrumentationTracerProvider implements TracerProvider {
+  private readonly tracers = new Map<string, Tracer>();
+
+  constructor(private readonly provider: TracerProvider) {}
+
+  getTracer(name: string, version?: string, options?: TracerOptions): Tracer {
+    const key = `${name}@${version ?? ''}:${options?.schemaUrl ?? ''}`;
+    let tracer = this.tracers.get(key);
+    if (!tracer) this.tracers.set(key, (tracer = new ParentFollowingTracer(this.provider.getTracer(name, version, options))));
+    return tracer;
+  }
+}
