@@ -1,13 +1,10 @@
 import type { Resource } from '@opentelemetry/resources';
-import type { Env } from '../config/env-parsers.js';
-
-interface Shutdownable {
-  shutdown(): Promise<void>;
-}
+import { type Env, readEnv } from '../config/env-parsers.js';
+import type { Shutdownable } from './tracing-runtime.js';
 
 function asked(env: Env, name: string): boolean {
-  const value = env[name]?.trim();
-  return value !== undefined && value !== '' && value !== 'none';
+  const value = readEnv(env, name);
+  return value !== undefined && value !== 'none';
 }
 
 /**

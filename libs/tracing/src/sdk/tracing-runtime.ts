@@ -4,7 +4,7 @@ import type { AttributeRedactor } from '../redaction/attribute-redactor.js';
 import type { ExtensibleSpanProcessor } from './extensible-span-processor.js';
 import { applyModuleOptions, defaultRequestTracingOptions, type RequestTracingOptions } from './request-tracing-options.js';
 
-interface Shutdownable {
+export interface Shutdownable {
   shutdown(): Promise<void>;
 }
 
