@@ -25,19 +25,19 @@ export class SpanMetricsProcessor implements SpanProcessor {
   onStart(): void {}
 
   onEnd(span: ReadableSpan): void {
-    const exemplar = () => exemplarOf(span.spanContext());
+    const exemplar = exemplarOf(span.spanContext());
     const failed = span.status.code === SpanStatusCode.ERROR;
-    if (!span.parentSpanContext || span.parentSpanContext.isRemote) this.metrics.countTrace(failed ? 'error' : 'ok', exemplar());
+    if (!span.parentSpanContext || span.parentSpanContext.isRemote) this.metrics.countTrace(failed ? 'error' : 'ok', exemplar);
     const attributes = span.attributes;
     if (span.kind === SpanKind.CLIENT && attributes[ATTR_DB_SYSTEM_NAME] !== undefined) {
       const operation = databaseOperation(span);
       if (operation) {
         const table = String(attributes[ATTR_DB_COLLECTION_NAME] ?? String(attributes[ATTR_DB_QUERY_TEXT] ?? '').match(SQL_TABLE)?.[1] ?? '');
-        this.metrics.observeQuery({ operation, table }, hrTimeToMilliseconds(span.duration) / 1000, exemplar());
+        this.metrics.observeQuery({ operation, table }, hrTimeToMilliseconds(span.duration) / 1000, exemplar);
       }
     }
     const service = attributes[ATTR_SERVER_SERVICE_NAME];
-    if (service !== undefined) this.metrics.countExternalRequest(String(service), failed ? 'error' : 'success', exemplar());
+    if (service !== undefined) this.metrics.countExternalRequest(String(service), failed ? 'error' : 'success', exemplar);
   }
 
   async forceFlush(): Promise<void> {}

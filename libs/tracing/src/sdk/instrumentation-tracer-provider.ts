@@ -25,15 +25,11 @@ class ParentFollowingTracer implements Tracer {
   }) as Tracer['startActiveSpan'];
 }
 
+/** Each instrumentation asks for its tracer once, when it is registered, and keeps it. */
 export class InstrumentationTracerProvider implements TracerProvider {
-  private readonly tracers = new Map<string, Tracer>();
-
   constructor(private readonly provider: TracerProvider) {}
 
   getTracer(name: string, version?: string, options?: TracerOptions): Tracer {
-    const key = `${name}@${version ?? ''}:${options?.schemaUrl ?? ''}`;
-    let tracer = this.tracers.get(key);
-    if (!tracer) this.tracers.set(key, (tracer = new ParentFollowingTracer(this.provider.getTracer(name, version, options))));
-    return tracer;
+    return new ParentFollowingTracer(this.provider.getTracer(name, version, options));
   }
 }

@@ -14,9 +14,10 @@ function packageOfSpecifier(id: string): string {
 
 /** The package a file belongs to, from its last `node_modules` segment. */
 function packageOfFile(filename: string | undefined): string | undefined {
-  const at = filename?.replaceAll('\\', '/').lastIndexOf(NODE_MODULES) ?? -1;
+  const path = filename?.replaceAll('\\', '/');
+  const at = path?.lastIndexOf(NODE_MODULES) ?? -1;
   if (at < 0) return undefined;
-  return packageOfSpecifier(filename!.replaceAll('\\', '/').slice(at + NODE_MODULES.length));
+  return packageOfSpecifier(path!.slice(at + NODE_MODULES.length));
 }
 
 /**
