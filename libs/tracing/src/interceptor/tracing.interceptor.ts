@@ -1,18 +1,19 @@
 import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
-import { context, SpanKind } from '@opentelemetry/api';
+import { type Context, context, type Span, SpanKind } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { ATTR_CODE_FUNCTION_NAME } from '@opentelemetry/semantic-conventions';
 import type { Observable } from 'rxjs';
 import type { TracingRuntime } from '../sdk/tracing-runtime.js';
 import { TRACING_RUNTIME } from '../tracing.constants.js';
 import { isUnsampled, libraryTracer } from '../trace/library-tracer.js';
-import { runInSpan } from '../trace/span-lifecycle.js';
+import { recordObservableError, runInSpan } from '../trace/span-lifecycle.js';
 import { routeTemplate, type RoutedRequest } from './http-server-span.js';
 
 /**
- * Wraps every handler in an INTERNAL span `Controller.method` under the request's SERVER span,
- * and gives that SERVER span its route template. Works for HTTP, microservice and WebSocket
- * handlers alike; only HTTP has a server span to name.
+ * Names the request's SERVER span after the route template and the handler (`code.function.name`)
+ * and records the handler's exception on it. Handlers without a SERVER span (microservice,
+ * WebSocket), and HTTP handlers when `httpHandlerSpans` is on, get an INTERNAL span
+ * `Controller.method` of their own.
  */
 @Injectable()
 export class TracingInterceptor implements NestInterceptor {
@@ -23,8 +24,11 @@ export class TracingInterceptor implements NestInterceptor {
     const parent = context.active();
     // An unsampled request's spans record nothing, the server span's name included.
     if (isUnsampled(parent)) return next.handle();
-    if (executionContext.getType() === 'http') this.nameServerSpan(executionContext);
     const name = `${executionContext.getClass().name}.${executionContext.getHandler().name}`;
+    const serverSpan = executionContext.getType() === 'http' ? this.describeServerSpan(executionContext, parent, name) : undefined;
+    if (serverSpan && !this.runtime.requestOptions.httpHandlerSpans) {
+      return recordObservableError(next.handle(), serverSpan);
+    }
     const span = libraryTracer().startSpan(
       name,
       { kind: SpanKind.INTERNAL, attributes: { [ATTR_CODE_FUNCTION_NAME]: name } },
@@ -37,10 +41,11 @@ export class TracingInterceptor implements NestInterceptor {
    * The server request tracer names the SERVER span from this route when the response ends (the
    * instrumentation's span, if another one made it, reads the same field), and marks a 5xx there.
    */
-  private nameServerSpan(executionContext: ExecutionContext): void {
-    const rpcMetadata = getRPCMetadata(context.active());
-    if (rpcMetadata?.type !== RPCType.HTTP) return;
+  private describeServerSpan(executionContext: ExecutionContext, parent: Context, handlerName: string): Span | undefined {
+    const rpcMetadata = getRPCMetadata(parent);
+    if (rpcMetadata?.type !== RPCType.HTTP) return undefined;
     const route = routeTemplate(executionContext.switchToHttp().getRequest<RoutedRequest>());
     if (route) rpcMetadata.route = route;
+    return rpcMetadata.span.setAttribute(ATTR_CODE_FUNCTION_NAME, handlerName);
   }
 }

@@ -15,6 +15,7 @@ export interface RequestTracingOptions {
   ignoreMethods: ReadonlySet<string>;
   traceIdHeader: string | false;
   shutdownTimeoutMs: number;
+  httpHandlerSpans: boolean;
 }
 
 export function defaultRequestTracingOptions(): RequestTracingOptions {
@@ -23,6 +24,7 @@ export function defaultRequestTracingOptions(): RequestTracingOptions {
     ignoreMethods: new Set(DEFAULT_IGNORED_METHODS),
     traceIdHeader: DEFAULT_TRACE_ID_HEADER,
     shutdownTimeoutMs: DEFAULT_SHUTDOWN_TIMEOUT_MS,
+    httpHandlerSpans: false,
   };
 }
 
@@ -31,6 +33,7 @@ export function applyModuleOptions(target: RequestTracingOptions, options: Traci
   if (options.ignoreMethods) target.ignoreMethods = new Set(options.ignoreMethods.map((method) => method.toUpperCase()));
   if (options.traceIdHeader !== undefined) target.traceIdHeader = options.traceIdHeader;
   if (options.shutdownTimeoutMs !== undefined) target.shutdownTimeoutMs = options.shutdownTimeoutMs;
+  if (options.httpHandlerSpans !== undefined) target.httpHandlerSpans = options.httpHandlerSpans;
 }
 
 export function isIgnoredRequest(options: RequestTracingOptions, method: string | undefined, url: string | undefined): boolean {

@@ -1,5 +1,5 @@
 import { type Context, context, type Span, trace } from '@opentelemetry/api';
-import { isObservable, Observable } from 'rxjs';
+import { isObservable, Observable, tap } from 'rxjs';
 import { recordError } from './record-error.js';
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -66,4 +66,9 @@ function endWithObservable<V>(source: Observable<V>, span: Span, active: Context
       subscription.unsubscribe();
     };
   });
+}
+
+/** Records the error `source` fails with on `span`, which its owner ends (a request's SERVER span). */
+export function recordObservableError<V>(source: Observable<V>, span: Span): Observable<V> {
+  return source.pipe(tap({ error: (error: unknown) => recordError(span, error) }));
 }
