@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench:instructions [-- --requests N --warmup N]`: CPU instructions per `GET /users/:id`
+ * of users-api under valgrind's callgrind, tracing off, ours at 100 % and ours at 0 %. Unlike
+ * req/s on a shared VM, whose speed here drifted 2-3x within minutes, the count repeats to ~0.1 %
+ * (it counts work, not time: cache misses and syscalls' own cost are not in it). The app is warmed
+ * up uninstrumented, then counted for a fixed number of requests; `--single-threaded` keeps V8's
+ * compiler and GC on the counted thread.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const { values: args } = parseArgs({
+  options: { requests: { type: 'string', default: '3000' }, warmup: { type: 'string', default: '8000' } },
+});
+const REQUESTS = Number(args.requests);
+const WARMUP = Number(args.warmup);
+const ROOT = resolve(import.meta.dirname, '..');
+const ADMIN_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PORT = 3910;
+const COMPILER = /v8::internal::compiler::|turboshaft|maglev/;
+const CONFIGURATIONS = [
+  { name: 'off', env: { ENABLE_TRACING: 'false' } },
+  { name: 'ours-100', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '1' } },
+  { name: 'ours-0', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '0' } },
+];
+
+async function admin(sql) {
+  const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  await client.connect();
+  await client.query(sql).finally(() => client.end());
+}
+
+async function waitForPing(url) {
+  for (const deadline = Date.now() + 300_000; Date.now() < deadline; await new Promise((done) => setTimeout(done, 500))) {
+    if (await fetch(`${url}/ping`).then((response) => response.ok, () => false)) return;
+  }
+  throw new Error(`${url} did not answer /ping under valgrind within 5 minutes`);
+}
+
+/** Instructions per request of one configuration, counted between two callgrind_control toggles. */
+async function countInstructions(configuration, env, outFile) {
+  const child = spawn(
+    'valgrind',
+    ['--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${outFile}`,
+      process.execPath, '--single-threaded', '--import', '@app/tracing/register', 'dist/apps/users-api/main.js'],
+    { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PORT: String(PORT), ...env, ...configuration.env }, stdio: 'ignore' },
+  );
+  const exited = new Promise((done) => child.once('exit', done));
+  try {
+    const url = `http://127.0.0.1:${PORT}`;
+    await waitForPing(url);
+    const user = await (await fetch(`${url}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: `instr-${configuration.name}-${Date.now()}@example.com`, name: 'Bench', password: 'bench-password' }),
+    })).json();
+    const target = { url: `${url}/users/${user.id}`, connections: 10, timeout: 60 };
+    await autocannon({ ...target, amount: WARMUP });
+    execFileSync('callgrind_control', ['--instr=on', String(child.pid)], { stdio: 'ignore' });
+    const result = await autocannon({ ...target, amount: REQUESTS });
+    execFileSync('callgrind_control', ['--instr=off', String(child.pid)], { stdio: 'ignore' });
+    execFileSync('callgrind_control', ['--dump', String(child.pid)], { stdio: 'ignore' });
+    if (result.non2xx || result.errors) throw new Error(`${configuration.name}: ${result.non2xx + result.errors} failed requests`);
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+  }
+  const dumps = execFileSync('sh', ['-c', `ls ${outFile}*`], { encoding: 'utf8' }).trim().split('\n');
+  const counts = dumps.map(countDump);
+  for (const file of dumps) rmSync(file);
+  return {
+    total: counts.reduce((sum, count) => sum + count.total, 0) / REQUESTS,
+    compiler: counts.reduce((sum, count) => sum + count.compiler, 0) / REQUESTS,
+  };
+}
+
+/**
+ * V8's optimising compilers may still be at work in the counted window, more in one run than in
+ * another; a 10 s bench run amortises that warm-up, so it is reported apart.
+ */
+function countDump(file) {
+  // The file named without a suffix is the one written at exit, empty after the SIGKILL.
+  if (statSync(file).size === 0) return { total: 0, compiler: 0 };
+  const lines = execFileSync('callgrind_annotate', ['--threshold=100', file], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }).split('\n');
+  let compiler = 0;
+  for (const line of lines) {
+    const match = line.match(/^\s*([\d,]+) \([\s\d.]+%\)\s+(.*)$/);
+    if (match && COMPILER.test(match[2])) compiler += Number(match[1].replaceAll(',', ''));
+  }
+  return { total: Number(readFileSync(file, 'utf8').match(/^totals: (\d+)/m)?.[1] ?? 0), compiler };
+}
+
+async function main() {
+  const receiver = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(200).end());
+  });
+  await new Promise((done) => receiver.listen(0, '127.0.0.1', done));
+  const database = `bench_instr_${Date.now()}`;
+  await admin(`CREATE DATABASE ${database}`);
+  const databaseUrl = new URL(ADMIN_DATABASE_URL);
+  databaseUrl.pathname = `/${database}`;
+  const env = {
+    DATABASE_URL: databaseUrl.href,
+    REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/8',
+    TRACING_EXPORTER: 'otlp',
+    OTLP_ENDPOINT: `http://127.0.0.1:${receiver.address().port}`,
+    EMAIL_SERVICE_URL: 'http://127.0.0.1:9',
+    // No outbox delivery attempts (to the absent email service) while counting: only the requests.
+    OUTBOX_POLL_MS: '3600000',
+    PASSWORD_SCRYPT_COST: '1024',
+  };
+  const counts = {};
+  try {
+    for (const configuration of CONFIGURATIONS) {
+      process.stderr.write(`counting ${configuration.name} (${WARMUP} warm-up + ${REQUESTS} counted requests)\n`);
+      counts[configuration.name] = await countInstructions(configuration, env, join(tmpdir(), `callgrind-${configuration.name}-${process.pid}.out`));
+    }
+  } finally {
+    receiver.close();
+    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  }
+  const format = (value) => Math.round(value).toLocaleString('en').padStart(11);
+  process.stdout.write('\nGET /users/:id, instructions per request (callgrind); "x off": the throughput ratio they imply\n');
+  process.stdout.write(`${'configuration'.padEnd(14)}${'total'.padStart(11)}${'compiler'.padStart(11)}${'rest'.padStart(11)}${'rest added'.padStart(11)}  x off\n`);
+  for (const { name } of CONFIGURATIONS) {
+    const { total, compiler } = counts[name];
+    const rest = total - compiler;
+    const offRest = counts.off.total - counts.off.compiler;
+    process.stdout.write(`${name.padEnd(14)}${format(total)}${format(compiler)}${format(rest)}${format(rest - offRest)}  ${(offRest / rest).toFixed(3)}\n`);
+  }
+}
+
+await main();
