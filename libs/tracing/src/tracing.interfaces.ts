@@ -76,8 +76,8 @@ export interface TracingModuleOptions {
   /**
    * An INTERNAL `Controller.method` span around each HTTP handler, under the request's SERVER span.
    * Default false: the SERVER span covers the same request and carries the handler's name
-   * (`code.function.name`) and its exception, so the extra span mostly repeats it, at a quarter of
-   * the cost of tracing a cheap request (bench/README.md). Microservice and WebSocket handlers
+   * (`code.function.name`) and its exception, so the extra span mostly repeats it, for a quarter
+   * of what tracing adds to a cheap request (bench/README.md). Microservice and WebSocket handlers
    * always get their span: no SERVER span of the library's covers them.
    */
   httpHandlerSpans?: boolean;
