@@ -9,12 +9,11 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import pg from 'pg';
+import { createBenchDatabase, REDIS_URL, seedUser, startDiscardReceiver, waitForPing } from './harness.mjs';
 
 const { values: args } = parseArgs({
   options: { requests: { type: 'string', default: '3000' }, warmup: { type: 'string', default: '8000' } },
@@ -22,7 +21,6 @@ const { values: args } = parseArgs({
 const REQUESTS = Number(args.requests);
 const WARMUP = Number(args.warmup);
 const ROOT = resolve(import.meta.dirname, '..');
-const ADMIN_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PORT = 3910;
 const COMPILER = /v8::internal::compiler::|turboshaft|maglev/;
 const CONFIGURATIONS = [
@@ -30,19 +28,6 @@ const CONFIGURATIONS = [
   { name: 'ours-100', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '1' } },
   { name: 'ours-0', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '0' } },
 ];
-
-async function admin(sql) {
-  const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
-
-async function waitForPing(url) {
-  for (const deadline = Date.now() + 300_000; Date.now() < deadline; await new Promise((done) => setTimeout(done, 500))) {
-    if (await fetch(`${url}/ping`).then((response) => response.ok, () => false)) return;
-  }
-  throw new Error(`${url} did not answer /ping under valgrind within 5 minutes`);
-}
 
 /** Instructions per request of one configuration, counted between two callgrind_control toggles. */
 async function countInstructions(configuration, env, outFile) {
@@ -55,13 +40,10 @@ async function countInstructions(configuration, env, outFile) {
   const exited = new Promise((done) => child.once('exit', done));
   try {
     const url = `http://127.0.0.1:${PORT}`;
-    await waitForPing(url);
-    const user = await (await fetch(`${url}/users`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: `instr-${configuration.name}-${Date.now()}@example.com`, name: 'Bench', password: 'bench-password' }),
-    })).json();
-    const target = { url: `${url}/users/${user.id}`, connections: 10, timeout: 60 };
+    // Node under valgrind takes a minute or more to start.
+    await waitForPing(url, Date.now() + 300_000, 500);
+    const userId = await seedUser(url, `instr-${configuration.name}-${Date.now()}@example.com`);
+    const target = { url: `${url}/users/${userId}`, connections: 10, timeout: 60 };
     await autocannon({ ...target, amount: WARMUP });
     execFileSync('callgrind_control', ['--instr=on', String(child.pid)], { stdio: 'ignore' });
     const result = await autocannon({ ...target, amount: REQUESTS });
@@ -98,20 +80,13 @@ function countDump(file) {
 }
 
 async function main() {
-  const receiver = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => response.writeHead(200).end());
-  });
-  await new Promise((done) => receiver.listen(0, '127.0.0.1', done));
-  const database = `bench_instr_${Date.now()}`;
-  await admin(`CREATE DATABASE ${database}`);
-  const databaseUrl = new URL(ADMIN_DATABASE_URL);
-  databaseUrl.pathname = `/${database}`;
+  const receiver = await startDiscardReceiver();
+  const database = await createBenchDatabase('bench_instr');
   const env = {
-    DATABASE_URL: databaseUrl.href,
-    REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/8',
+    DATABASE_URL: database.url,
+    REDIS_URL,
     TRACING_EXPORTER: 'otlp',
-    OTLP_ENDPOINT: `http://127.0.0.1:${receiver.address().port}`,
+    OTLP_ENDPOINT: receiver.url,
     EMAIL_SERVICE_URL: 'http://127.0.0.1:9',
     // No outbox delivery attempts (to the absent email service) while counting: only the requests.
     OUTBOX_POLL_MS: '3600000',
@@ -124,8 +99,8 @@ async function main() {
       counts[configuration.name] = await countInstructions(configuration, env, join(tmpdir(), `callgrind-${configuration.name}-${process.pid}.out`));
     }
   } finally {
-    receiver.close();
-    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    receiver.server.close();
+    await database.drop();
   }
   const format = (value) => Math.round(value).toLocaleString('en').padStart(11);
   process.stdout.write('\nGET /users/:id, instructions per request (callgrind); "x off": the throughput ratio they imply\n');

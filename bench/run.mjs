@@ -7,10 +7,9 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
+import { createBenchDatabase, REDIS_URL, seedUser, startDiscardReceiver, waitForPing } from './harness.mjs';
 import { runMicroBenchmarks } from './micro.mjs';
 import { printReport } from './report.mjs';
 
@@ -18,8 +17,6 @@ const quick = process.argv.includes('--quick');
 const SETTINGS = quick
   ? { rounds: 1, warmupSeconds: 1, seconds: 3, connections: 10 }
   : { rounds: 3, warmupSeconds: 3, seconds: 10, connections: 10 };
-const ADMIN_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/8';
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = join(ROOT, 'bench', 'results');
 const USERS_API = 'dist/apps/users-api/main.js';
@@ -88,26 +85,6 @@ function pinDatabases() {
   };
 }
 
-/** The trace backend: accepts every OTLP request and discards it, as fast as possible. */
-async function startDiscardReceiver() {
-  const server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
-  });
-  await new Promise((done) => server.listen(0, '127.0.0.1', done));
-  return { server, url: `http://127.0.0.1:${server.address().port}` };
-}
-
-async function withAdmin(sql) {
-  const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 function procStat(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return Number(fields[11]) + Number(fields[12]);
@@ -115,15 +92,6 @@ function procStat(pid) {
 
 function procMemoryKiB(pid, field) {
   return Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+)`))[1]);
-}
-
-async function waitForPing(url, deadline) {
-  for (;;) {
-    const ok = await fetch(`${url}/ping`).then((response) => response.ok, () => false);
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`${url} did not answer /ping`);
-    await new Promise((done) => setTimeout(done, 10));
-  }
 }
 
 async function startApp(configuration, env, logFile) {
@@ -136,7 +104,7 @@ async function startApp(configuration, env, logFile) {
     stdio: ['ignore', log, log],
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitForPing(url, Date.now() + 60_000);
+  await waitForPing(url, Date.now() + 60_000, 10);
   // taskset execs node, so the child's pid is node's.
   return { child, url, startupMs: performance.now() - started, rssAfterStartMiB: procMemoryKiB(child.pid, 'VmRSS') / 1024 };
 }
@@ -162,12 +130,7 @@ async function measureEndpoint(app, endpoint, state) {
 async function runConfiguration(configuration, round, env, state) {
   const app = await startApp(configuration, env, join(RESULTS, 'logs', `${configuration.name}.log`));
   try {
-    const response = await fetch(`${app.url}/users`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: `seed-${configuration.name}-${round}-${state.run}@example.com`, name: 'Seed', password: 'seed-password' }),
-    });
-    state.userId = (await response.json()).id;
+    state.userId = await seedUser(app.url, `seed-${configuration.name}-${round}-${state.run}@example.com`);
     const endpoints = {};
     for (const endpoint of ENDPOINTS) endpoints[endpoint.name] = await measureEndpoint(app, endpoint, state);
     return { startupMs: app.startupMs, rssAfterStartMiB: app.rssAfterStartMiB, peakRssMiB: procMemoryKiB(app.child.pid, 'VmHWM') / 1024, endpoints };
@@ -181,12 +144,9 @@ async function main() {
   const unpinDatabases = pinDatabases();
   mkdirSync(join(RESULTS, 'logs'), { recursive: true });
   const receiver = await startDiscardReceiver();
-  const database = `bench_${Date.now()}`;
-  await withAdmin(`CREATE DATABASE ${database}`);
-  const databaseUrl = new URL(ADMIN_DATABASE_URL);
-  databaseUrl.pathname = `/${database}`;
+  const database = await createBenchDatabase('bench');
   const env = {
-    DATABASE_URL: databaseUrl.href,
+    DATABASE_URL: database.url,
     REDIS_URL,
     TRACING_EXPORTER: 'otlp',
     OTLP_ENDPOINT: receiver.url,
@@ -218,7 +178,7 @@ async function main() {
     unpinDatabases();
     emailService.kill('SIGTERM');
     receiver.server.close();
-    await withAdmin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await database.drop();
   }
   const micro = await runMicroBenchmarks({ quick });
   const machine = { cpus: execFileSync('nproc', ['--all'], { encoding: 'utf8' }).trim(), node: process.version, settings: SETTINGS };
