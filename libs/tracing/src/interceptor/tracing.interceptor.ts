@@ -38,8 +38,9 @@ export class TracingInterceptor implements NestInterceptor {
   }
 
   /**
-   * The server request tracer names the SERVER span from this route when the response ends (the
-   * instrumentation's span, if another one made it, reads the same field), and marks a 5xx there.
+   * Gives the request's SERVER span the handler's name now and its route for later: the server
+   * request tracer names the span from that route when the response ends (the instrumentation's
+   * span, if another one made it, reads the same field), and marks a 5xx there.
    */
   private describeServerSpan(executionContext: ExecutionContext, parent: Context, handlerName: string): Span | undefined {
     const rpcMetadata = getRPCMetadata(parent);
