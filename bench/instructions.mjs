@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { createBenchDatabase, REDIS_URL, seedUser, startDiscardReceiver, waitForPing } from './harness.mjs';
+import { benchEnvironment, createBenchDatabase, seedUser, startDiscardReceiver, waitForPing } from './harness.mjs';
 
 const { values: args } = parseArgs({
   options: { requests: { type: 'string', default: '3000' }, warmup: { type: 'string', default: '8000' } },
@@ -82,16 +82,13 @@ function countDump(file) {
 async function main() {
   const receiver = await startDiscardReceiver();
   const database = await createBenchDatabase('bench_instr');
-  const env = {
-    DATABASE_URL: database.url,
-    REDIS_URL,
-    TRACING_EXPORTER: 'otlp',
-    OTLP_ENDPOINT: receiver.url,
-    EMAIL_SERVICE_URL: 'http://127.0.0.1:9',
+  const env = benchEnvironment({
+    databaseUrl: database.url,
+    receiverUrl: receiver.url,
+    emailServiceUrl: 'http://127.0.0.1:9',
     // No outbox delivery attempts (to the absent email service) while counting: only the requests.
-    OUTBOX_POLL_MS: '3600000',
-    PASSWORD_SCRYPT_COST: '1024',
-  };
+    outboxPollMs: 3_600_000,
+  });
   const counts = {};
   try {
     for (const configuration of CONFIGURATIONS) {

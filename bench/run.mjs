@@ -9,7 +9,18 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { createBenchDatabase, REDIS_URL, seedUser, startDiscardReceiver, waitForPing } from './harness.mjs';
+import {
+  benchEnvironment,
+  createBenchDatabase,
+  cpuTicks,
+  ENDPOINTS,
+  pinDatabases,
+  pinSelf,
+  seedUser,
+  startDiscardReceiver,
+  startEmailService,
+  waitForPing,
+} from './harness.mjs';
 import { runMicroBenchmarks } from './micro.mjs';
 import { printReport } from './report.mjs';
 
@@ -30,65 +41,6 @@ const CONFIGURATIONS = [
   { name: 'otel-docs', label: '(d) OpenTelemetry docs setup', args: ['--import', './bench/setups/otel-docs.mjs', USERS_API], env: { ENABLE_TRACING: 'false' } },
   { name: 'nestjs-otel', label: '(e) nestjs-otel README', args: ['bench/setups/nestjs-otel.mjs'], env: { ENABLE_TRACING: 'false' } },
 ];
-
-const ENDPOINTS = [
-  { name: 'GET /users/:id', requests: (state) => [{ method: 'GET', path: `/users/${state.userId}` }] },
-  {
-    name: 'POST /users',
-    requests: (state) => [
-      {
-        method: 'POST',
-        path: '/users',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (request) => ({
-          ...request,
-          body: JSON.stringify({ email: `bench-${state.run}-${state.sequence++}@example.com`, name: 'Bench', password: 'bench-password' }),
-        }),
-      },
-    ],
-  },
-  { name: 'GET /ping', requests: () => [{ method: 'GET', path: '/ping' }] },
-];
-
-function pinSelf() {
-  execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
-}
-
-/**
- * PostgreSQL and Redis on core 1 with the load generator, so they never take the app's core: left to
- * the scheduler they landed on either and made POST /users vary by ±10 % between runs. Backends
- * forked later inherit the postmaster's affinity. Returns a function restoring what was there.
- */
-function pinDatabases() {
-  const pids = ['postgres', 'redis-server'].flatMap((name) => {
-    try {
-      return execFileSync('pgrep', ['-x', name], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-    } catch {
-      return [];
-    }
-  });
-  const previous = pids.map((pid) => [pid, execFileSync('taskset', ['-p', pid], { encoding: 'utf8' }).trim().split(' ').at(-1)]);
-  try {
-    for (const pid of pids) execFileSync('taskset', ['-a', '-p', '2', pid], { stdio: 'ignore' });
-    process.stderr.write(`pinned ${pids.length} PostgreSQL and Redis processes to core 1\n`);
-  } catch (error) {
-    process.stderr.write(`could not pin PostgreSQL and Redis to core 1 (${error.message}); figures will be noisier\n`);
-  }
-  return () => {
-    for (const [pid, mask] of previous) {
-      try {
-        execFileSync('taskset', ['-a', '-p', mask, pid], { stdio: 'ignore' });
-      } catch {
-        // The process ended meanwhile; nothing to restore.
-      }
-    }
-  };
-}
-
-function procStat(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
 
 function procMemoryKiB(pid, field) {
   return Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+)`))[1]);
@@ -121,9 +73,9 @@ async function load(url, requests, seconds) {
 
 async function measureEndpoint(app, endpoint, state) {
   await load(app.url, endpoint.requests(state), SETTINGS.warmupSeconds);
-  const ticksBefore = procStat(app.child.pid);
+  const ticksBefore = cpuTicks(app.child.pid);
   const measured = await load(app.url, endpoint.requests(state), SETTINGS.seconds);
-  const cpuPercent = ((procStat(app.child.pid) - ticksBefore) / 100 / SETTINGS.seconds) * 100;
+  const cpuPercent = ((cpuTicks(app.child.pid) - ticksBefore) / 100 / SETTINGS.seconds) * 100;
   return { ...measured, cpuPercent };
 }
 
@@ -145,22 +97,8 @@ async function main() {
   mkdirSync(join(RESULTS, 'logs'), { recursive: true });
   const receiver = await startDiscardReceiver();
   const database = await createBenchDatabase('bench');
-  const env = {
-    DATABASE_URL: database.url,
-    REDIS_URL,
-    TRACING_EXPORTER: 'otlp',
-    OTLP_ENDPOINT: receiver.url,
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-    EMAIL_SERVICE_URL: 'http://127.0.0.1:3901',
-    OUTBOX_POLL_MS: '1000',
-    // At the production cost scrypt is ~95 % of POST /users and hides every tracer's cost there.
-    PASSWORD_SCRYPT_COST: '1024',
-  };
-  const emailService = spawn('taskset', ['-c', '1', process.execPath, 'dist/apps/email-service/main.js'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: '3901', LOG_LEVEL: 'warn', ENABLE_TRACING: 'false' },
-    stdio: 'ignore',
-  });
+  const env = benchEnvironment({ databaseUrl: database.url, receiverUrl: receiver.url, emailServiceUrl: 'http://127.0.0.1:3901' });
+  const emailService = startEmailService(ROOT, 3901);
   const rounds = [];
   const state = { run: Date.now(), sequence: 0 };
   try {

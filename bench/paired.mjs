@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench:paired [-- --rounds N --seconds N]`: what tracing costs each request in CPU time,
+ * with tracing off and ours at 100 %, 10 % and 0 % running at the same time on the same core, each
+ * under its own load. Taken in turn, as `npm run bench` does, configurations meet the VM at
+ * different speeds (this one drifted 2-3x within minutes); taken together, a slow spell slows them
+ * all alike, so the ratio of their CPU time per request holds. For a CPU-bound server that ratio
+ * is its throughput ratio. Prints a table and writes JSON to bench/results/.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import {
+  benchEnvironment,
+  cpuTicks,
+  createBenchDatabase,
+  ENDPOINTS,
+  pinDatabases,
+  pinSelf,
+  seedUser,
+  startDiscardReceiver,
+  startEmailService,
+  waitForPing,
+} from './harness.mjs';
+import { median } from './report.mjs';
+
+const { values: args } = parseArgs({
+  options: { rounds: { type: 'string', default: '4' }, seconds: { type: 'string', default: '15' }, warmup: { type: 'string', default: '5' } },
+});
+const SETTINGS = { rounds: Number(args.rounds), seconds: Number(args.seconds), warmupSeconds: Number(args.warmup), connections: 10 };
+const ROOT = resolve(import.meta.dirname, '..');
+const RESULTS = join(ROOT, 'bench', 'results');
+const EMAIL_PORT = 3931;
+const FIRST_APP_PORT = 3932;
+
+const CONFIGURATIONS = [
+  { name: 'off', env: { ENABLE_TRACING: 'false' } },
+  { name: 'ours-100', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '1' } },
+  { name: 'ours-10', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '0.1' } },
+  { name: 'ours-0', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '0' } },
+];
+
+async function startApps(env) {
+  const apps = [];
+  for (const [index, configuration] of CONFIGURATIONS.entries()) {
+    const port = FIRST_APP_PORT + index;
+    const log = openSync(join(RESULTS, 'logs', `paired-${configuration.name}.log`), 'w');
+    const child = spawn('taskset', ['-c', '0', process.execPath, '--import', '@app/tracing/register', 'dist/apps/users-api/main.js'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PORT: String(port), ...env, ...configuration.env },
+      stdio: ['ignore', log, log],
+    });
+    const app = { name: configuration.name, child, url: `http://127.0.0.1:${port}` };
+    apps.push(app);
+    await waitForPing(app.url, Date.now() + 60_000, 50);
+    app.state = { run: `${Date.now()}-${configuration.name}`, sequence: 0 };
+    app.state.userId = await seedUser(app.url, `paired-seed-${app.state.run}@example.com`);
+  }
+  return apps;
+}
+
+/** Loads every app at once with the endpoint's requests; returns each app's CPU µs per request. */
+async function loadTogether(apps, endpoint, seconds) {
+  const ticksBefore = apps.map((app) => cpuTicks(app.child.pid));
+  const results = await Promise.all(
+    apps.map((app) => autocannon({ url: app.url, connections: SETTINGS.connections, duration: seconds, requests: endpoint.requests(app.state) })),
+  );
+  return apps.map((app, index) => {
+    const { total } = results[index].requests;
+    if (results[index].non2xx || results[index].errors) throw new Error(`${app.name}: ${endpoint.name} failed ${results[index].non2xx + results[index].errors} requests`);
+    return ((cpuTicks(app.child.pid) - ticksBefore[index]) * 10_000) / total;
+  });
+}
+
+async function measure(apps) {
+  const report = {};
+  for (const endpoint of ENDPOINTS) {
+    process.stderr.write(`${endpoint.name}: warm-up, then ${SETTINGS.rounds} rounds of ${SETTINGS.seconds} s\n`);
+    await loadTogether(apps, endpoint, SETTINGS.warmupSeconds);
+    const rounds = [];
+    for (let round = 0; round < SETTINGS.rounds; round++) rounds.push(await loadTogether(apps, endpoint, SETTINGS.seconds));
+    report[endpoint.name] = Object.fromEntries(
+      apps.map((app, index) => [
+        app.name,
+        {
+          cpuMicrosPerRequest: median(rounds.map((round) => round[index])),
+          ratiosToOff: rounds.map((round) => round[0] / round[index]),
+        },
+      ]),
+    );
+  }
+  return report;
+}
+
+function printTable(report) {
+  for (const [endpoint, configurations] of Object.entries(report)) {
+    process.stdout.write(`\n${endpoint}: CPU time per request, all configurations at once on one core\n`);
+    process.stdout.write(`${'configuration'.padEnd(14)}${'µs/request'.padStart(11)}${'x off'.padStart(8)}   per round\n`);
+    for (const [name, { cpuMicrosPerRequest, ratiosToOff }] of Object.entries(configurations)) {
+      const rounds = ratiosToOff.map((ratio) => ratio.toFixed(3)).join(' ');
+      process.stdout.write(`${name.padEnd(14)}${cpuMicrosPerRequest.toFixed(1).padStart(11)}${median(ratiosToOff).toFixed(3).padStart(8)}   ${rounds}\n`);
+    }
+  }
+}
+
+async function main() {
+  pinSelf();
+  const unpinDatabases = pinDatabases();
+  mkdirSync(join(RESULTS, 'logs'), { recursive: true });
+  const receiver = await startDiscardReceiver();
+  const database = await createBenchDatabase('bench_paired');
+  const emailService = startEmailService(ROOT, EMAIL_PORT);
+  let apps = [];
+  try {
+    apps = await startApps(benchEnvironment({ databaseUrl: database.url, receiverUrl: receiver.url, emailServiceUrl: `http://127.0.0.1:${EMAIL_PORT}` }));
+    const report = { date: new Date().toISOString(), node: process.version, settings: SETTINGS, endpoints: await measure(apps) };
+    const file = join(RESULTS, `paired-${report.date.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    printTable(report.endpoints);
+    process.stdout.write(`\nJSON: ${file}\n`);
+  } finally {
+    for (const app of apps) app.child.kill('SIGTERM');
+    await Promise.all(apps.map((app) => new Promise((done) => (app.child.exitCode === null ? app.child.once('exit', done) : done()))));
+    unpinDatabases();
+    emailService.kill('SIGTERM');
+    receiver.server.close();
+    await database.drop();
+  }
+}
+
+await main();
