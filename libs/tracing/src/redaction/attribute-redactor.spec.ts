@@ -47,6 +47,11 @@ describe('AttributeRedactor', () => {
     });
   });
 
+  it('returns URL attributes without a password or a parameter untouched', () => {
+    const attributes = { 'url.path': '/users/7', 'url.full': 'http://users-api:3000/users/7', 'http.route': '/users/:id' };
+    expect(redactor.redact(attributes)).toBe(attributes);
+  });
+
   it('extends the secret keys with the module option', () => {
     const custom = new AttributeRedactor();
     custom.addKeys(['ssn']);

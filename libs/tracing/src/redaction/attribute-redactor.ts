@@ -52,6 +52,8 @@ export class AttributeRedactor {
   }
 
   maskUrl(url: string): string {
+    // Most values (url.path, http.route) hold neither a password nor a parameter: skip both regexes.
+    if (!url.includes('@') && !url.includes('=')) return url;
     return url
       .replace(URL_PASSWORD, `$1:${REDACTED}@`)
       .replace(QUERY_PARAMETER, (match, separator: string, name: string) =>
