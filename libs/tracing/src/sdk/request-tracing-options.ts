@@ -36,10 +36,24 @@ export function applyModuleOptions(target: RequestTracingOptions, options: Traci
   if (options.httpHandlerSpans !== undefined) target.httpHandlerSpans = options.httpHandlerSpans;
 }
 
+/** Runs up to three times per request (server span, request metrics, access log), so allocates nothing. */
 export function isIgnoredRequest(options: RequestTracingOptions, method: string | undefined, url: string | undefined): boolean {
   if (method !== undefined && options.ignoreMethods.has(method)) return true;
-  const path = (url ?? '/').split('?', 1)[0];
-  return options.ignorePaths.some((ignored) =>
-    typeof ignored === 'string' ? path === ignored || path.startsWith(`${ignored}/`) : ignored.test(path),
-  );
+  const path = pathOf(url ?? '/');
+  for (const ignored of options.ignorePaths) {
+    if (typeof ignored === 'string' ? isSameOrUnder(path, ignored) : ignored.test(path)) return true;
+  }
+  return false;
 }
+
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/** `/health` covers `/health` and `/health/db`, not `/healthz`. */
+function isSameOrUnder(path: string, prefix: string): boolean {
+  return path.startsWith(prefix) && (path.length === prefix.length || path.charCodeAt(prefix.length) === SLASH);
+}
+
+const SLASH = 0x2f;
