@@ -42,8 +42,8 @@ const CONFIGURATIONS = [
   { name: 'ours-0', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '0' } },
 ];
 
-async function startApps(env) {
-  const apps = [];
+/** Starts the apps one by one into `apps`, so a failed start still leaves the others to be stopped. */
+async function startApps(env, apps) {
   for (const [index, configuration] of CONFIGURATIONS.entries()) {
     const port = FIRST_APP_PORT + index;
     const log = openSync(join(RESULTS, 'logs', `paired-${configuration.name}.log`), 'w');
@@ -58,7 +58,6 @@ async function startApps(env) {
     app.state = { run: `${Date.now()}-${configuration.name}`, sequence: 0 };
     app.state.userId = await seedUser(app.url, `paired-seed-${app.state.run}@example.com`);
   }
-  return apps;
 }
 
 /** Loads every app at once with the endpoint's requests; returns each app's CPU µs per request. */
@@ -112,9 +111,9 @@ async function main() {
   const receiver = await startDiscardReceiver();
   const database = await createBenchDatabase('bench_paired');
   const emailService = startEmailService(ROOT, EMAIL_PORT);
-  let apps = [];
+  const apps = [];
   try {
-    apps = await startApps(benchEnvironment({ databaseUrl: database.url, receiverUrl: receiver.url, emailServiceUrl: `http://127.0.0.1:${EMAIL_PORT}` }));
+    await startApps(benchEnvironment({ databaseUrl: database.url, receiverUrl: receiver.url, emailServiceUrl: `http://127.0.0.1:${EMAIL_PORT}` }), apps);
     const report = { date: new Date().toISOString(), node: process.version, settings: SETTINGS, endpoints: await measure(apps) };
     const file = join(RESULTS, `paired-${report.date.replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
