@@ -140,6 +140,26 @@ export function cpuTicks(pid) {
   return Number(fields[11]) + Number(fields[12]);
 }
 
+/**
+ * A users-api (or a benchmark setup around it) on core 0, the app's core, its output to the file
+ * descriptor `log`. taskset execs node, so the child's pid is node's.
+ */
+export function spawnOnAppCore(root, args, { port, env, log }) {
+  return spawn('taskset', ['-c', '0', process.execPath, ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PORT: String(port), ...env },
+    stdio: ['ignore', log, log],
+  });
+}
+
+/** Stops an app with SIGTERM, as an orchestrator would, and waits until it has exited. */
+export async function stopApp(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((done) => child.once('exit', done));
+  child.kill('SIGTERM');
+  await exited;
+}
+
 /** The email service POST /users's outbox delivers to, on core 1, untraced: only users-api is measured. */
 export function startEmailService(root, port) {
   return spawn('taskset', ['-c', '1', process.execPath, 'dist/apps/email-service/main.js'], {

@@ -7,7 +7,6 @@
  * all alike, so the ratio of their CPU time per request holds. For a CPU-bound server that ratio
  * is its throughput ratio. Prints a table and writes JSON to bench/results/.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,8 +19,10 @@ import {
   pinDatabases,
   pinSelf,
   seedUser,
+  spawnOnAppCore,
   startDiscardReceiver,
   startEmailService,
+  stopApp,
   waitForPing,
 } from './harness.mjs';
 import { median } from './report.mjs';
@@ -47,11 +48,7 @@ async function startApps(env, apps) {
   for (const [index, configuration] of CONFIGURATIONS.entries()) {
     const port = FIRST_APP_PORT + index;
     const log = openSync(join(RESULTS, 'logs', `paired-${configuration.name}.log`), 'w');
-    const child = spawn('taskset', ['-c', '0', process.execPath, '--import', '@app/tracing/register', 'dist/apps/users-api/main.js'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PORT: String(port), ...env, ...configuration.env },
-      stdio: ['ignore', log, log],
-    });
+    const child = spawnOnAppCore(ROOT, ['--import', '@app/tracing/register', 'dist/apps/users-api/main.js'], { port, env: { ...env, ...configuration.env }, log });
     const app = { name: configuration.name, child, url: `http://127.0.0.1:${port}` };
     apps.push(app);
     await waitForPing(app.url, Date.now() + 60_000, 50);
@@ -120,8 +117,7 @@ async function main() {
     printTable(report.endpoints);
     process.stdout.write(`\nJSON: ${file}\n`);
   } finally {
-    for (const app of apps) app.child.kill('SIGTERM');
-    await Promise.all(apps.map((app) => new Promise((done) => (app.child.exitCode === null ? app.child.once('exit', done) : done()))));
+    await Promise.all(apps.map((app) => stopApp(app.child)));
     unpinDatabases();
     emailService.kill('SIGTERM');
     receiver.server.close();

@@ -5,7 +5,7 @@
  * process (load generator and trace receiver) on core 1. Prints a table and writes JSON to
  * bench/results/. Budgets are reported, never asserted: a figure is not a test.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
@@ -17,8 +17,10 @@ import {
   pinDatabases,
   pinSelf,
   seedUser,
+  spawnOnAppCore,
   startDiscardReceiver,
   startEmailService,
+  stopApp,
   waitForPing,
 } from './harness.mjs';
 import { runMicroBenchmarks } from './micro.mjs';
@@ -49,21 +51,10 @@ function procMemoryKiB(pid, field) {
 async function startApp(configuration, env, logFile) {
   const port = 3900;
   const started = performance.now();
-  const log = openSync(logFile, 'a');
-  const child = spawn('taskset', ['-c', '0', process.execPath, ...configuration.args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PORT: String(port), ...env, ...configuration.env },
-    stdio: ['ignore', log, log],
-  });
+  const child = spawnOnAppCore(ROOT, configuration.args, { port, env: { ...env, ...configuration.env }, log: openSync(logFile, 'a') });
   const url = `http://127.0.0.1:${port}`;
   await waitForPing(url, Date.now() + 60_000, 10);
-  // taskset execs node, so the child's pid is node's.
   return { child, url, startupMs: performance.now() - started, rssAfterStartMiB: procMemoryKiB(child.pid, 'VmRSS') / 1024 };
-}
-
-async function stopApp(app) {
-  app.child.kill('SIGTERM');
-  await new Promise((done) => app.child.once('exit', done));
 }
 
 async function load(url, requests, seconds) {
@@ -87,7 +78,7 @@ async function runConfiguration(configuration, round, env, state) {
     for (const endpoint of ENDPOINTS) endpoints[endpoint.name] = await measureEndpoint(app, endpoint, state);
     return { startupMs: app.startupMs, rssAfterStartMiB: app.rssAfterStartMiB, peakRssMiB: procMemoryKiB(app.child.pid, 'VmHWM') / 1024, endpoints };
   } finally {
-    await stopApp(app);
+    await stopApp(app.child);
   }
 }
 
