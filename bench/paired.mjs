@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npm run bench:paired [-- --rounds N --seconds N]`: what tracing costs each request in CPU time,
+ * `npm run bench:paired [-- --rounds N --seconds N --endpoint NAME --with NAME:VAR=value,...]`:
+ * what tracing costs each request in CPU time,
  * with tracing off and ours at 100 %, 10 % and 0 % running at the same time on the same core, each
  * under its own load. Taken in turn, as `npm run bench` does, configurations meet the VM at
  * different speeds (this one drifted 2-3x within minutes); taken together, a slow spell slows them
@@ -28,7 +29,13 @@ import {
 import { median } from './report.mjs';
 
 const { values: args } = parseArgs({
-  options: { rounds: { type: 'string', default: '4' }, seconds: { type: 'string', default: '15' }, warmup: { type: 'string', default: '5' } },
+  options: {
+    rounds: { type: 'string', default: '4' },
+    seconds: { type: 'string', default: '15' },
+    warmup: { type: 'string', default: '5' },
+    endpoint: { type: 'string' },
+    with: { type: 'string', multiple: true, default: [] },
+  },
 });
 const SETTINGS = { rounds: Number(args.rounds), seconds: Number(args.seconds), warmupSeconds: Number(args.warmup), connections: 10 };
 const ROOT = resolve(import.meta.dirname, '..');
@@ -36,12 +43,27 @@ const RESULTS = join(ROOT, 'bench', 'results');
 const EMAIL_PORT = 3931;
 const FIRST_APP_PORT = 3932;
 
+/**
+ * `--with 'no-export:ENABLE_TRACING=true,TRACING_SAMPLE_RATE=1,TRACING_EXPORTER=none'` adds a
+ * configuration, so the share of one part of tracing is measured against the others at the same time.
+ */
+function parseExtraConfiguration(spec) {
+  const [name, variables = ''] = spec.split(/:(.*)/s);
+  const env = Object.fromEntries(variables.split(',').filter(Boolean).map((pair) => pair.split(/=(.*)/s).slice(0, 2)));
+  const pairs = Object.values(env);
+  if (!/^[\w.-]+$/.test(name) || pairs.length === 0 || pairs.some((value) => value === undefined)) throw new Error(`--with ${spec}: expected NAME:VAR=value,VAR=value`);
+  return { name, env };
+}
+
 const CONFIGURATIONS = [
   { name: 'off', env: { ENABLE_TRACING: 'false' } },
   { name: 'ours-100', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '1' } },
   { name: 'ours-10', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '0.1' } },
   { name: 'ours-0', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '0' } },
+  ...args.with.map(parseExtraConfiguration),
 ];
+const MEASURED_ENDPOINTS = args.endpoint ? ENDPOINTS.filter((endpoint) => endpoint.name === args.endpoint) : ENDPOINTS;
+if (MEASURED_ENDPOINTS.length === 0) throw new Error(`--endpoint: expected one of ${ENDPOINTS.map((endpoint) => endpoint.name).join(', ')}`);
 
 /** Starts the apps one by one into `apps`, so a failed start still leaves the others to be stopped. */
 async function startApps(env, apps) {
@@ -72,7 +94,7 @@ async function loadTogether(apps, endpoint, seconds) {
 
 async function measure(apps) {
   const report = {};
-  for (const endpoint of ENDPOINTS) {
+  for (const endpoint of MEASURED_ENDPOINTS) {
     process.stderr.write(`${endpoint.name}: warm-up, then ${SETTINGS.rounds} rounds of ${SETTINGS.seconds} s\n`);
     await loadTogether(apps, endpoint, SETTINGS.warmupSeconds);
     const rounds = [];
@@ -93,10 +115,10 @@ async function measure(apps) {
 function printTable(report) {
   for (const [endpoint, configurations] of Object.entries(report)) {
     process.stdout.write(`\n${endpoint}: CPU time per request, all configurations at once on one core\n`);
-    process.stdout.write(`${'configuration'.padEnd(14)}${'µs/request'.padStart(11)}${'x off'.padStart(8)}   per round\n`);
+    process.stdout.write(`${'configuration'.padEnd(18)}${'µs/request'.padStart(11)}${'x off'.padStart(8)}   per round\n`);
     for (const [name, { cpuMicrosPerRequest, ratiosToOff }] of Object.entries(configurations)) {
       const rounds = ratiosToOff.map((ratio) => ratio.toFixed(3)).join(' ');
-      process.stdout.write(`${name.padEnd(14)}${cpuMicrosPerRequest.toFixed(1).padStart(11)}${median(ratiosToOff).toFixed(3).padStart(8)}   ${rounds}\n`);
+      process.stdout.write(`${name.padEnd(18)}${cpuMicrosPerRequest.toFixed(1).padStart(11)}${median(ratiosToOff).toFixed(3).padStart(8)}   ${rounds}\n`);
     }
   }
 }
