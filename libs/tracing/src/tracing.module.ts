@@ -1,9 +1,10 @@
-import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { createTracingMetrics } from './metrics/create-tracing-metrics.js';
 import { MetricsController } from './metrics/metrics.controller.js';
-import { RequestMetricsMiddleware } from './metrics/request-metrics.middleware.js';
+import { RequestMetrics } from './metrics/request-metrics.js';
 import { TracingMetrics } from './metrics/tracing-metrics.js';
+import { HttpServerHook } from './interceptor/http-server-hook.js';
 import { ServerRequestTracer } from './interceptor/server-request-tracer.js';
 import { TracingInterceptor } from './interceptor/tracing.interceptor.js';
 import { adoptOrStartTracing } from './sdk/adopt-tracing.js';
@@ -28,19 +29,17 @@ import { ConfigurableTracingModule, TRACING_MODULE_OPTIONS, type TRACING_OPTIONS
     { provide: TracingMetrics, inject: [TRACING_RUNTIME], useFactory: createTracingMetrics },
     { provide: APP_INTERCEPTOR, useClass: TracingInterceptor },
     ServerRequestTracer,
+    RequestMetrics,
+    HttpServerHook,
     TraceService,
     TracingLifecycle,
   ],
   controllers: [MetricsController],
   exports: [TRACING_RUNTIME, TraceService, TracingMetrics],
 })
-export class TracingModule extends ConfigurableTracingModule implements NestModule {
+export class TracingModule extends ConfigurableTracingModule {
   /** Every option has a default, so `forRoot()` alone is the common case. */
   static override forRoot(options: typeof TRACING_OPTIONS_TYPE = {}): DynamicModule {
     return super.forRoot(options);
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestMetricsMiddleware).forRoutes('{*path}');
   }
 }

@@ -1,7 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Server } from 'node:http';
-import { Inject, Injectable, type OnApplicationBootstrap, Optional } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { Inject, Injectable } from '@nestjs/common';
 import { context, type Span, SpanKind, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType, setRPCMetadata, suppressTracing, type RPCMetadata } from '@opentelemetry/core';
 import {
@@ -29,42 +27,22 @@ import {
 
 /**
  * The SERVER span of every HTTP request, with the caller's W3C context, the trace-id header and,
- * when the response ends, the route template and status. It starts where the request enters the
- * server (its `request` event), so body parsing and requests refused before Nest's middleware are
- * covered too. The http instrumentation only traces outgoing calls: its incoming side cost a third
- * of tracing's per-request cost (bench/README.md). If some other instrumentation already started a
- * server span for the request, this one steps aside.
+ * when the response ends, the route template and status. `HttpServerHook` calls it where the
+ * request enters the server (its `request` event), so body parsing and requests refused before
+ * Nest's middleware are covered too. The http instrumentation only traces outgoing calls: its
+ * incoming side cost a third of tracing's per-request cost (bench/README.md). If some other
+ * instrumentation already started a server span for the request, this one steps aside.
  */
 @Injectable()
-export class ServerRequestTracer implements OnApplicationBootstrap {
-  constructor(
-    @Inject(TRACING_RUNTIME) private readonly runtime: TracingRuntime,
-    @Optional() private readonly adapterHost?: HttpAdapterHost,
-  ) {}
-
-  /** Microservice-only apps have no HTTP server; apps with tracing off keep theirs untouched. */
-  onApplicationBootstrap(): void {
-    const server = this.adapterHost?.httpAdapter?.getHttpServer() as Server | undefined;
-    if (!server || !this.runtime.enabled || (server as { [TRACED]?: true })[TRACED]) return;
-    const emit = server.emit as (this: Server, event: string | symbol, ...args: unknown[]) => boolean;
-    const handle = (request: IncomingMessage, response: ServerResponse, next: () => void) => this.handle(request, response, next);
-    server.emit = function (this: Server, event: string | symbol, ...args: unknown[]): boolean {
-      if (event !== 'request') return emit.apply(this, [event, ...args]);
-      let handled = false;
-      handle(args[0] as IncomingMessage, args[1] as ServerResponse, () => {
-        handled = emit.apply(this, [event, ...args]);
-      });
-      return handled;
-    } as typeof server.emit;
-    Object.defineProperty(server, TRACED, { value: true });
-  }
+export class ServerRequestTracer {
+  constructor(@Inject(TRACING_RUNTIME) private readonly runtime: TracingRuntime) {}
 
   /**
    * Runs `next` (the server's own handling of the request) inside the request's server span. At the
    * `request` event no framework has rewritten `request.url` yet, so it is the path as received.
    */
-  private handle(request: IncomingMessage, response: ServerResponse, next: () => void): void {
-    if (getRPCMetadata(context.active())?.type === RPCType.HTTP) return next();
+  handle(request: IncomingMessage, response: ServerResponse, next: () => void): void {
+    if (!this.runtime.enabled || getRPCMetadata(context.active())?.type === RPCType.HTTP) return next();
     const url = request.url;
     if (isIgnoredRequest(this.runtime.requestOptions, request.method, url)) {
       return context.with(suppressTracing(context.active()), next);
@@ -95,8 +73,6 @@ export class ServerRequestTracer implements OnApplicationBootstrap {
     });
   }
 }
-
-const TRACED = Symbol('server.traced');
 
 function endSpan(span: Span, rpcMetadata: RPCMetadata, request: IncomingMessage, response: ServerResponse): void {
   const route = rpcMetadata.route ?? routeTemplate(request as RoutedRequest);

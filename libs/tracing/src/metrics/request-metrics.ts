@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
 import { routeTemplate, type RoutedRequest } from '../interceptor/http-server-span.js';
 import { isIgnoredRequest } from '../sdk/request-tracing-options.js';
@@ -8,24 +8,26 @@ import { TRACING_RUNTIME } from '../tracing.constants.js';
 import { exemplarOf } from './exemplar.js';
 import { TracingMetrics } from './tracing-metrics.js';
 
-/** A request no route matched: one series for all of them, never the raw path. */
+/** A request no route matched, or one refused before routing: one series for all, never the raw path. */
 export const UNMATCHED_ROUTE = 'unmatched';
 
 /**
  * `http_request_duration_seconds` for every request, sampled or not (unlike span-derived
- * metrics), with the sampled request's trace as exemplar. Paths that are not traced are not
- * measured either: health checks and scrapes would drown the real traffic.
+ * metrics), with the sampled request's trace as exemplar. It runs at the server's `request` event
+ * (`HttpServerHook`), so requests that body parsing refuses (malformed JSON, too large) count too.
+ * Paths that are not traced are not measured either: health checks and scrapes would drown the
+ * real traffic.
  */
 @Injectable()
-export class RequestMetricsMiddleware implements NestMiddleware {
+export class RequestMetrics {
   constructor(
     private readonly metrics: TracingMetrics,
     @Inject(TRACING_RUNTIME) private readonly runtime: TracingRuntime,
   ) {}
 
-  use(request: IncomingMessage, response: ServerResponse, next: () => void): void {
-    const url = (request as { originalUrl?: string }).originalUrl ?? request.url;
-    if (isIgnoredRequest(this.runtime.requestOptions, request.method, url)) return next();
+  /** Called inside the request's server span, if any, so that span is the exemplar. */
+  record(request: IncomingMessage, response: ServerResponse): void {
+    if (isIgnoredRequest(this.runtime.requestOptions, request.method, request.url)) return;
     const started = process.hrtime.bigint();
     const exemplar = exemplarOf(trace.getActiveSpan()?.spanContext());
     response.once('finish', () => {
@@ -37,6 +39,5 @@ export class RequestMetricsMiddleware implements NestMiddleware {
       };
       this.metrics.observeRequest(labels, seconds, exemplar);
     });
-    next();
   }
 }
