@@ -50,8 +50,8 @@ const FIRST_APP_PORT = 3932;
 function parseExtraConfiguration(spec) {
   const [name, variables = ''] = spec.split(/:(.*)/s);
   const env = Object.fromEntries(variables.split(',').filter(Boolean).map((pair) => pair.split(/=(.*)/s).slice(0, 2)));
-  const pairs = Object.values(env);
-  if (!/^[\w.-]+$/.test(name) || pairs.length === 0 || pairs.some((value) => value === undefined)) throw new Error(`--with ${spec}: expected NAME:VAR=value,VAR=value`);
+  const values = Object.values(env);
+  if (!/^[\w.-]+$/.test(name) || values.length === 0 || values.some((value) => value === undefined)) throw new Error(`--with ${spec}: expected NAME:VAR=value,VAR=value`);
   return { name, env };
 }
 
