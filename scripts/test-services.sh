@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Installs (from Debian), configures and starts the PostgreSQL and Redis that the e2e tests use:
+# PostgreSQL on 127.0.0.1:5432 with password-free loopback connections and a `test` database,
+# Redis on 127.0.0.1:6379 without persistence. Safe to run again: it only does what is missing.
+# Needs root (apt-get, pg_ctlcluster); this is for test machines, never for a server of value.
+set -euo pipefail
+
+apt_updated=
+apt_install() {
+  if [ -z "$apt_updated" ]; then
+    apt-get update -qq
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+wait_for() {
+  local what=$1
+  shift
+  for _ in $(seq 1 60); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.5
+  done
+  echo "test-services: $what did not become ready within 30 s" >&2
+  return 1
+}
+
+# --- PostgreSQL ---------------------------------------------------------------------------------
+if ! command -v pg_ctlcluster >/dev/null 2>&1 || [ -z "$(ls /usr/lib/postgresql 2>/dev/null)" ]; then
+  apt_install postgresql
+fi
+pg_version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+if [ ! -d "/etc/postgresql/$pg_version/main" ]; then
+  pg_createcluster "$pg_version" main >/dev/null
+fi
+hba="/etc/postgresql/$pg_version/main/pg_hba.conf"
+trust_line='host all all 127.0.0.1/32 trust'
+if [ "$(grep -v '^\s*#' "$hba" | grep -v '^\s*$' | head -n 1 | tr -s ' \t' ' ')" != "$trust_line" ]; then
+  # The first matching line wins, so the trust line goes first.
+  { echo "$trust_line"; cat "$hba"; } >"$hba.new"
+  chown --reference="$hba" "$hba.new"
+  chmod --reference="$hba" "$hba.new"
+  mv "$hba.new" "$hba"
+  if pg_ctlcluster "$pg_version" main status >/dev/null 2>&1; then
+    pg_ctlcluster "$pg_version" main reload
+  fi
+fi
+if ! pg_ctlcluster "$pg_version" main status >/dev/null 2>&1; then
+  pg_ctlcluster --skip-systemctl-redirect "$pg_version" main start
+fi
+wait_for "PostgreSQL" pg_isready -q -h 127.0.0.1 -p 5432
+if [ "$(psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'test'")" != "1" ]; then
+  psql -h 127.0.0.1 -U postgres -d postgres -qc 'CREATE DATABASE test'
+fi
+
+# --- Redis --------------------------------------------------------------------------------------
+if ! command -v redis-server >/dev/null 2>&1; then
+  apt_install redis-server
+fi
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
+fi
+wait_for "Redis" redis-cli -h 127.0.0.1 -p 6379 ping
+
+echo "test-services: PostgreSQL $pg_version on 127.0.0.1:5432 (database test), Redis on 127.0.0.1:6379"
