@@ -26,10 +26,12 @@ wait_for() {
 }
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
-if ! command -v pg_ctlcluster >/dev/null 2>&1 || [ -z "$(ls /usr/lib/postgresql 2>/dev/null)" ]; then
+# The client package alone also creates /usr/lib/postgresql/<version>: look for the server binary.
+server_versions() { ls /usr/lib/postgresql/*/bin/postgres 2>/dev/null | cut -d/ -f5 | sort -V; }
+if ! command -v pg_ctlcluster >/dev/null 2>&1 || [ -z "$(server_versions)" ]; then
   apt_install postgresql
 fi
-pg_version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+pg_version=$(server_versions | tail -n 1)
 if [ ! -d "/etc/postgresql/$pg_version/main" ]; then
   pg_createcluster "$pg_version" main >/dev/null
 fi
