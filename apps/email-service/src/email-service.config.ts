@@ -6,6 +6,10 @@ export interface EmailServiceConfig {
   latencyMs: number;
   /** Share of deliveries that fail with 503, to show retries and error spans. */
   failureRate: number;
+  /** How long an idempotency key is remembered (`IDEMPOTENCY_TTL_SECONDS`). */
+  idempotencyTtlMs: number;
+  /** Memory for remembered deliveries (`IDEMPOTENCY_MEMORY_MB`); the oldest keys go first beyond it. */
+  idempotencyMaxBytes: number;
 }
 
 export function loadEmailServiceConfig(env: Env = process.env): EmailServiceConfig {
@@ -13,6 +17,8 @@ export function loadEmailServiceConfig(env: Env = process.env): EmailServiceConf
     port: envInteger(env, 'PORT', 3001, { max: 65535 }),
     latencyMs: envInteger(env, 'EMAIL_LATENCY_MS', 0, { max: 60_000 }),
     failureRate: envRate(env, 'EMAIL_FAILURE_RATE', 0),
+    idempotencyTtlMs: envInteger(env, 'IDEMPOTENCY_TTL_SECONDS', 86_400, { min: 1, max: 30 * 86_400 }) * 1_000,
+    idempotencyMaxBytes: envInteger(env, 'IDEMPOTENCY_MEMORY_MB', 16, { min: 1, max: 4_096 }) * 1024 * 1024,
   };
 }
 

@@ -1,8 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { createLoggerModule } from '@app/common';
 import { TracingModule } from '@app/tracing';
 import { CacheModule } from './cache/cache.module.js';
+import { DatabaseExceptionFilter } from './database/database-exception.filter.js';
 import { EmbeddedPostgres } from './database/embedded-postgres.js';
 import { typeOrmOptions } from './database/typeorm-options.js';
 import { HealthController } from './health/health.controller.js';
@@ -25,13 +27,14 @@ export class AppModule {
       imports: [
         TracingModule.forRoot(),
         createLoggerModule(),
-        TypeOrmModule.forRoot(typeOrmOptions(database.url, database.embedded !== undefined)),
+        TypeOrmModule.forRoot(typeOrmOptions(database.url, database.embedded !== undefined, config)),
         { ...CacheModule.register(config), global: true },
         UsersModule,
       ],
       controllers: [HealthController, PingController],
       providers: [
         { provide: USERS_API_CONFIG, useValue: config },
+        { provide: APP_FILTER, useClass: DatabaseExceptionFilter },
         ...(database.embedded ? [{ provide: EmbeddedPostgres, useValue: database.embedded }] : []),
       ],
       exports: [USERS_API_CONFIG],

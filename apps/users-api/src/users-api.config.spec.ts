@@ -9,6 +9,10 @@ describe('loadUsersApiConfig', () => {
       dataDir: '.data',
       redisUrl: undefined,
       cacheTtlSeconds: 60,
+      databaseConnectTimeoutMs: 2000,
+      databaseStatementTimeoutMs: 2000,
+      redisCommandTimeoutMs: 100,
+      redisRetryMs: 1000,
       emailServiceUrl: 'http://localhost:3001',
       emailTimeoutMs: 2000,
       outboxPollMs: 1000,
@@ -23,6 +27,8 @@ describe('loadUsersApiConfig', () => {
     [{ PORT: '70000' }, 'PORT'],
     [{ CACHE_TTL_SECONDS: '0' }, 'CACHE_TTL_SECONDS'],
     [{ PASSWORD_SCRYPT_COST: '1000' }, 'PASSWORD_SCRYPT_COST'],
+    [{ DATABASE_STATEMENT_TIMEOUT_MS: '0' }, 'DATABASE_STATEMENT_TIMEOUT_MS'],
+    [{ REDIS_COMMAND_TIMEOUT_MS: 'fast' }, 'REDIS_COMMAND_TIMEOUT_MS'],
   ])('refuses %o naming %s', (env, variable) => {
     expect(() => loadUsersApiConfig(env)).toThrow(AppConfigError);
     expect(() => loadUsersApiConfig(env)).toThrow(`Invalid ${variable}=`);

@@ -14,6 +14,14 @@ export interface UsersApiConfig {
   emailServiceUrl: string;
   emailTimeoutMs: number;
   outboxPollMs: number;
+  /** Connecting, or waiting for a free pooled connection, gives up after this (`DATABASE_CONNECT_TIMEOUT_MS`). */
+  databaseConnectTimeoutMs: number;
+  /** A statement runs at most this long (`DATABASE_STATEMENT_TIMEOUT_MS`); the driver gives up on a silent server soon after. */
+  databaseStatementTimeoutMs: number;
+  /** A Redis command that takes longer fails and the request reads the database (`REDIS_COMMAND_TIMEOUT_MS`). */
+  redisCommandTimeoutMs: number;
+  /** After a Redis failure the cache is skipped for this long while a probe waits for Redis (`REDIS_RETRY_MS`). */
+  redisRetryMs: number;
   /** scrypt's N for new password hashes (`PASSWORD_SCRYPT_COST`); existing hashes keep theirs. */
   passwordScryptCost: number;
 }
@@ -25,6 +33,10 @@ export function loadUsersApiConfig(env: Env = process.env): UsersApiConfig {
     dataDir: envString(env, 'DATA_DIR', '.data'),
     redisUrl: envUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     cacheTtlSeconds: envInteger(env, 'CACHE_TTL_SECONDS', 60, { min: 1 }),
+    databaseConnectTimeoutMs: envInteger(env, 'DATABASE_CONNECT_TIMEOUT_MS', 2_000, { min: 100, max: 60_000 }),
+    databaseStatementTimeoutMs: envInteger(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 2_000, { min: 100, max: 600_000 }),
+    redisCommandTimeoutMs: envInteger(env, 'REDIS_COMMAND_TIMEOUT_MS', 100, { min: 10, max: 10_000 }),
+    redisRetryMs: envInteger(env, 'REDIS_RETRY_MS', 1_000, { min: 100, max: 60_000 }),
     emailServiceUrl: envUrl(env, 'EMAIL_SERVICE_URL', ['http:', 'https:'], 'http://localhost:3001')!,
     emailTimeoutMs: envInteger(env, 'EMAIL_TIMEOUT_MS', 2_000, { min: 1 }),
     outboxPollMs: envInteger(env, 'OUTBOX_POLL_MS', 1_000, { min: 10 }),

@@ -1,7 +1,9 @@
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
-import { createValidationPipe } from './validation.js';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger, PinoLogger } from 'nestjs-pino';
+import { loggerParams } from './logging.js';
+import { createValidationPipe, RequestShapePipe } from './validation.js';
 
 export interface BootstrapOptions {
   name: string;
@@ -10,15 +12,36 @@ export interface BootstrapOptions {
 
 type RootModule = Parameters<typeof NestFactory.create>[0];
 
-/** Creates, configures and starts an app the same way for every service of the sample system. */
-export async function bootstrapApp(module: RootModule, { name, port }: BootstrapOptions): Promise<INestApplication> {
-  // Buffered until pino takes over, so even the first lines are JSON with the same fields.
-  const app = await NestFactory.create(module, { bufferLogs: true });
-  const logger = app.get(Logger);
-  app.useLogger(logger);
-  app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
-  await app.listen(port);
-  logger.log(`listening on ${(await app.getUrl()).replace('[::1]', 'localhost')}`, name);
-  return app;
+/**
+ * Creates, configures and starts an app the same way for every service of the sample system.
+ * Resolves to undefined when the app could not start: the reason is logged (as JSON like every
+ * other line) and the exit code is set to 1.
+ */
+export async function bootstrapApp(module: RootModule, { name, port }: BootstrapOptions): Promise<INestApplication | undefined> {
+  // The app's own logger settings from the first line on, so a start that fails (the database
+  // unreachable, say) is written as the same JSON lines as everything after it.
+  const params = loggerParams();
+  const startupLogger = new Logger(new PinoLogger(params), params);
+  try {
+    // Buffered until the app's logger takes over; `abortOnError: false` lets a failed start reach
+    // the catch below instead of aborting the process.
+    const app = await NestFactory.create<NestExpressApplication>(module, { logger: startupLogger, bufferLogs: true, abortOnError: false });
+    const logger = app.get(Logger);
+    app.useLogger(logger);
+    // Any JSON value parses, so that `null` or `[]` meets RequestShapePipe's "must be a JSON object"
+    // rather than the parser's strict-mode message; bodies over 100 kB get 413.
+    app.useBodyParser('json', { strict: false, limit: '100kb' });
+    app.useGlobalPipes(new RequestShapePipe(), createValidationPipe());
+    app.enableShutdownHooks();
+    await app.listen(port);
+    logger.log(`listening on ${(await app.getUrl()).replace('[::1]', 'localhost')}`, name);
+    return app;
+  } catch (error) {
+    startupLogger.fatal({ err: error }, `${name} could not start`, 'NestApplication');
+    process.exitCode = 1;
+    // Whatever the failed start left open (a pool, a client) must not keep the process alive; the
+    // delay lets the log line reach its destination.
+    setTimeout(() => process.exit(1), 1_000).unref();
+    return undefined;
+  }
 }

@@ -1,4 +1,15 @@
 export { bootstrapApp, type BootstrapOptions } from './bootstrap.js';
 export { AppConfigError, type Env, envChoice, envInteger, envRate, envString, envUrl } from './env.js';
+export { type ErrorFields, errorFields } from './error-fields.js';
 export { createLoggerModule, LOG_LEVELS, loggerParams } from './logging.js';
-export { createValidationPipe, fieldErrors } from './validation.js';
+export {
+  createValidationPipe,
+  DecimalInteger,
+  type FieldErrors,
+  fieldErrors,
+  IsOmittable,
+  IsPlainText,
+  MAX_BODY_DEPTH,
+  RequestShapePipe,
+  validationFailed,
+} from './validation.js';

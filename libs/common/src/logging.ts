@@ -3,6 +3,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { isUntracedRequest, redactSecrets, routeTemplate, traceLogFields } from '@app/tracing';
 import { LoggerModule, type Params } from 'nestjs-pino';
 import { type Env, envChoice, envString } from './env.js';
+import { errorFields } from './error-fields.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -21,7 +22,8 @@ function accessFields(request: Request, response: ServerResponse, responseTime: 
 /**
  * pino through nestjs-pino: JSON (one object per line) unless NODE_ENV is development, level from
  * LOG_LEVEL. Every line written inside a request or a traced job carries `trace_id`, `span_id`
- * and `trace_flags`; each request gets one access line; headers and bodies are never logged.
+ * and `trace_flags`; each request gets one access line; headers, bodies and the data an error
+ * carries (query parameters, rows) are never logged.
  */
 export function loggerParams(env: Env = process.env): Params {
   const development = envString(env, 'NODE_ENV', 'development') === 'development';
@@ -35,6 +37,8 @@ export function loggerParams(env: Env = process.env): Params {
       transport: development ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
       // Lines written while handling a request name it by method and path only.
       serializers: {
+        // Errors are described, never dumped: drivers attach query parameters and rows to them.
+        err: errorFields,
         req: (request: { method?: string; url?: string }) => ({ method: request.method, path: request.url?.split('?', 1)[0] }),
         res: (response: { statusCode?: number }) => ({ status_code: response.statusCode }),
       },

@@ -40,6 +40,34 @@ export const DEFAULT_REDACTED_KEYS: readonly string[] = [
   'cookie',
 ];
 
+/**
+ * Query parameter names (case and separators ignored, matched whole) that carry credentials by
+ * convention although no secret key fragment is in them: signed-URL signatures and credentials,
+ * OAuth codes, session ids, short password and auth names. Matched in addition to the key fragments.
+ */
+export const DEFAULT_REDACTED_QUERY_PARAMETERS: readonly string[] = [
+  'auth',
+  'code',
+  'credential',
+  'jwt',
+  'key',
+  'pass',
+  'pwd',
+  'session',
+  'sessionid',
+  'sid',
+  'sig',
+  'signature',
+  'xamzcredential',
+  'xamzsignature',
+  'xgoogcredential',
+  'xgoogsignature',
+];
+
+/** Inbound W3C baggage kept per request (`TRACING_BAGGAGE_MAX_ENTRIES`, `TRACING_BAGGAGE_MAX_BYTES`). */
+export const DEFAULT_BAGGAGE_MAX_ENTRIES = 16;
+export const DEFAULT_BAGGAGE_MAX_BYTES = 1024;
+
 export const DROPPED_SPANS_WARNING_INTERVAL_MS = 60_000;
 
 /** Injection token of the {@link TracingRuntime} shared by the preload and the module. */

@@ -31,6 +31,13 @@ export interface BatchConfig {
   exportTimeoutMillis: number;
 }
 
+export interface BaggageLimits {
+  /** Entries kept, in the order received. @default 16 */
+  maxEntries: number;
+  /** Bytes kept (`key=value` of each entry kept). @default 1024 */
+  maxBytes: number;
+}
+
 /** Everything the environment decides, validated once at startup. */
 export interface TracingConfig {
   enabled: boolean;
@@ -44,6 +51,8 @@ export interface TracingConfig {
   envSampler?: EnvSamplerConfig;
   /** `OTEL_PROPAGATORS`, default `tracecontext,baggage`; empty for `none`. */
   propagators: Exclude<PropagatorName, 'none'>[];
+  /** Bounds on the W3C baggage taken from a request (`TRACING_BAGGAGE_MAX_ENTRIES`, `_MAX_BYTES`). */
+  baggageLimits: BaggageLimits;
   /** `OTEL_NODE_RESOURCE_DETECTORS`, resolved: `all` expanded, empty for `none`. */
   resourceDetectors: Exclude<ResourceDetectorName, 'all' | 'none'>[];
   /** `OTEL_SPAN_*_LIMIT` and `OTEL_ATTRIBUTE_*_LIMIT`; unset ones keep the SDK's defaults. */
@@ -69,6 +78,14 @@ export interface TracingModuleOptions {
   ignoreMethods?: string[];
   /** Extra attribute-key fragments whose values are redacted before export. */
   redactKeys?: string[];
+  /**
+   * Extra query parameter names (matched whole, case and separators ignored) masked in URL
+   * attributes. Always masked: names containing a secret key fragment, and `auth`, `code`,
+   * `credential`, `jwt`, `key`, `pass`, `pwd`, `session`, `sessionid`, `sid`, `sig`, `signature`
+   * and the signed-URL `X-Amz-*`/`X-Goog-*` credential and signature.
+   * @default []
+   */
+  redactQueryParameters?: string[];
   /** Response header carrying the trace id; `false` turns it off. Default `x-trace-id`. */
   traceIdHeader?: string | false;
   /** How long shutdown waits for pending spans before giving up. Default 5000 ms. */

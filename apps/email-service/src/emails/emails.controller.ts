@@ -1,7 +1,11 @@
 import { Body, Controller, Get, Headers, HttpStatus, Post, Res } from '@nestjs/common';
+import { validationFailed } from '@app/common';
 import type { Response } from 'express';
 import { type DeliveredEmail, MailboxService } from './mailbox.service.js';
 import { SendEmailDto } from './send-email.dto.js';
+
+/** Up to 255 visible ASCII characters, enough for a UUID or any usual key. */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 @Controller('emails')
 export class EmailsController {
@@ -14,6 +18,9 @@ export class EmailsController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<DeliveredEmail> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw validationFailed({ 'Idempotency-Key': ['Idempotency-Key must be 1 to 255 visible ASCII characters'] });
+    }
     const { email, duplicate } = await this.mailbox.deliver(message, idempotencyKey);
     response.status(duplicate ? HttpStatus.OK : HttpStatus.CREATED);
     return email;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { Span, TraceService } from '@app/tracing';
 import { EMAIL_SERVICE_CONFIG, type EmailServiceConfig } from '../email-service.config.js';
+import { IdempotencyStore } from './idempotency-store.js';
 import type { SendEmailDto } from './send-email.dto.js';
 
 export interface DeliveredEmail {
@@ -22,19 +23,25 @@ export interface Delivery {
 /** Keeps the mailbox bounded; it stands in for an SMTP provider, not for storage. */
 const MAILBOX_LIMIT = 1_000;
 
+/** Strings count two bytes a character; the rest of a delivery is small and fixed. */
+const sizeOf = ({ to, subject, body }: SendEmailDto) => (to.length + subject.length + body.length) * 2 + 200;
+
 /**
  * "Delivers" into memory. A retried dispatch carries the same idempotency key and gets the first
- * delivery back, so an email is delivered once however often the caller retries.
+ * delivery back, so an email is delivered once however often the caller retries, within the
+ * idempotency window (`IDEMPOTENCY_TTL_SECONDS`, `IDEMPOTENCY_MEMORY_MB`).
  */
 @Injectable()
 export class MailboxService {
   private readonly delivered: DeliveredEmail[] = [];
-  private readonly byKey = new Map<string, Promise<DeliveredEmail>>();
+  private readonly byKey: IdempotencyStore<DeliveredEmail>;
 
   constructor(
     @Inject(EMAIL_SERVICE_CONFIG) private readonly config: EmailServiceConfig,
     private readonly traces: TraceService,
-  ) {}
+  ) {
+    this.byKey = new IdempotencyStore({ ttlMs: config.idempotencyTtlMs, maxBytes: config.idempotencyMaxBytes });
+  }
 
   async deliver(message: SendEmailDto, idempotencyKey?: string): Promise<Delivery> {
     const previous = idempotencyKey ? this.byKey.get(idempotencyKey) : undefined;
@@ -43,11 +50,7 @@ export class MailboxService {
       return { email: await previous, duplicate: true };
     }
     const delivery = this.send(message, idempotencyKey);
-    if (idempotencyKey) {
-      this.byKey.set(idempotencyKey, delivery);
-      // A failed attempt must not block the retry that follows it.
-      delivery.catch(() => this.byKey.delete(idempotencyKey));
-    }
+    if (idempotencyKey) this.byKey.set(idempotencyKey, delivery, sizeOf(message));
     return { email: await delivery, duplicate: false };
   }
 

@@ -13,7 +13,7 @@ export class CacheModule {
     }
     return {
       module: CacheModule,
-      imports: [RedisModule.forRoot(redisOptions(config.redisUrl))],
+      imports: [RedisModule.forRoot(redisOptions(config))],
       providers: [{ provide: UsersCache, useClass: RedisUsersCache }],
       exports: [UsersCache],
     };

@@ -1,33 +1,26 @@
-import { Logger } from '@nestjs/common';
 import type { RedisModuleOptions } from '@nestjs-modules/ioredis';
-
-const logger = new Logger('Cache');
+import type { UsersApiConfig } from '../users-api.config.js';
 
 /**
- * Fail fast instead of queueing: while Redis is down a command errors at once (and the request
- * reads the database) rather than waiting for a reconnect.
+ * Fail fast instead of queueing or retrying: while Redis is down or slow a command errors within
+ * `REDIS_COMMAND_TIMEOUT_MS` and the request reads the database; the cache's circuit breaker then
+ * skips Redis until it answers again (and says so in the log).
  */
-export function redisOptions(url: string): RedisModuleOptions {
+export function redisOptions(config: Pick<UsersApiConfig, 'redisUrl' | 'redisCommandTimeoutMs'>): RedisModuleOptions {
   return {
     type: 'single',
-    url,
+    url: config.redisUrl,
     options: {
       enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
+      maxRetriesPerRequest: 0,
       connectTimeout: 1_000,
-      commandTimeout: 500,
+      commandTimeout: config.redisCommandTimeoutMs,
       retryStrategy: (attempt) => Math.min(attempt * 500, 5_000),
     },
     onClientReady: (client) => {
-      let down = false;
-      client.on('error', (error: Error) => {
-        if (!down) logger.warn(`Redis unavailable, serving from the database: ${error.message}`);
-        down = true;
-      });
-      client.on('ready', () => {
-        if (down) logger.log('Redis is back');
-        down = false;
-      });
+      // Connection errors are reported by the cache's circuit breaker; without a listener ioredis
+      // would print each reconnection attempt.
+      client.on('error', () => {});
     },
   };
 }

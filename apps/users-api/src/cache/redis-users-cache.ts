@@ -1,40 +1,122 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRedis } from '@nestjs-modules/ioredis';
 import { TraceService } from '@app/tracing';
 import type { Redis } from 'ioredis';
 import { USERS_API_CONFIG, type UsersApiConfig } from '../users-api.config.js';
-import { UsersCache, type UserView } from './users-cache.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { type CacheRead, type FillTicket, UsersCache, type UserView } from './users-cache.js';
 
-const key = (id: string) => `users:${id}`;
+const entryKey = (id: string) => `users:${id}`;
+/** Counts a user's invalidations; a fill must have read the current count. */
+const generationKey = (id: string) => `users:${id}:generation`;
+/** Raised to drop every entry at once, after invalidations that could not reach Redis. */
+const EPOCH_KEY = 'users:epoch';
 
+/**
+ * A generation outlives any fill that may still compare against it: fills later than
+ * MAX_FILL_DELAY_MS after their read are dropped, and generations live ten times that.
+ */
+const MAX_FILL_DELAY_MS = 30_000;
+const GENERATION_TTL_MS = 10 * MAX_FILL_DELAY_MS;
+
+/** Entries are `<epoch>|<user JSON>`; an entry of an older epoch is a miss. */
+const FILL = `
+local generation = redis.call('GET', KEYS[2]) or '0'
+local epoch = redis.call('GET', KEYS[3]) or '0'
+if generation ~= ARGV[1] or (ARGV[2] ~= '' and epoch ~= ARGV[2]) then return 0 end
+redis.call('SET', KEYS[1], epoch .. '|' .. ARGV[3], 'EX', ARGV[4])
+return 1`;
+
+const INVALIDATE = `
+redis.call('INCR', KEYS[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
+redis.call('DEL', KEYS[1])
+return 1`;
+
+/**
+ * The users cache on Redis. Guarantees, for one Redis:
+ * - a fill never puts back a user that a write invalidated after the fill's database read
+ *   (the generation check above, atomic in Redis);
+ * - an invalidation that fails (Redis down or too slow) is made good before this instance uses the
+ *   cache again: it raises the epoch, which turns every entry into a miss;
+ * - while Redis fails, requests skip it (a circuit breaker) instead of waiting for command timeouts.
+ */
 @Injectable()
-export class RedisUsersCache extends UsersCache {
+export class RedisUsersCache extends UsersCache implements OnModuleDestroy {
+  private readonly breaker: CircuitBreaker;
+  /** Set when an invalidation was lost; cleared once the epoch has been raised. */
+  private invalidationLost = false;
+
   constructor(
     @InjectRedis() private readonly redis: Redis,
     @Inject(USERS_API_CONFIG) private readonly config: UsersApiConfig,
     private readonly traces: TraceService,
   ) {
     super();
+    this.breaker = new CircuitBreaker({
+      name: 'Redis',
+      retryMs: config.redisRetryMs,
+      probe: () => this.redis.ping(),
+      beforeClose: () => this.raiseEpochIfNeeded(),
+    });
   }
 
-  async get(id: string): Promise<UserView | undefined> {
-    const cached = await this.attempt('get', () => this.redis.get(key(id)));
-    return cached ? (JSON.parse(cached) as UserView) : undefined;
+  onModuleDestroy(): void {
+    this.breaker.stop();
   }
 
-  async set(user: UserView): Promise<void> {
-    await this.attempt('set', () => this.redis.set(key(user.id), JSON.stringify(user), 'EX', this.config.cacheTtlSeconds));
+  async get(id: string): Promise<CacheRead> {
+    const values = await this.attempt('get', () => this.redis.mget(entryKey(id), generationKey(id), EPOCH_KEY));
+    if (!values) return {};
+    const [entry, generation, epoch] = values.map((value) => value ?? '0');
+    const ticket: FillTicket = { generation, epoch, readAt: Date.now() };
+    const separator = entry.indexOf('|');
+    if (separator < 0 || entry.slice(0, separator) !== epoch) return { ticket };
+    return { user: JSON.parse(entry.slice(separator + 1)) as UserView, ticket };
   }
 
-  async delete(id: string): Promise<void> {
-    await this.attempt('delete', () => this.redis.del(key(id)));
+  async fill(user: UserView, ticket: FillTicket | undefined): Promise<void> {
+    if (!ticket || Date.now() - ticket.readAt > MAX_FILL_DELAY_MS) return;
+    await this.store(user, ticket.generation, ticket.epoch);
   }
 
-  /** A cache failure is recorded on the active span and otherwise ignored: the database answers. */
+  async fillNew(user: UserView): Promise<void> {
+    await this.store(user, '0', '');
+  }
+
+  async invalidate(id: string): Promise<void> {
+    const done = await this.attempt('invalidate', () =>
+      this.redis.eval(INVALIDATE, 2, entryKey(id), generationKey(id), GENERATION_TTL_MS),
+    );
+    if (done === undefined) this.invalidationLost = true;
+  }
+
+  private async store(user: UserView, generation: string, epoch: string): Promise<void> {
+    await this.attempt('fill', () =>
+      this.redis.eval(FILL, 3, entryKey(user.id), generationKey(user.id), EPOCH_KEY, generation, epoch, JSON.stringify(user), this.config.cacheTtlSeconds),
+    );
+  }
+
+  private async raiseEpochIfNeeded(): Promise<void> {
+    if (!this.invalidationLost) return;
+    await this.redis.incr(EPOCH_KEY);
+    this.invalidationLost = false;
+  }
+
+  /**
+   * Runs a command unless the circuit is open or the client is not connected. A failure opens the
+   * circuit and is recorded on the active span; the request goes on to the database.
+   */
   private async attempt<T>(operation: string, command: () => Promise<T>): Promise<T | undefined> {
+    if (this.breaker.isOpen || this.redis.status !== 'ready') {
+      this.traces.addEvent('cache.bypassed', { 'cache.operation': operation });
+      if (!this.breaker.isOpen) this.breaker.trip(new Error(`connection ${this.redis.status}`));
+      return undefined;
+    }
     try {
       return await command();
     } catch (error) {
+      this.breaker.trip(error);
       this.traces.recordException(error);
       this.traces.addEvent('cache.error', { 'cache.operation': operation });
       return undefined;

@@ -43,7 +43,7 @@ export class UsersService {
       this.dispatcher.wake();
       const view = toUserView(user);
       // A new user is usually read right after signing up.
-      await this.cache.set(view);
+      await this.cache.fillNew(view);
       return view;
     });
   }
@@ -51,13 +51,13 @@ export class UsersService {
   @Span()
   async findOne(id: string): Promise<UserView> {
     this.assertId(id);
-    const cached = await this.cache.get(id);
+    const { user: cached, ticket } = await this.cache.get(id);
     this.traces.addAttributes({ 'cache.hit': cached !== undefined });
     if (cached) return cached;
     const user = await this.users.findById(id);
     if (!user) throw this.notFound(id);
     const view = toUserView(user);
-    await this.cache.set(view);
+    await this.cache.fill(view, ticket);
     return view;
   }
 
@@ -73,7 +73,7 @@ export class UsersService {
     const passwordHash = password === undefined ? undefined : await this.hasher.hash(password);
     const user = await this.users.update(id, passwordHash ? { ...changes, passwordHash } : changes);
     if (!user) throw this.notFound(id);
-    await this.cache.delete(id);
+    await this.cache.invalidate(id);
     return toUserView(user);
   }
 
@@ -81,7 +81,7 @@ export class UsersService {
   async remove(id: string): Promise<void> {
     this.assertId(id);
     if (!(await this.users.delete(id))) throw this.notFound(id);
-    await this.cache.delete(id);
+    await this.cache.invalidate(id);
   }
 
   /** A malformed id names no user: 404, as for an unknown one, rather than a database error. */

@@ -1,4 +1,6 @@
 import {
+  DEFAULT_BAGGAGE_MAX_BYTES,
+  DEFAULT_BAGGAGE_MAX_ENTRIES,
   DEFAULT_INSTRUMENTATIONS,
   DEFAULT_JAEGER_ENDPOINT,
   DEFAULT_ZIPKIN_ENDPOINT,
@@ -50,6 +52,10 @@ export function loadTracingConfig(env: Env = process.env, entryPath = process.ar
     sampleRate: rate,
     envSampler: rate === undefined ? parseEnvSampler(env) : undefined,
     propagators: parsePropagators(env),
+    baggageLimits: {
+      maxEntries: parseNonNegativeInteger(env, 'TRACING_BAGGAGE_MAX_ENTRIES', DEFAULT_BAGGAGE_MAX_ENTRIES),
+      maxBytes: parseNonNegativeInteger(env, 'TRACING_BAGGAGE_MAX_BYTES', DEFAULT_BAGGAGE_MAX_BYTES),
+    },
     resourceDetectors: parseResourceDetectors(env),
     spanLimits: parseSpanLimits(env),
     jaegerEndpoint: parseJaegerEndpoint(env),

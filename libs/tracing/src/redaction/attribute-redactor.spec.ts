@@ -40,11 +40,26 @@ describe('AttributeRedactor', () => {
       'db.connection.url': 'postgres://app:s3cret@db:5432/app',
     });
     expect(redacted).toEqual({
-      'url.full': `https://api.example.com/cb?code=1&access_token=${REDACTED}&page=2`,
+      'url.full': `https://api.example.com/cb?code=${REDACTED}&access_token=${REDACTED}&page=2`,
       'url.query': `apiKey=${REDACTED}&sort=asc`,
       'http.target': `/login?password=${REDACTED}`,
       'db.connection.url': `postgres://app:${REDACTED}@db:5432/app`,
     });
+  });
+
+  it('masks query parameters that carry credentials by convention, matched whole', () => {
+    const query = 'pwd=a&auth=b&sig=c&Session=d&jwt=e&key=f&X-Amz-Signature=g&session_id=h&monkey=1&keyboard=2&page=3';
+    expect(redactor.redact({ 'url.query': query })).toEqual({
+      'url.query': `pwd=${REDACTED}&auth=${REDACTED}&sig=${REDACTED}&Session=${REDACTED}&jwt=${REDACTED}&key=${REDACTED}&X-Amz-Signature=${REDACTED}&session_id=${REDACTED}&monkey=1&keyboard=2&page=3`,
+    });
+    // Only inside URLs: an attribute named `cache.key` or `session.id` is not a secret.
+    expect(redactor.redact({ 'cache.key': 'users:1', 'session.id': 's' })).toEqual({ 'cache.key': 'users:1', 'session.id': 's' });
+  });
+
+  it('extends the query parameter names with the module option', () => {
+    const custom = new AttributeRedactor();
+    custom.addQueryParameters(['otp']);
+    expect(custom.redact({ 'url.query': 'otp=123456&page=1' })).toEqual({ 'url.query': `otp=${REDACTED}&page=1` });
   });
 
   it('returns URL attributes without a password or a parameter untouched', () => {

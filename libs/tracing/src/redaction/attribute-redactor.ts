@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { DEFAULT_REDACTED_KEYS, REDACTED } from '../tracing.constants.js';
+import { DEFAULT_REDACTED_KEYS, DEFAULT_REDACTED_QUERY_PARAMETERS, REDACTED } from '../tracing.constants.js';
 
 /** Attribute keys whose values are URLs or query strings: secrets hide in their parameters. */
 const URL_KEY = /(^|\.)(url|target|query)(\.|$)|^url\./;
@@ -23,9 +23,11 @@ function normalise(key: string): string {
 export class AttributeRedactor {
   private fragments: string[];
   private decisions = new Map<string, KeyKind>();
+  private queryParameters: Set<string>;
 
   constructor(extraKeys: readonly string[] = []) {
     this.fragments = [...DEFAULT_REDACTED_KEYS, ...extraKeys].map(normalise);
+    this.queryParameters = new Set(DEFAULT_REDACTED_QUERY_PARAMETERS.map(normalise));
   }
 
   addKeys(keys: readonly string[]): void {
@@ -33,8 +35,18 @@ export class AttributeRedactor {
     this.decisions.clear();
   }
 
+  /** Query parameter names masked inside URLs, matched whole (case and separators ignored). */
+  addQueryParameters(names: readonly string[]): void {
+    for (const name of names) this.queryParameters.add(normalise(name));
+  }
+
   isSecretKey(key: string): boolean {
     return this.kindOf(key) === KeyKind.Secret;
+  }
+
+  /** A secret key, or a parameter name that carries credentials by convention (`sig`, `pwd`...). */
+  isSecretQueryParameter(name: string): boolean {
+    return this.isSecretKey(name) || this.queryParameters.has(normalise(name));
   }
 
   /** Returns a redacted copy, or the same object when nothing in it is secret. */
@@ -57,7 +69,7 @@ export class AttributeRedactor {
     return url
       .replace(URL_PASSWORD, `$1:${REDACTED}@`)
       .replace(QUERY_PARAMETER, (match, separator: string, name: string) =>
-        this.isSecretKey(decodeURIComponentSafe(name)) ? `${separator}${name}=${REDACTED}` : match,
+        this.isSecretQueryParameter(decodeURIComponentSafe(name)) ? `${separator}${name}=${REDACTED}` : match,
       );
   }
 

@@ -30,6 +30,24 @@ describe('createPropagator', () => {
     });
   });
 
+  it('keeps inbound baggage within TRACING_BAGGAGE_MAX_ENTRIES and _MAX_BYTES, without secret-looking keys', async () => {
+    const extract = async (header: string, env: Record<string, string> = {}) => {
+      const propagator = await createPropagator(loadTracingConfig(env));
+      const context = propagator!.extract(ROOT_CONTEXT, { baggage: header }, { get: (carrier, key) => carrier[key], keys: Object.keys });
+      return Object.fromEntries((propagation.getBaggage(context)?.getAllEntries() ?? []).map(([key, entry]) => [key, entry.value]));
+    };
+    expect(await extract('tenant=a,auth_token=t,userPassword=p,session.cookie=c,region=eu')).toEqual({ tenant: 'a', region: 'eu' });
+
+    const many = Array.from({ length: 40 }, (_, index) => `k${index}=v`).join(',');
+    expect(Object.keys(await extract(many))).toHaveLength(16);
+    expect(Object.keys(await extract(many, { TRACING_BAGGAGE_MAX_ENTRIES: '3' }))).toEqual(['k0', 'k1', 'k2']);
+
+    // An entry that does not fit is skipped; a smaller one after it may still fit.
+    const sized = `big=${'x'.repeat(2000)},small=1,other=${'y'.repeat(1020)}`;
+    expect(await extract(sized)).toEqual({ small: '1' });
+    expect(await extract('tenant=a', { TRACING_BAGGAGE_MAX_BYTES: '0' })).toEqual({});
+  });
+
   it('propagates nothing for none', async () => {
     expect(await createPropagator(loadTracingConfig({ OTEL_PROPAGATORS: 'none' }))).toBeUndefined();
   });

@@ -45,6 +45,7 @@ export class TracingRuntime {
   configure(options: TracingModuleOptions): void {
     applyModuleOptions(this.requestOptions, options);
     if (options.redactKeys) this.parts?.redactor.addKeys(options.redactKeys);
+    if (options.redactQueryParameters) this.parts?.redactor.addQueryParameters(options.redactQueryParameters);
     if (options.spanProcessors) this.parts?.extensions.add(options.spanProcessors);
   }
 

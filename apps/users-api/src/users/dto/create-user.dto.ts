@@ -1,23 +1,12 @@
-import { Transform } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const normaliseEmail = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+import { EmailField, NameField, PasswordField } from './user-fields.js';
 
 export class CreateUserDto {
-  @Transform(normaliseEmail)
-  @IsEmail()
-  @MaxLength(320)
+  @EmailField()
   email!: string;
 
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @NameField()
   name!: string;
 
-  @IsString()
-  @MinLength(8)
-  @MaxLength(200)
+  @PasswordField()
   password!: string;
 }

@@ -1,4 +1,17 @@
-import { PartialType } from '@nestjs/mapped-types';
-import { CreateUserDto } from './create-user.dto.js';
+import { IsOmittable } from '@app/common';
+import { EmailField, NameField, PasswordField } from './user-fields.js';
 
-export class UpdateUserDto extends PartialType(CreateUserDto) {}
+/** Each field may be left out; none may be null (the columns are NOT NULL). */
+export class UpdateUserDto {
+  @IsOmittable()
+  @EmailField()
+  email?: string;
+
+  @IsOmittable()
+  @NameField()
+  name?: string;
+
+  @IsOmittable()
+  @PasswordField()
+  password?: string;
+}
