@@ -32,6 +32,13 @@ describe('errorFields', () => {
       errors: [{ type: 'Error', code: 'ECONNREFUSED' }],
     });
     expect(errorFields('boom')).toEqual({ type: 'string', message: 'boom' });
+    // What pino's standard err serializer hands on: a plain copy with every enumerable field.
+    expect(errorFields({ type: 'QueryFailedError', message: 'm', stack: 's', code: '22021', parameters: ['scrypt$'] })).toEqual({
+      type: 'QueryFailedError',
+      message: 'm',
+      stack: 's',
+      code: '22021',
+    });
     expect(errorFields({ password: 'pw' })).toEqual({ type: 'object', message: 'non-Error value thrown' });
   });
 });

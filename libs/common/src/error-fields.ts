@@ -24,18 +24,30 @@ const MAX_DEPTH = 3;
 
 export type ErrorFields = Record<string, unknown>;
 
+type ErrorLike = Record<string, unknown> & { message: string };
+
+/** An Error, or what pino's standard serializer made of one (pino-http hands custom serializers that). */
+function isErrorLike(value: unknown): value is ErrorLike {
+  return typeof value === 'object' && value !== null && typeof (value as ErrorLike).message === 'string';
+}
+
+function typeOf(error: ErrorLike): string {
+  if (error instanceof Error) return error.constructor?.name ?? error.name;
+  return typeof error.type === 'string' ? error.type : typeof error.name === 'string' ? error.name : 'Error';
+}
+
 export function errorFields(error: unknown, depth = 0): ErrorFields {
-  if (!(error instanceof Error)) {
+  if (!isErrorLike(error)) {
     return { type: typeof error, message: typeof error === 'string' ? error : 'non-Error value thrown' };
   }
-  const fields: ErrorFields = { type: error.constructor?.name ?? error.name, message: error.message, stack: error.stack };
+  const fields: ErrorFields = { type: typeOf(error), message: error.message, stack: error.stack };
   for (const key of CLASSIFYING_FIELDS) {
-    const value = (error as unknown as Record<string, unknown>)[key];
+    const value = error[key];
     if (typeof value === 'string' || typeof value === 'number') fields[key] = value;
   }
   if (depth < MAX_DEPTH) {
     if (error.cause !== undefined) fields.cause = errorFields(error.cause, depth + 1);
-    if (error instanceof AggregateError) fields.errors = error.errors.slice(0, 10).map((inner) => errorFields(inner, depth + 1));
+    if (Array.isArray(error.errors)) fields.errors = error.errors.slice(0, 10).map((inner) => errorFields(inner, depth + 1));
   }
   return fields;
 }

@@ -11,8 +11,8 @@ import { type PreloadedProcess, startWithPreload, type TraceReceiver } from '@ap
 export const ADMIN_DATABASE_URL = process.env.E2E_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.E2E_REDIS_URL ?? 'redis://127.0.0.1:6379/9';
 
-const USERS_API = resolve('dist/apps/users-api/main.js');
-const EMAIL_SERVICE = resolve('dist/apps/email-service/main.js');
+export const USERS_API = resolve('dist/apps/users-api/main.js');
+export const EMAIL_SERVICE = resolve('dist/apps/email-service/main.js');
 
 async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL, connectionTimeoutMillis: 5_000 });
