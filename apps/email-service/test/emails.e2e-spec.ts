@@ -36,6 +36,21 @@ describe('email-service', () => {
     await request(service.url).get('/health').expect(200, { status: 'ok' });
   });
 
+  it('remembers idempotency keys within IDEMPOTENCY_MEMORY_MB and IDEMPOTENCY_TTL_SECONDS, forgetting the oldest first', async () => {
+    service = await startWithPreload(EMAIL_SERVICE, env(receiver, { ENABLE_TRACING: 'false', IDEMPOTENCY_MEMORY_MB: '1', IDEMPOTENCY_TTL_SECONDS: '2' }));
+    // About 8.5 KB a remembered delivery: 1 MiB holds some 120 of them.
+    const large = { ...message, body: 'x'.repeat(4_000) };
+    const send = (key: string) => request(service!.url).post('/emails').set('Idempotency-Key', key).send(large);
+    for (let index = 0; index < 300; index++) await send(`key-${index}`).expect(201);
+    await send('key-299').expect(200);
+    await send('key-200').expect(200);
+    await send('key-0').expect(201);
+    await send('key-150').expect(201);
+
+    await new Promise((done) => setTimeout(done, 2_100));
+    await send('key-299').expect(201);
+  });
+
   it('answers 400 naming the invalid and unknown fields', async () => {
     service = await startWithPreload(EMAIL_SERVICE, env(receiver));
     const response = await request(service.url).post('/emails').send({ to: 'not-an-address', subject: '', cc: 'x' }).expect(400);
