@@ -7,6 +7,7 @@ export {
   DecimalInteger,
   type FieldErrors,
   fieldErrors,
+  IsEmailAddress,
   IsOmittable,
   IsPlainText,
   MAX_BODY_DEPTH,

@@ -4,7 +4,7 @@ import { Test } from '@nestjs/testing';
 import { Type } from 'class-transformer';
 import { IsEmail, IsInt, IsOptional, IsString, Max, ValidateNested } from 'class-validator';
 import request from 'supertest';
-import { createValidationPipe, DecimalInteger, IsOmittable, IsPlainText, MAX_BODY_DEPTH, RequestShapePipe } from './validation.js';
+import { createValidationPipe, DecimalInteger, IsEmailAddress, IsOmittable, IsPlainText, MAX_BODY_DEPTH, RequestShapePipe } from './validation.js';
 
 class AddressDto {
   @IsString()
@@ -61,6 +61,10 @@ class ProfileDto {
   @IsString()
   @IsPlainText()
   name!: string;
+
+  @IsOptional()
+  @IsEmailAddress()
+  email?: string;
 
   @IsOmittable()
   @IsString()
@@ -131,6 +135,14 @@ describe('RequestShapePipe, IsPlainText, IsOmittable and DecimalInteger', () => 
     }
     await post(JSON.stringify({ name: 'Zoë 🙂', bio: 'line one\r\n\tline two' })).expect(201);
     await post(JSON.stringify({ name: 'a', bio: 'a\u0000' })).expect(400);
+  });
+
+  it('refuses an email with a lone surrogate as not an email, where validator.js would throw', async () => {
+    for (const email of ['x\udfff', 'a\ud800@example.com']) {
+      const response = await post(JSON.stringify({ name: 'a', email })).expect(400);
+      expect(response.body.fields).toEqual({ email: ['email must be an email'] });
+    }
+    await post(JSON.stringify({ name: 'a', email: 'ok@example.com' })).expect(201);
   });
 
   it('lets an omittable field be left out, not nulled', async () => {

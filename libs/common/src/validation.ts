@@ -7,7 +7,7 @@ import {
   type ValidationError,
 } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
+import { isEmail, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 
 export type FieldErrors = Record<string, string[]>;
 
@@ -101,6 +101,23 @@ export function IsPlainText({ multiline = false } = {}, options?: ValidationOpti
       validator: {
         validate: (value: unknown) => typeof value !== 'string' || (value.isWellFormed() && !control.test(value)),
         defaultMessage: (args) => `${args?.property ?? 'value'} must be well-formed text without control characters`,
+      },
+    },
+    options,
+  );
+}
+
+/**
+ * `@IsEmail()` that cannot throw: validator.js's `isEmail` throws a URIError (a 500) on a lone
+ * UTF-16 surrogate, so the text is checked to be well-formed first.
+ */
+export function IsEmailAddress(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isEmail',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && value.isWellFormed() && isEmail(value),
+        defaultMessage: (args) => `${args?.property ?? 'value'} must be an email`,
       },
     },
     options,

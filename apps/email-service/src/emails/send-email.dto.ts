@@ -1,8 +1,8 @@
-import { IsPlainText } from '@app/common';
-import { IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsEmailAddress, IsPlainText } from '@app/common';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 
 export class SendEmailDto {
-  @IsEmail()
+  @IsEmailAddress()
   @IsPlainText()
   @MaxLength(320)
   to!: string;

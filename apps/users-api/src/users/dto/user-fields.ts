@@ -1,13 +1,13 @@
 import { applyDecorators } from '@nestjs/common';
-import { IsPlainText } from '@app/common';
+import { IsEmailAddress, IsPlainText } from '@app/common';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const normaliseEmail = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
 /** Trimmed and lower-cased; the column holds 320 characters. */
-export const EmailField = () => applyDecorators(Transform(normaliseEmail), IsEmail(), IsPlainText(), MaxLength(320));
+export const EmailField = () => applyDecorators(Transform(normaliseEmail), IsEmailAddress(), IsPlainText(), MaxLength(320));
 
 /** Trimmed; one line of text, as the column's 200 characters. */
 export const NameField = () => applyDecorators(Transform(trim), IsString(), IsNotEmpty(), IsPlainText(), MaxLength(200));
