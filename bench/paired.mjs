@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 /**
- * `npm run bench:paired [-- --rounds N --seconds N --endpoint NAME --with NAME:VAR=value,...]`:
+ * `npm run bench:paired [-- --rounds N --seconds N --endpoint NAME --with NAME:VAR=value,... --baseline DIR]`:
  * what tracing costs each request in CPU time,
  * with tracing off and ours at 100 %, 10 % and 0 % running at the same time on the same core, each
  * under its own load. Taken in turn, as `npm run bench` does, configurations meet the VM at
  * different speeds (this one drifted 2-3x within minutes); taken together, a slow spell slows them
  * all alike, so the ratio of their CPU time per request holds. For a CPU-bound server that ratio
  * is its throughput ratio. Prints a table and writes JSON to bench/results/.
+ *
+ * `--baseline DIR` also runs `baseline-off` and `baseline-100` from another built checkout (a
+ * `git worktree` of the commit before a change, with its own `npm ci && npm run build`), so a
+ * change is measured against its parent at the same time rather than in a later, differently fast run.
  */
 import { mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -35,6 +39,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '5' },
     endpoint: { type: 'string' },
     with: { type: 'string', multiple: true, default: [] },
+    baseline: { type: 'string' },
   },
 });
 const SETTINGS = { rounds: Number(args.rounds), seconds: Number(args.seconds), warmupSeconds: Number(args.warmup), connections: 10 };
@@ -61,6 +66,12 @@ const CONFIGURATIONS = [
   { name: 'ours-10', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '0.1' } },
   { name: 'ours-0', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '0' } },
   ...args.with.map(parseExtraConfiguration),
+  ...(args.baseline
+    ? [
+        { name: 'baseline-off', root: resolve(args.baseline), env: { ENABLE_TRACING: 'false' } },
+        { name: 'baseline-100', root: resolve(args.baseline), env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '1' } },
+      ]
+    : []),
 ];
 const MEASURED_ENDPOINTS = args.endpoint ? ENDPOINTS.filter((endpoint) => endpoint.name === args.endpoint) : ENDPOINTS;
 if (MEASURED_ENDPOINTS.length === 0) throw new Error(`--endpoint: expected one of ${ENDPOINTS.map((endpoint) => endpoint.name).join(', ')}`);
@@ -70,7 +81,7 @@ async function startApps(env, apps) {
   for (const [index, configuration] of CONFIGURATIONS.entries()) {
     const port = FIRST_APP_PORT + index;
     const log = openSync(join(RESULTS, 'logs', `paired-${configuration.name}.log`), 'w');
-    const child = spawnOnAppCore(ROOT, ['--import', '@app/tracing/register', 'dist/apps/users-api/main.js'], { port, env: { ...env, ...configuration.env }, log });
+    const child = spawnOnAppCore(configuration.root ?? ROOT, ['--import', '@app/tracing/register', 'dist/apps/users-api/main.js'], { port, env: { ...env, ...configuration.env }, log });
     const app = { name: configuration.name, child, url: `http://127.0.0.1:${port}` };
     apps.push(app);
     await waitForPing(app.url, Date.now() + 60_000, 50);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRedis } from '@nestjs-modules/ioredis';
 import { TraceService } from '@app/tracing';
 import type { Redis } from 'ioredis';
@@ -19,11 +19,11 @@ const EPOCH_KEY = 'users:epoch';
 const MAX_FILL_DELAY_MS = 30_000;
 const GENERATION_TTL_MS = 10 * MAX_FILL_DELAY_MS;
 
-/** Entries are `<epoch>|<user JSON>`; an entry of an older epoch is a miss. */
+/** Entries are `<epoch>|<user JSON>`; an entry of another epoch is a miss. */
 const FILL = `
 local generation = redis.call('GET', KEYS[2]) or '0'
 local epoch = redis.call('GET', KEYS[3]) or '0'
-if generation ~= ARGV[1] or (ARGV[2] ~= '' and epoch ~= ARGV[2]) then return 0 end
+if generation ~= ARGV[1] or epoch ~= ARGV[2] then return 0 end
 redis.call('SET', KEYS[1], epoch .. '|' .. ARGV[3], 'EX', ARGV[4])
 return 1`;
 
@@ -40,10 +40,16 @@ return 1`;
  * - an invalidation that fails (Redis down or too slow) is made good before this instance uses the
  *   cache again: it raises the epoch, which turns every entry into a miss;
  * - while Redis fails, requests skip it (a circuit breaker) instead of waiting for command timeouts.
+ *
+ * A hit costs one GET: the epoch is known locally, read when Redis becomes usable and again every
+ * `REDIS_RETRY_MS`, so other instances learn of a raised epoch within that time.
  */
 @Injectable()
-export class RedisUsersCache extends UsersCache implements OnModuleDestroy {
+export class RedisUsersCache extends UsersCache implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly breaker: CircuitBreaker;
+  private readonly epochTimer: NodeJS.Timeout;
+  /** The epoch entries must carry to be served; unknown until first read from Redis. */
+  private epoch?: string;
   /** Set when an invalidation was lost; cleared once the epoch has been raised. */
   private invalidationLost = false;
 
@@ -59,20 +65,31 @@ export class RedisUsersCache extends UsersCache implements OnModuleDestroy {
       probe: () => this.redis.ping(),
       beforeClose: () => this.raiseEpochIfNeeded(),
     });
+    this.epochTimer = setInterval(() => void this.refreshEpoch(), config.redisRetryMs);
+    this.epochTimer.unref();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.refreshEpoch();
   }
 
   onModuleDestroy(): void {
+    clearInterval(this.epochTimer);
     this.breaker.stop();
   }
 
   async get(id: string): Promise<CacheRead> {
-    const values = await this.attempt('get', () => this.redis.mget(entryKey(id), generationKey(id), EPOCH_KEY));
-    if (!values) return {};
-    const [entry, generation, epoch] = values.map((value) => value ?? '0');
-    const ticket: FillTicket = { generation, epoch, readAt: Date.now() };
-    const separator = entry.indexOf('|');
-    if (separator < 0 || entry.slice(0, separator) !== epoch) return { ticket };
-    return { user: JSON.parse(entry.slice(separator + 1)) as UserView, ticket };
+    const epoch = this.epoch ?? (await this.refreshEpoch());
+    const entry = await this.attempt('get', () => this.redis.get(entryKey(id)));
+    if (entry === undefined || epoch === undefined) return {};
+    const separator = entry?.indexOf('|') ?? -1;
+    if (entry && separator > 0 && entry.slice(0, separator) === epoch) {
+      return { user: JSON.parse(entry.slice(separator + 1)) as UserView };
+    }
+    // A miss: the generation is read before the database is, so a write after this point stops the fill.
+    const generation = await this.attempt('get', () => this.redis.get(generationKey(id)));
+    if (generation === undefined) return {};
+    return { ticket: { generation: generation ?? '0', epoch, readAt: Date.now() } };
   }
 
   async fill(user: UserView, ticket: FillTicket | undefined): Promise<void> {
@@ -81,7 +98,8 @@ export class RedisUsersCache extends UsersCache implements OnModuleDestroy {
   }
 
   async fillNew(user: UserView): Promise<void> {
-    await this.store(user, '0', '');
+    const epoch = this.epoch ?? (await this.refreshEpoch());
+    if (epoch !== undefined) await this.store(user, '0', epoch);
   }
 
   async invalidate(id: string): Promise<void> {
@@ -97,10 +115,24 @@ export class RedisUsersCache extends UsersCache implements OnModuleDestroy {
     );
   }
 
+  /** Reads the epoch when Redis is usable; runs on a timer, outside any request. */
+  private async refreshEpoch(): Promise<string | undefined> {
+    if (this.breaker.isOpen || this.redis.status !== 'ready') return this.epoch;
+    try {
+      this.epoch = (await this.redis.get(EPOCH_KEY)) ?? '0';
+    } catch (error) {
+      this.breaker.trip(error);
+    }
+    return this.epoch;
+  }
+
   private async raiseEpochIfNeeded(): Promise<void> {
-    if (!this.invalidationLost) return;
-    await this.redis.incr(EPOCH_KEY);
-    this.invalidationLost = false;
+    if (this.invalidationLost) {
+      this.epoch = String(await this.redis.incr(EPOCH_KEY));
+      this.invalidationLost = false;
+    } else {
+      this.epoch = (await this.redis.get(EPOCH_KEY)) ?? '0';
+    }
   }
 
   /**
