@@ -82,7 +82,7 @@ describe(`fuzzing both services (FUZZ_SEED=${SEED})`, () => {
       const [body, headers] = payload(emailBody);
       return send(emails.url, 'POST', '/emails', body, generate.next() < 0.5 ? { ...headers, 'idempotency-key': generate.idempotencyKey() } : headers);
     }],
-    ['GET /emails, /health', () => send(emails.url, 'GET', `/${generate.pick(['emails', 'health'])}?${generate.query()}`)],
+    ['GET /emails, /health, /metrics', () => send(emails.url, 'GET', `/${generate.pick(['emails', 'health', 'metrics'])}?${generate.query()}`)],
   ])('%s never answers 5xx', async (route, fire) => {
     generate = new HostileValues(SEED + [...route].reduce((sum, char) => sum + char.charCodeAt(0), 0));
     failures = [];
