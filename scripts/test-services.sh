@@ -55,6 +55,11 @@ if [ "$(psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_databas
   psql -h 127.0.0.1 -U postgres -d postgres -qc 'CREATE DATABASE test'
 fi
 
+# The stall tests find a private PostgreSQL's backends with pgrep.
+if ! command -v pgrep >/dev/null 2>&1; then
+  apt_install procps
+fi
+
 # --- Redis --------------------------------------------------------------------------------------
 if ! command -v redis-server >/dev/null 2>&1; then
   apt_install redis-server
