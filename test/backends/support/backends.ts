@@ -1,0 +1,142 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitUntil } from '../../../apps/users-api/test/support/sample-system.js';
+
+/**
+ * The real Jaeger and Zipkin, built or fetched by `scripts/backends.sh`, started on free loopback
+ * ports for one test file. Missing programs fail the suite with what to run: it never skips.
+ */
+const HOME = process.env.BACKENDS_HOME ?? join(homedir(), '.cache', 'nest-tracing-backends');
+export const JAEGER_VERSION = 'v1.76.0';
+export const ZIPKIN_VERSION = '3.6.1';
+
+function program(path: string, name: string): string {
+  if (!existsSync(path)) throw new Error(`${name} not found at ${path}: run scripts/backends.sh first`);
+  return path;
+}
+
+export interface RunningBackend {
+  stop(): Promise<void>;
+  output(): string;
+}
+
+function run(command: string, args: string[], env: Record<string, string> = {}): { child: ChildProcess; output(): string; stop(): Promise<void> } {
+  const child = spawn(command, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    child,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function answers(url: string): Promise<true | undefined> {
+  try {
+    return (await fetch(url)).ok ? true : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface Jaeger extends RunningBackend {
+  /** OTLP/HTTP traces endpoint, for `JAEGER_ENDPOINT`. */
+  otlpHttpUrl: string;
+  /** OTLP/gRPC endpoint. */
+  otlpGrpcUrl: string;
+  /** Jaeger's query service: `/api/traces`, `/api/services`... */
+  queryUrl: string;
+}
+
+/** Jaeger v2 with in-memory storage: OTLP in, the query API out, nothing else listening. */
+export async function startJaeger(): Promise<Jaeger> {
+  const binary = program(join(HOME, `jaeger-${JAEGER_VERSION}`, 'jaeger'), `Jaeger ${JAEGER_VERSION}`);
+  const [grpc, http, query, queryGrpc, health] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const directory = mkdtempSync(join(tmpdir(), 'jaeger-'));
+  const config = join(directory, 'config.yaml');
+  writeFileSync(
+    config,
+    `service:
+  extensions: [jaeger_storage, jaeger_query, healthcheckv2]
+  pipelines:
+    traces:
+      receivers: [otlp]
+      processors: [batch]
+      exporters: [jaeger_storage_exporter]
+  telemetry:
+    metrics:
+      level: none
+    logs:
+      level: warn
+extensions:
+  jaeger_query:
+    storage:
+      traces: memory
+    http:
+      endpoint: 127.0.0.1:${query}
+    grpc:
+      endpoint: 127.0.0.1:${queryGrpc}
+  jaeger_storage:
+    backends:
+      memory:
+        memory:
+          max_traces: 100000
+  healthcheckv2:
+    use_v2: true
+    http:
+      endpoint: 127.0.0.1:${health}
+receivers:
+  otlp:
+    protocols:
+      grpc:
+        endpoint: 127.0.0.1:${grpc}
+      http:
+        endpoint: 127.0.0.1:${http}
+processors:
+  batch:
+    timeout: 100ms
+exporters:
+  jaeger_storage_exporter:
+    trace_storage: memory
+`,
+  );
+  const process = run(binary, [`--config=file:${config}`]);
+  await waitUntil(() => answers(`http://127.0.0.1:${health}/status`), 30_000).catch((error: Error) => {
+    throw new Error(`${error.message}: Jaeger did not become healthy\n${process.output()}`);
+  });
+  return {
+    otlpHttpUrl: `http://127.0.0.1:${http}/v1/traces`,
+    otlpGrpcUrl: `http://127.0.0.1:${grpc}`,
+    queryUrl: `http://127.0.0.1:${query}`,
+    output: process.output,
+    stop: async () => {
+      await process.stop();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Zipkin extends RunningBackend {
+  /** The v2 span intake, for `ZIPKIN_ENDPOINT`. */
+  spansUrl: string;
+  url: string;
+}
+
+/** Zipkin's server (the exec jar) with in-memory storage, on the machine's Java. */
+export async function startZipkin(): Promise<Zipkin> {
+  const jar = program(join(HOME, `zipkin-${ZIPKIN_VERSION}`, 'zipkin.jar'), `Zipkin ${ZIPKIN_VERSION}`);
+  const port = await freePort();
+  const process = run('java', ['-Xmx256m', '-jar', jar], { QUERY_PORT: String(port), STORAGE_TYPE: 'mem', JAVA_OPTS: '' });
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(() => answers(`${url}/health`), 60_000).catch((error: Error) => {
+    throw new Error(`${error.message}: Zipkin did not become healthy\n${process.output()}`);
+  });
+  return { url, spansUrl: `${url}/api/v2/spans`, output: process.output, stop: process.stop };
+}
