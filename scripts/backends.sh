@@ -1,41 +1,36 @@
 #!/usr/bin/env bash
 # Builds or fetches the real trace backends the backend suites run against, from their registries,
 # cached under $BACKENDS_HOME (default ~/.cache/nest-tracing-backends) so a second run reuses them:
-#   - Jaeger v2: github.com/jaegertracing/jaeger/cmd/jaeger at JAEGER_VERSION, from the Go module proxy
-#   - Zipkin: io.zipkin:zipkin-server's exec jar at ZIPKIN_VERSION, from Maven Central (runs on Java 17+)
+#   - Jaeger v2 (module github.com/jaegertracing/jaeger v1.76.0 = Jaeger 2.13.0), from the Go module proxy
+#   - an OpenTelemetry Collector with the components of docker/otel-collector (v0.161.0), likewise
+#   - Zipkin: io.zipkin:zipkin-server's exec jar, from Maven Central (runs on Java 17+)
+# The Go programs are built from test/backends/programs/*, whose go.mod and go.sum pin every module.
 # Prints the cache folder. Fails, naming the backend, when one cannot be had.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 JAEGER_VERSION=v1.76.0
+COLLECTOR_VERSION=v0.161.0
 ZIPKIN_VERSION=3.6.1
 home="${BACKENDS_HOME:-$HOME/.cache/nest-tracing-backends}"
 mkdir -p "$home"
 
-# --- Jaeger -------------------------------------------------------------------------------------
-jaeger="$home/jaeger-$JAEGER_VERSION/jaeger"
-if [ ! -x "$jaeger" ]; then
-  started=$SECONDS
-  module=$(mktemp -d)
-  # `go install` refuses the module because its go.mod has a replace directive; a module of our own
-  # that requires it, with the same replace, builds the same program.
-  cat >"$module/go.mod" <<MOD
-module nest-tracing/backends/jaeger
+# build NAME VERSION SOURCE PACKAGE: a Go program into $home/NAME-VERSION/NAME, unless already there.
+build() {
+  local name=$1 version=$2 source=$3 package=$4
+  local binary="$home/$name-$version/$name"
+  [ -x "$binary" ] && return 0
+  local started=$SECONDS
+  mkdir -p "$(dirname "$binary")"
+  (cd "$source" && go build -mod=readonly -trimpath -o "$binary.partial" "$package") ||
+    { echo "backends: could not build $name $version from the Go module proxy" >&2; exit 1; }
+  mv "$binary.partial" "$binary"
+  echo "backends: built $name $version in $((SECONDS - started)) s" >&2
+}
 
-go 1.24.6
+build jaeger "$JAEGER_VERSION" test/backends/programs/jaeger github.com/jaegertracing/jaeger/cmd/jaeger
+build otelcol "$COLLECTOR_VERSION" test/backends/programs/otelcol .
 
-require github.com/jaegertracing/jaeger $JAEGER_VERSION
-
-replace github.com/Shopify/sarama => github.com/Shopify/sarama v1.33.0
-MOD
-  printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/jaegertracing/jaeger/cmd/jaeger"\n' >"$module/tools.go"
-  (cd "$module" && go mod tidy >/dev/null 2>&1 && go build -o "$jaeger.partial" github.com/jaegertracing/jaeger/cmd/jaeger) ||
-    { echo "backends: could not build Jaeger $JAEGER_VERSION from the Go module proxy" >&2; exit 1; }
-  mv "$jaeger.partial" "$jaeger"
-  rm -rf "$module"
-  echo "backends: built Jaeger $JAEGER_VERSION in $((SECONDS - started)) s" >&2
-fi
-
-# --- Zipkin -------------------------------------------------------------------------------------
 zipkin="$home/zipkin-$ZIPKIN_VERSION/zipkin.jar"
 if [ ! -s "$zipkin" ]; then
   started=$SECONDS

@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { freePort, waitUntil } from '../../../apps/users-api/test/support/sample-system.js';
 
 /**
@@ -11,6 +12,12 @@ import { freePort, waitUntil } from '../../../apps/users-api/test/support/sample
 const HOME = process.env.BACKENDS_HOME ?? join(homedir(), '.cache', 'nest-tracing-backends');
 export const JAEGER_VERSION = 'v1.76.0';
 export const ZIPKIN_VERSION = '3.6.1';
+export const COLLECTOR_VERSION = 'v0.161.0';
+
+/** The Collector built with the components of docker/otel-collector's configs. */
+export function collectorBinary(): string {
+  return program(join(HOME, `otelcol-${COLLECTOR_VERSION}`, 'otelcol'), `the Collector ${COLLECTOR_VERSION}`);
+}
 
 function program(path: string, name: string): string {
   if (!existsSync(path)) throw new Error(`${name} not found at ${path}: run scripts/backends.sh first`);
@@ -139,4 +146,55 @@ export async function startZipkin(): Promise<Zipkin> {
     throw new Error(`${error.message}: Zipkin did not become healthy\n${process.output()}`);
   });
   return { url, spansUrl: `${url}/api/v2/spans`, output: process.output, stop: process.stop };
+}
+
+export interface Collector extends RunningBackend {
+  /** OTLP/HTTP base URL, for `OTLP_ENDPOINT`. */
+  otlpHttpUrl: string;
+  /** OTLP/gRPC endpoint. */
+  otlpGrpcUrl: string;
+}
+
+/** Ports of a collector under test; `configure` puts them (and the exporters' targets) into a config. */
+export interface CollectorPorts {
+  grpc: number;
+  http: number;
+  health: number;
+}
+
+/**
+ * The real Collector running a config of docker/otel-collector, parsed and changed by `configure`
+ * (endpoints only: what a deployment would change), and written to a temporary file.
+ */
+// A parsed YAML document: each test changes the few fields it knows by path.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type CollectorConfig = any;
+
+export async function startCollector(config: CollectorConfig, configure: (config: CollectorConfig, ports: CollectorPorts) => void): Promise<Collector> {
+  const binary = collectorBinary();
+  const ports = { grpc: await freePort(), http: await freePort(), health: await freePort() };
+  const changed = structuredClone(config);
+  configure(changed, ports);
+  const directory = mkdtempSync(join(tmpdir(), 'otelcol-'));
+  const file = join(directory, 'config.yaml');
+  writeFileSync(file, stringify(changed));
+  const process = run(binary, [`--config=file:${file}`]);
+  await waitUntil(() => answers(`http://127.0.0.1:${ports.health}/`), 30_000).catch((error: Error) => {
+    throw new Error(`${error.message}: the Collector did not become healthy\n${process.output()}`);
+  });
+  return {
+    otlpHttpUrl: `http://127.0.0.1:${ports.http}`,
+    otlpGrpcUrl: `http://127.0.0.1:${ports.grpc}`,
+    output: process.output,
+    stop: async () => {
+      await process.stop();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `otelcol validate` on a config file: the program's own verdict, with what it said. */
+export function validateCollectorConfig(file: string): { status: number | null; output: string } {
+  const result = spawnSync(collectorBinary(), ['validate', `--config=file:${file}`], { encoding: 'utf8' });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
