@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -153,6 +154,8 @@ export interface Collector extends RunningBackend {
   otlpHttpUrl: string;
   /** OTLP/gRPC endpoint. */
   otlpGrpcUrl: string;
+  /** Ends the process at once (SIGKILL), as a crash would: nothing is flushed. */
+  kill(): void;
 }
 
 /** Ports of a collector under test; `configure` puts them (and the exporters' targets) into a config. */
@@ -175,22 +178,37 @@ export async function startCollector(config: CollectorConfig, configure: (config
   const ports = { grpc: await freePort(), http: await freePort(), health: await freePort() };
   const changed = structuredClone(config);
   configure(changed, ports);
+  // The Collector's own metrics would listen on :8888 in every instance; they are not under test.
+  changed.service.telemetry = { ...changed.service.telemetry, metrics: { level: 'none' } };
   const directory = mkdtempSync(join(tmpdir(), 'otelcol-'));
   const file = join(directory, 'config.yaml');
   writeFileSync(file, stringify(changed));
   const process = run(binary, [`--config=file:${file}`]);
-  await waitUntil(() => answers(`http://127.0.0.1:${ports.health}/`), 30_000).catch((error: Error) => {
+  // A config without the health_check extension is ready once its OTLP/gRPC port accepts connections.
+  const ready = changed.extensions?.health_check ? () => answers(`http://127.0.0.1:${ports.health}/`) : () => listening(ports.grpc);
+  await waitUntil(ready, 30_000).catch((error: Error) => {
     throw new Error(`${error.message}: the Collector did not become healthy\n${process.output()}`);
   });
   return {
     otlpHttpUrl: `http://127.0.0.1:${ports.http}`,
     otlpGrpcUrl: `http://127.0.0.1:${ports.grpc}`,
     output: process.output,
+    kill: () => process.child.kill('SIGKILL'),
     stop: async () => {
       await process.stop();
       rmSync(directory, { recursive: true, force: true });
     },
   };
+}
+
+function listening(port: number): Promise<true | undefined> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(undefined));
+  });
 }
 
 /** `otelcol validate` on a config file: the program's own verdict, with what it said. */
