@@ -63,12 +63,27 @@ export interface Jaeger extends RunningBackend {
   queryUrl: string;
 }
 
-/** Jaeger v2 with in-memory storage: OTLP in, the query API out, nothing else listening. */
-export async function startJaeger(): Promise<Jaeger> {
+export interface JaegerOptions {
+  /** Badger in this folder, spans kept for `spanTtl` (e.g. `8s`), instead of memory. */
+  badger?: { directory: string; spanTtl: string };
+}
+
+/** Jaeger v2, storage in memory unless `badger` is given: OTLP in, the query API out, nothing else listening. */
+export async function startJaeger({ badger }: JaegerOptions = {}): Promise<Jaeger> {
   const binary = program(join(HOME, `jaeger-${JAEGER_VERSION}`, 'jaeger'), `Jaeger ${JAEGER_VERSION}`);
   const [grpc, http, query, queryGrpc, health] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   const directory = mkdtempSync(join(tmpdir(), 'jaeger-'));
   const config = join(directory, 'config.yaml');
+  const storage = badger
+    ? `        badger:
+          directories:
+            keys: ${badger.directory}
+            values: ${badger.directory}
+          ephemeral: false
+          ttl:
+            spans: ${badger.spanTtl}`
+    : `        memory:
+          max_traces: 100000`;
   writeFileSync(
     config,
     `service:
@@ -94,8 +109,7 @@ extensions:
   jaeger_storage:
     backends:
       memory:
-        memory:
-          max_traces: 100000
+${storage}
   healthcheckv2:
     use_v2: true
     http:
