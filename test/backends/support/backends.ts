@@ -230,3 +230,16 @@ export function validateCollectorConfig(file: string): { status: number | null; 
   const result = spawnSync(collectorBinary(), ['validate', `--config=file:${file}`], { encoding: 'utf8' });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
+
+/**
+ * Jaeger as docker/docker-compose.tracing.yml runs it: no config file, so its built-in all-in-one
+ * configuration on the default ports (OTLP 4317/4318, query 16686, health 13133). Resolves once healthy.
+ */
+export async function startJaegerAllInOne(): Promise<RunningBackend> {
+  const binary = program(join(HOME, `jaeger-${JAEGER_VERSION}`, 'jaeger'), `Jaeger ${JAEGER_VERSION}`);
+  const process = run(binary, []);
+  await waitUntil(() => answers('http://127.0.0.1:13133/status'), 30_000).catch((error: Error) => {
+    throw new Error(`${error.message}: Jaeger (all-in-one defaults) did not become healthy\n${process.output()}`);
+  });
+  return { output: process.output, stop: process.stop };
+}
