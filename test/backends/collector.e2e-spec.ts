@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import request from 'supertest';
 import { parse } from 'yaml';
-import { createDatabase, REDIS_URL, startEmailService, startUsersApi } from '../../apps/users-api/test/support/sample-system.js';
 import { type Collector, type Jaeger, startCollector, startJaeger, startZipkin, validateCollectorConfig, type Zipkin } from './support/backends.js';
+import { startTracedSampleSystem } from './support/sample-system.js';
 
 const CONFIGS = resolve('docker/otel-collector');
 const configFiles = [
@@ -73,19 +73,9 @@ describe('docker/otel-collector with the real Collector', () => {
     }
 
     it.each(['http/protobuf', 'http/json', 'grpc'])('carries the POST /users trace of both services to Jaeger and Zipkin over OTLP %s', async (protocol) => {
-      const database = await createDatabase();
       const endpoint = protocol === 'grpc' ? collector.otlpGrpcUrl : collector.otlpHttpUrl;
-      const env = {
-        NODE_ENV: 'test',
-        PORT: '0',
-        ENABLE_TRACING: 'true',
-        TRACING_EXPORTER: 'otlp',
-        OTLP_ENDPOINT: endpoint,
-        OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
-        OTEL_BSP_SCHEDULE_DELAY: '100',
-      };
-      const emails = await startEmailService(env);
-      const api = await startUsersApi({ ...env, DATABASE_URL: database.url, REDIS_URL, EMAIL_SERVICE_URL: emails.url });
+      const system = await startTracedSampleSystem({ TRACING_EXPORTER: 'otlp', OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: protocol });
+      const { api } = system;
       try {
         const signup = await request(api.url).post('/users').send({ email: `collector-${protocol.replace('/', '-')}@example.com`, name: 'Collector', password: 'collector-password-1' }).expect(201);
         const traceId: string = signup.headers['x-trace-id'];
@@ -93,9 +83,7 @@ describe('docker/otel-collector with the real Collector', () => {
         expect(new Set(Object.values(trace.processes).map((process) => process.serviceName))).toEqual(new Set(['users-api', 'email-service']));
         await inZipkin(traceId, (spans) => spans.some((span) => span.name === 'post /emails') && spans.some((span) => span.name === 'post /users'));
       } finally {
-        await api.stop();
-        await emails.stop();
-        await database.drop();
+        await system.stop();
       }
     }, 90_000);
 

@@ -1,7 +1,8 @@
 import request from 'supertest';
 import type { PreloadedProcess } from '@app/tracing/testing';
-import { createDatabase, query, REDIS_URL, startEmailService, startUsersApi } from '../../apps/users-api/test/support/sample-system.js';
+import { query } from '../../apps/users-api/test/support/sample-system.js';
 import { type Jaeger, startJaeger } from './support/backends.js';
+import { startTracedSampleSystem, type TracedSampleSystem } from './support/sample-system.js';
 
 interface JaegerTag {
   key: string;
@@ -27,22 +28,18 @@ const tag = (span: JaegerSpan, key: string) => span.tags.find((candidate) => can
 /** The sample system exporting with `TRACING_EXPORTER=jaeger` to a real Jaeger v2, read back through Jaeger's query API. */
 describe('TRACING_EXPORTER=jaeger against Jaeger v2', () => {
   let jaeger: Jaeger;
-  let database: Awaited<ReturnType<typeof createDatabase>>;
-  let emails: PreloadedProcess;
+  let system: TracedSampleSystem;
   let api: PreloadedProcess;
+  let databaseUrl: string;
 
   beforeAll(async () => {
     jaeger = await startJaeger();
-    database = await createDatabase();
-    const env = { NODE_ENV: 'test', PORT: '0', ENABLE_TRACING: 'true', TRACING_EXPORTER: 'jaeger', JAEGER_ENDPOINT: jaeger.otlpHttpUrl, OTEL_BSP_SCHEDULE_DELAY: '100' };
-    emails = await startEmailService({ ...env, EMAIL_LATENCY_MS: '300' });
-    api = await startUsersApi({ ...env, DATABASE_URL: database.url, REDIS_URL, EMAIL_SERVICE_URL: emails.url });
+    system = await startTracedSampleSystem({ TRACING_EXPORTER: 'jaeger', JAEGER_ENDPOINT: jaeger.otlpHttpUrl }, { EMAIL_LATENCY_MS: '300' });
+    ({ api, databaseUrl } = system);
   }, 120_000);
 
   afterAll(async () => {
-    await api?.stop();
-    await emails?.stop();
-    await database?.drop();
+    await system?.stop();
     await jaeger?.stop();
   });
 
@@ -102,9 +99,9 @@ describe('TRACING_EXPORTER=jaeger against Jaeger v2', () => {
     const traceId: string = signup.headers['x-trace-id'];
     await traceWhen(traceId, (trace) => trace.spans.some((span) => span.operationName === 'POST /emails'));
 
-    await query(database.url, "ALTER TABLE users ADD CONSTRAINT users_name_allowed CHECK (name <> 'Refused')");
+    await query(databaseUrl, "ALTER TABLE users ADD CONSTRAINT users_name_allowed CHECK (name <> 'Refused')");
     const failed = await request(api.url).post('/users').send({ email: 'fail@example.com', name: 'Refused', password: 'jaeger-password-1' }).expect(500);
-    await query(database.url, 'ALTER TABLE users DROP CONSTRAINT users_name_allowed');
+    await query(databaseUrl, 'ALTER TABLE users DROP CONSTRAINT users_name_allowed');
     const failedId: string = failed.headers['x-trace-id'];
     await traceWhen(failedId, (trace) => trace.spans.some((span) => span.operationName === 'POST /users'));
 
@@ -130,9 +127,9 @@ describe('TRACING_EXPORTER=jaeger against Jaeger v2', () => {
    * This test fails (and `.failing` then reports it) once Jaeger fixes it.
    */
   it.failing('finds error traces by the error=true tag (fails in Jaeger v1.76.0 with memory storage)', async () => {
-    await query(database.url, "ALTER TABLE users ADD CONSTRAINT users_name_allowed CHECK (name <> 'Refused')");
+    await query(databaseUrl, "ALTER TABLE users ADD CONSTRAINT users_name_allowed CHECK (name <> 'Refused')");
     const failed = await request(api.url).post('/users').send({ email: 'fail-2@example.com', name: 'Refused', password: 'jaeger-password-1' }).expect(500);
-    await query(database.url, 'ALTER TABLE users DROP CONSTRAINT users_name_allowed');
+    await query(databaseUrl, 'ALTER TABLE users DROP CONSTRAINT users_name_allowed');
     await traceWhen(failed.headers['x-trace-id'], (trace) => trace.spans.some((span) => span.operationName === 'POST /users'));
     expect(await search({ service: 'users-api', tags: JSON.stringify({ error: 'true' }) })).toContain(failed.headers['x-trace-id']);
   });

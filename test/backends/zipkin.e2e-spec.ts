@@ -1,7 +1,6 @@
 import request from 'supertest';
-import type { PreloadedProcess } from '@app/tracing/testing';
-import { createDatabase, REDIS_URL, startEmailService, startUsersApi } from '../../apps/users-api/test/support/sample-system.js';
 import { startZipkin, type Zipkin } from './support/backends.js';
+import { startTracedSampleSystem, type TracedSampleSystem } from './support/sample-system.js';
 
 interface ZipkinSpan {
   traceId: string;
@@ -18,28 +17,21 @@ interface ZipkinSpan {
 /** The sample system exporting with `TRACING_EXPORTER=zipkin` to a real Zipkin server, read back through its v2 API. */
 describe('TRACING_EXPORTER=zipkin against Zipkin', () => {
   let zipkin: Zipkin;
-  let database: Awaited<ReturnType<typeof createDatabase>>;
-  let emails: PreloadedProcess;
-  let api: PreloadedProcess;
+  let system: TracedSampleSystem;
 
   beforeAll(async () => {
     zipkin = await startZipkin();
-    database = await createDatabase();
-    const env = { NODE_ENV: 'test', PORT: '0', ENABLE_TRACING: 'true', TRACING_EXPORTER: 'zipkin', ZIPKIN_ENDPOINT: zipkin.spansUrl, OTEL_BSP_SCHEDULE_DELAY: '100' };
-    emails = await startEmailService(env);
-    api = await startUsersApi({ ...env, DATABASE_URL: database.url, REDIS_URL, EMAIL_SERVICE_URL: emails.url });
+    system = await startTracedSampleSystem({ TRACING_EXPORTER: 'zipkin', ZIPKIN_ENDPOINT: zipkin.spansUrl });
   }, 120_000);
 
   afterAll(async () => {
-    await api?.stop();
-    await emails?.stop();
-    await database?.drop();
+    await system?.stop();
     await zipkin?.stop();
   });
 
   it('accepts every batch and holds the trace with names, kinds, parent ids, integer timestamps and durations', async () => {
-    const signup = await request(api.url).post('/users').send({ email: 'zipkin@example.com', name: 'Zipkin', password: 'zipkin-password-1' }).expect(201);
-    await request(api.url).get(`/users/${signup.body.id}`).expect(200);
+    const signup = await request(system.api.url).post('/users').send({ email: 'zipkin@example.com', name: 'Zipkin', password: 'zipkin-password-1' }).expect(201);
+    await request(system.api.url).get(`/users/${signup.body.id}`).expect(200);
     const traceId: string = signup.headers['x-trace-id'];
 
     let spans: ZipkinSpan[] = [];
@@ -64,7 +56,7 @@ describe('TRACING_EXPORTER=zipkin against Zipkin', () => {
     expect(spans.some((span) => span.tags?.['db.system.name'] === 'postgresql')).toBe(true);
 
     // A refused batch (a 400 from Zipkin) is reported by the exporter as dropped spans; none were.
-    expect(`${api.output()}${emails.output()}`).not.toContain('Dropped');
+    expect(`${system.api.output()}${system.emails.output()}`).not.toContain('Dropped');
     const services = (await (await fetch(`${zipkin.url}/api/v2/services`)).json()) as string[];
     expect(services).toEqual(expect.arrayContaining(['users-api', 'email-service']));
   });
