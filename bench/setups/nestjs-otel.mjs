@@ -39,4 +39,4 @@ Module({
     OpenTelemetryModule.forRoot({ metrics: { hostMetrics: true } }),
   ],
 })(NestjsOtelBenchModule);
-await bootstrapApp(NestjsOtelBenchModule, { name: 'users-api', port: config.port });
+await bootstrapApp(() => NestjsOtelBenchModule, { name: 'users-api', port: config.port });

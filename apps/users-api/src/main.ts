@@ -6,9 +6,13 @@ import { loadUsersApiConfig } from './users-api.config.js';
 
 try {
   const config = loadUsersApiConfig();
-  const embedded = config.databaseUrl ? undefined : await EmbeddedPostgres.start(config.dataDir);
-  const database = { url: config.databaseUrl ?? embedded!.url, embedded };
-  await bootstrapApp(AppModule.register(config, database), { name: 'users-api', port: config.port });
+  await bootstrapApp(
+    async () => {
+      const embedded = config.databaseUrl ? undefined : await EmbeddedPostgres.start(config.dataDir);
+      return AppModule.register(config, { url: config.databaseUrl ?? embedded!.url, embedded });
+    },
+    { name: 'users-api', port: config.port },
+  );
 } catch (error) {
   if (!(error instanceof AppConfigError)) throw error;
   process.stderr.write(`[users-api] ${error.message}\n`);

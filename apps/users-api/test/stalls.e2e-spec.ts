@@ -143,4 +143,13 @@ describe('users-api when a dependency stalls or stops', () => {
     expect(records.at(-1)).toMatchObject({ level: 60, msg: 'users-api could not start', err: { message: expect.stringContaining('ECONNREFUSED') } });
     expect(records.some((record) => String(record.msg).includes('Unable to connect to the database'))).toBe(true);
   }, 30_000);
+
+  it('logs a failed start of the embedded database as a JSON line too, and exits 1', async () => {
+    // A folder below a regular file cannot be created, whoever runs the test.
+    const start = spawnWithPreload(USERS_API, { NODE_ENV: 'production', PORT: '0', ENABLE_TRACING: 'false', DATA_DIR: `${USERS_API}/data` });
+    expect(await start.exited).toBe(1);
+    const lines = start.output().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toMatchObject({ level: 60, msg: 'users-api could not start', err: { code: 'ENOTDIR' } });
+  }, 30_000);
 });

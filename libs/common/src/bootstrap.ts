@@ -1,4 +1,4 @@
-import { type INestApplication } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger, PinoLogger } from 'nestjs-pino';
@@ -10,14 +10,18 @@ export interface BootstrapOptions {
   port: number;
 }
 
-type RootModule = Parameters<typeof NestFactory.create>[0];
+type RootModule = Type<unknown> | DynamicModule;
 
 /**
  * Creates, configures and starts an app the same way for every service of the sample system.
- * Resolves to undefined when the app could not start: the reason is logged (as JSON like every
- * other line) and the exit code is set to 1.
+ * `rootModule` returns the module, after preparing what it needs (an embedded database, say), so a
+ * failure there is a failed start like any other. Resolves to undefined when the app could not
+ * start: the reason is logged (as JSON like every other line) and the exit code is set to 1.
  */
-export async function bootstrapApp(module: RootModule, { name, port }: BootstrapOptions): Promise<INestApplication | undefined> {
+export async function bootstrapApp(
+  rootModule: () => RootModule | Promise<RootModule>,
+  { name, port }: BootstrapOptions,
+): Promise<INestApplication | undefined> {
   // The app's own logger settings from the first line on, so a start that fails (the database
   // unreachable, say) is written as the same JSON lines as everything after it.
   const params = loggerParams();
@@ -25,7 +29,7 @@ export async function bootstrapApp(module: RootModule, { name, port }: Bootstrap
   try {
     // Buffered until the app's logger takes over; `abortOnError: false` lets a failed start reach
     // the catch below instead of aborting the process.
-    const app = await NestFactory.create<NestExpressApplication>(module, { logger: startupLogger, bufferLogs: true, abortOnError: false });
+    const app = await NestFactory.create<NestExpressApplication>(await rootModule(), { logger: startupLogger, bufferLogs: true, abortOnError: false });
     const logger = app.get(Logger);
     app.useLogger(logger);
     // Any JSON value parses, so that `null` or `[]` meets RequestShapePipe's "must be a JSON object"
@@ -45,3 +49,4 @@ export async function bootstrapApp(module: RootModule, { name, port }: Bootstrap
     return undefined;
   }
 }
+
