@@ -64,7 +64,12 @@ describe('TRACING_EXPORTER=jaeger against Jaeger v2', () => {
   it('holds the whole POST /users trace: both services, parent links, kinds, the pg spans and the outbox dispatch', async () => {
     const signup = await request(api.url).post('/users').send({ email: 'jaeger@example.com', name: 'Jaeger', password: 'jaeger-password-1' }).expect(201);
     const traceId = signup.headers['x-trace-id'];
-    const trace = await traceWhen(traceId, (candidate) => candidate.spans.some((span) => span.operationName === 'POST /emails'));
+    // A parent ends after its children and may come in a later batch: wait for every parent too.
+    const trace = await traceWhen(traceId, (candidate) => {
+      const ids = new Set(candidate.spans.map((span) => span.spanID));
+      const parentsPresent = candidate.spans.every((span) => span.references.every((reference) => ids.has(reference.spanID)));
+      return parentsPresent && candidate.spans.some((span) => span.operationName === 'POST /emails');
+    });
 
     const services = (span: JaegerSpan) => trace.processes[span.processID].serviceName;
     expect(new Set(trace.spans.map(services))).toEqual(new Set(['users-api', 'email-service']));

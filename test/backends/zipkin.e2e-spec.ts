@@ -36,7 +36,12 @@ describe('TRACING_EXPORTER=zipkin against Zipkin', () => {
 
     let spans: ZipkinSpan[] = [];
     const deadline = Date.now() + 20_000;
-    while (!spans.some((span) => span.name === 'post /emails' && span.localEndpoint.serviceName === 'email-service')) {
+    // A parent ends after its children and may come in a later batch: wait for every parent too.
+    const complete = () => {
+      const ids = new Set(spans.map((span) => span.id));
+      return spans.some((span) => span.name === 'post /emails' && span.localEndpoint.serviceName === 'email-service') && spans.every((span) => !span.parentId || ids.has(span.parentId));
+    };
+    while (!complete()) {
       if (Date.now() > deadline) throw new Error(`trace ${traceId} incomplete in Zipkin: ${JSON.stringify(spans.map((span) => span.name))}`);
       await new Promise((done) => setTimeout(done, 200));
       const response = await fetch(`${zipkin.url}/api/v2/trace/${traceId}`);
