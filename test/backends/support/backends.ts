@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { freePort, waitUntil } from '../../../apps/users-api/test/support/sample-system.js';
+import { acceptsConnections, freePort, waitUntil } from '../../../apps/users-api/test/support/sample-system.js';
 
 /**
  * The real Jaeger and Zipkin, built or fetched by `scripts/backends.sh`, started on free loopback
@@ -199,7 +198,7 @@ export async function startCollector(config: CollectorConfig, configure: (config
   writeFileSync(file, stringify(changed));
   const process = run(binary, [`--config=file:${file}`]);
   // A config without the health_check extension is ready once its OTLP/gRPC port accepts connections.
-  const ready = changed.extensions?.health_check ? () => answers(`http://127.0.0.1:${ports.health}/`) : () => listening(ports.grpc);
+  const ready = changed.extensions?.health_check ? () => answers(`http://127.0.0.1:${ports.health}/`) : () => acceptsConnections(ports.grpc);
   await waitUntil(ready, 30_000).catch((error: Error) => {
     throw new Error(`${error.message}: the Collector did not become healthy\n${process.output()}`);
   });
@@ -213,16 +212,6 @@ export async function startCollector(config: CollectorConfig, configure: (config
       rmSync(directory, { recursive: true, force: true });
     },
   };
-}
-
-function listening(port: number): Promise<true | undefined> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(undefined));
-  });
 }
 
 /** `otelcol validate` on a config file: the program's own verdict, with what it said. */

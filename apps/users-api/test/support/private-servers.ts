@@ -1,10 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, globSync, mkdtempSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { freePort, waitUntil } from './sample-system.js';
+import { acceptsConnections, freePort, waitUntil } from './sample-system.js';
 
 /**
  * A PostgreSQL or Redis server of the test's own, on a free loopback port, which the test may
@@ -45,22 +44,12 @@ function childPids(parent: number): number[] {
   }
 }
 
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-}
-
 export async function startPrivateRedis(): Promise<PrivateServer> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await waitUntil(async () => ((await answers(port)) ? true : undefined), 10_000);
+    await waitUntil(() => acceptsConnections(port), 10_000);
   };
   const stop = async () => {
     if (!child) return;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { type PreloadedProcess, startWithPreload, type TraceReceiver } from '@app/tracing/testing';
@@ -44,6 +44,17 @@ export async function query(databaseUrl: string, sql: string): Promise<pg.QueryR
   } finally {
     await client.end();
   }
+}
+
+/** True once something accepts TCP connections on the loopback port: a server that is up. */
+export function acceptsConnections(port: number): Promise<true | undefined> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(undefined));
+  });
 }
 
 /** A port nothing listens on (yet). */
