@@ -115,24 +115,34 @@ export class RedisUsersCache extends UsersCache implements OnApplicationBootstra
     );
   }
 
-  /** Reads the epoch when Redis is usable; runs on a timer, outside any request. */
-  private async refreshEpoch(): Promise<string | undefined> {
-    if (this.breaker.isOpen || this.redis.status !== 'ready') return this.epoch;
-    try {
-      this.epoch = (await this.redis.get(EPOCH_KEY)) ?? '0';
-    } catch (error) {
-      this.breaker.trip(error);
-    }
+  /** Commands are sent only while the circuit is closed and the client connected. */
+  private get usable(): boolean {
+    return !this.breaker.isOpen && this.redis.status === 'ready';
+  }
+
+  private async readEpoch(): Promise<string> {
+    this.epoch = (await this.redis.get(EPOCH_KEY)) ?? '0';
     return this.epoch;
   }
 
-  private async raiseEpochIfNeeded(): Promise<void> {
-    if (this.invalidationLost) {
-      this.epoch = String(await this.redis.incr(EPOCH_KEY));
-      this.invalidationLost = false;
-    } else {
-      this.epoch = (await this.redis.get(EPOCH_KEY)) ?? '0';
+  /** Reads the epoch when Redis is usable; runs on a timer, outside any request. */
+  private async refreshEpoch(): Promise<string | undefined> {
+    if (!this.usable) return this.epoch;
+    try {
+      return await this.readEpoch();
+    } catch (error) {
+      this.breaker.trip(error);
+      return this.epoch;
     }
+  }
+
+  private async raiseEpochIfNeeded(): Promise<void> {
+    if (!this.invalidationLost) {
+      await this.readEpoch();
+      return;
+    }
+    this.epoch = String(await this.redis.incr(EPOCH_KEY));
+    this.invalidationLost = false;
   }
 
   /**
@@ -140,7 +150,7 @@ export class RedisUsersCache extends UsersCache implements OnApplicationBootstra
    * circuit and is recorded on the active span; the request goes on to the database.
    */
   private async attempt<T>(operation: string, command: () => Promise<T>): Promise<T | undefined> {
-    if (this.breaker.isOpen || this.redis.status !== 'ready') {
+    if (!this.usable) {
       this.traces.addEvent('cache.bypassed', { 'cache.operation': operation });
       if (!this.breaker.isOpen) this.breaker.trip(new Error(`connection ${this.redis.status}`));
       return undefined;
