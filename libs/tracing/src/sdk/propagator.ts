@@ -23,15 +23,17 @@ export class BoundedBaggagePropagator extends W3CBaggagePropagator {
     const baggage = propagation.getBaggage(extracted);
     if (!baggage || baggage === propagation.getBaggage(context)) return extracted;
     let bounded = propagation.createBaggage();
+    let entries = 0;
     let bytes = 0;
     for (const [key, entry] of baggage.getAllEntries()) {
       if (this.redactor.isSecretKey(key)) continue;
       const size = Buffer.byteLength(key) + 1 + Buffer.byteLength(entry.value);
-      if (bounded.getAllEntries().length >= this.limits.maxEntries || bytes + size > this.limits.maxBytes) continue;
+      if (entries >= this.limits.maxEntries || bytes + size > this.limits.maxBytes) continue;
       bounded = bounded.setEntry(key, entry);
+      entries++;
       bytes += size;
     }
-    return bounded.getAllEntries().length > 0 ? propagation.setBaggage(context, bounded) : propagation.deleteBaggage(context);
+    return entries > 0 ? propagation.setBaggage(context, bounded) : propagation.deleteBaggage(context);
   }
 }
 
