@@ -6,7 +6,7 @@
  * dynamically, after the module hooks are in place.
  */
 import { loadTracingConfig, TracingConfigError } from './config/index.js';
-import { registerModuleHooks } from './sdk/module-hooks.js';
+import { registerModuleHooks } from './instrumentation/module-hooks.js';
 import type { TracingConfig } from './tracing.interfaces.js';
 
 function loadConfigOrExit(): TracingConfig {
@@ -22,7 +22,7 @@ function loadConfigOrExit(): TracingConfig {
 
 const config = loadConfigOrExit();
 if (config.enabled) registerModuleHooks(config.instrumentations);
-const { startTracing } = await import('./sdk/start-tracing.js');
+const { startTracing } = await import('./runtime/start-tracing.js');
 const runtime = await startTracing(config);
 // Short scripts end without Nest's shutdown hooks; flush what they traced.
 process.once('beforeExit', () => void runtime.shutdown());

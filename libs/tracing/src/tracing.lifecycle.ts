@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { TracingRuntime } from './sdk/tracing-runtime.js';
+import type { TracingRuntime } from './runtime/tracing-runtime.js';
 import { TRACING_RUNTIME } from './tracing.constants.js';
 
 /** Flushes pending spans when Nest shuts down (`enableShutdownHooks()`, SIGTERM), within the deadline. */

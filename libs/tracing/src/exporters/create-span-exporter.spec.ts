@@ -5,7 +5,7 @@ import { GrpcTraceReceiver } from '../../test/grpc-trace-receiver.js';
 import { makeSpans } from '../../test/span-factory.js';
 import { TraceReceiver } from '../testing/trace-receiver.js';
 import { createSpanExporter } from './create-span-exporter.js';
-import { ZipkinExporter } from './zipkin/zipkin-exporter.js';
+import { ZipkinExporter } from '../sdk-replacements/zipkin/zipkin-exporter.js';
 
 /** Sets standard OTEL_* variables for one test: the exporters read them from process.env. */
 async function withEnv(variables: Record<string, string>, run: () => Promise<void>): Promise<void> {

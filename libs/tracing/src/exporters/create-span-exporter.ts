@@ -1,6 +1,6 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { OtlpProtocol, TracingConfig } from '../tracing.interfaces.js';
-import { ZipkinExporter } from './zipkin/zipkin-exporter.js';
+import { ZipkinExporter } from '../sdk-replacements/zipkin/zipkin-exporter.js';
 
 /** Zipkin requests allowed on the wire at once. */
 const ZIPKIN_MAX_IN_FLIGHT = 2;
@@ -44,7 +44,7 @@ async function createOtlpExporter(protocol: OtlpProtocol, url: string | undefine
       return new OTLPTraceExporter(options);
     }
     case 'http/protobuf': {
-      const { createOtlpProtoExporter } = await import('./otlp/otlp-proto-exporter.js');
+      const { createOtlpProtoExporter } = await import('../sdk-replacements/otlp/otlp-proto-exporter.js');
       return createOtlpProtoExporter(url);
     }
   }

@@ -1,6 +1,6 @@
 import { context, INVALID_SPAN_CONTEXT, trace } from '@opentelemetry/api';
 import { setupTestTracing, type TestTracing } from '../testing/index.js';
-import { withSpan } from '../trace/trace-api.js';
+import { withSpan } from '../api/context-api.js';
 import { traceLogFields } from './trace-log-fields.js';
 
 describe('traceLogFields', () => {

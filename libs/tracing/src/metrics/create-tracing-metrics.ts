@@ -1,4 +1,4 @@
-import type { TracingRuntime } from '../sdk/tracing-runtime.js';
+import type { TracingRuntime } from '../runtime/tracing-runtime.js';
 import { SpanMetricsProcessor } from './span-metrics.processor.js';
 import { TracingMetrics } from './tracing-metrics.js';
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, type INestApplication, NotFoundException, Param, Post } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { setTracingRuntime } from '../sdk/tracing-runtime.js';
+import { setTracingRuntime } from '../runtime/tracing-runtime.js';
 import { setupTestTracing, type TestTracing } from '../testing/index.js';
 import { TracingModule } from '../tracing.module.js';
 

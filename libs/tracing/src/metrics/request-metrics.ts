@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
-import { routeTemplate, type RoutedRequest } from '../interceptor/http-server-span.js';
-import { isIgnoredRequest } from '../sdk/request-tracing-options.js';
-import type { TracingRuntime } from '../sdk/tracing-runtime.js';
+import { routeTemplate, type RoutedRequest } from '../http/http-server-span.js';
+import { isIgnoredRequest } from '../http/request-tracing-options.js';
+import type { TracingRuntime } from '../runtime/tracing-runtime.js';
 import { TRACING_RUNTIME } from '../tracing.constants.js';
 import { exemplarOf } from './exemplar.js';
 import { TracingMetrics } from './tracing-metrics.js';

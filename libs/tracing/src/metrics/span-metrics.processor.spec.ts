@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { setupTestTracing, type TestTracing } from '../testing/index.js';
-import { libraryTracer } from '../trace/library-tracer.js';
-import { withSpan } from '../trace/trace-api.js';
+import { libraryTracer } from '../runtime/library-tracer.js';
+import { withSpan } from '../api/context-api.js';
 import { createTracingMetrics } from './create-tracing-metrics.js';
 import type { TracingMetrics } from './tracing-metrics.js';
 

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Histogram, type OpenMetricsContentType, Registry } from 'prom-client';
-import type { TracingRuntime } from '../sdk/tracing-runtime.js';
+import type { TracingRuntime } from '../runtime/tracing-runtime.js';
 import type { ExemplarLabels } from './exemplar.js';
 
 /** Request and query latencies cluster between 1 ms and a few seconds. */

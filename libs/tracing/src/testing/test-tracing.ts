@@ -6,11 +6,11 @@ import { loadTracingConfig } from '../config/index.js';
 import { DroppedSpans } from '../exporters/dropped-spans.js';
 import { AttributeRedactor } from '../redaction/attribute-redactor.js';
 import { RedactingSpanExporter } from '../redaction/redacting-span-exporter.js';
-import { ExtensibleSpanProcessor } from '../sdk/extensible-span-processor.js';
-import { defaultRequestTracingOptions } from '../sdk/request-tracing-options.js';
-import { createResource } from '../sdk/resource.js';
-import { createSampler } from '../sdk/sampler.js';
-import { setTracingRuntime, TracingRuntime } from '../sdk/tracing-runtime.js';
+import { ExtensibleSpanProcessor } from '../runtime/extensible-span-processor.js';
+import { defaultRequestTracingOptions } from '../http/request-tracing-options.js';
+import { createResource } from '../runtime/resource.js';
+import { createSampler } from '../sdk-replacements/sampler.js';
+import { setTracingRuntime, TracingRuntime } from '../runtime/tracing-runtime.js';
 
 export interface TestTracing {
   exporter: InMemorySpanExporter;

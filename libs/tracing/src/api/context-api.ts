@@ -20,7 +20,7 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import { ATTR_SERVER_SERVICE_NAME } from '@opentelemetry/semantic-conventions/incubating';
 import type { DatabaseOperation, ExternalCall } from '../tracing.interfaces.js';
-import { isUnsampled, libraryTracer } from './library-tracer.js';
+import { isUnsampled, libraryTracer } from '../runtime/library-tracer.js';
 import { runInSpan } from './span-lifecycle.js';
 
 /** Plain functions behind {@link TraceService}, for code that lives outside Nest's DI. */

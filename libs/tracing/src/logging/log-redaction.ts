@@ -1,5 +1,5 @@
 import { REDACTED } from '../tracing.constants.js';
-import { AttributeRedactor } from './attribute-redactor.js';
+import { AttributeRedactor } from '../redaction/attribute-redactor.js';
 
 /** Deep enough for `{ user: { credentials: { password } } }`; log objects are rarely deeper. */
 const MAX_DEPTH = 3;

@@ -2,7 +2,7 @@ import type { TracingConfig, TracingModuleOptions } from '../tracing.interfaces.
 import type { DroppedSpans } from '../exporters/dropped-spans.js';
 import type { AttributeRedactor } from '../redaction/attribute-redactor.js';
 import type { ExtensibleSpanProcessor } from './extensible-span-processor.js';
-import { applyModuleOptions, defaultRequestTracingOptions, type RequestTracingOptions } from './request-tracing-options.js';
+import { applyModuleOptions, defaultRequestTracingOptions, type RequestTracingOptions } from '../http/request-tracing-options.js';
 
 export interface Shutdownable {
   shutdown(): Promise<void>;

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { loadTracingConfig } from '../config/index.js';
-import { tracingLogger } from '../logging/tracing-logger.js';
+import { tracingLogger } from './tracing-logger.js';
 import type { InstrumentationName } from '../tracing.interfaces.js';
 import { startTracing } from './start-tracing.js';
 import { getTracingRuntime, type TracingRuntime } from './tracing-runtime.js';

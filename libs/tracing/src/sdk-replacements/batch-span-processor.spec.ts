@@ -4,8 +4,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { type ReadableSpan, TracerProvider } from '@opentelemetry/sdk-trace';
 import { TraceReceiver } from '../testing/trace-receiver.js';
 import { makeSpans } from '../../test/span-factory.js';
-import { BoundedBatchSpanProcessor } from './bounded-batch-span-processor.js';
-import { DroppedSpans } from './dropped-spans.js';
+import { BoundedBatchSpanProcessor } from './batch-span-processor.js';
+import { DroppedSpans } from '../exporters/dropped-spans.js';
 
 const batch = { maxQueueSize: 20, maxExportBatchSize: 5, scheduledDelayMillis: 50, exportTimeoutMillis: 300 };
 

@@ -1,5 +1,5 @@
 import { type Context, context, type Span, type SpanOptions, trace, type Tracer, type TracerOptions, type TracerProvider } from '@opentelemetry/api';
-import { isUnsampled } from '../trace/library-tracer.js';
+import { isUnsampled } from '../runtime/library-tracer.js';
 
 /**
  * The tracer the instrumentations (pg, ioredis, undici, http) get. Under an unsampled parent it

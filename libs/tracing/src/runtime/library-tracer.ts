@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { type Context, trace, TraceFlags, type Tracer, type TracerProvider } from '@opentelemetry/api';
-import { getTracingRuntime } from '../sdk/tracing-runtime.js';
+import { getTracingRuntime } from './tracing-runtime.js';
 import { TRACER_NAME } from '../tracing.constants.js';
 
 /** The library's own version names its instrumentation scope (the same path from `src/` and `dist/`). */

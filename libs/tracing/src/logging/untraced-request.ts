@@ -1,5 +1,5 @@
-import { defaultRequestTracingOptions, isIgnoredRequest } from './request-tracing-options.js';
-import { getTracingRuntime } from './tracing-runtime.js';
+import { defaultRequestTracingOptions, isIgnoredRequest } from '../http/request-tracing-options.js';
+import { getTracingRuntime } from '../runtime/tracing-runtime.js';
 
 /**
  * Whether the library leaves this request untraced (health checks, scrapes, OPTIONS), for code

@@ -2,7 +2,7 @@ import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { loadTracingConfig } from '../config/index.js';
 import { setupTestTracing, type TestTracing } from '../testing/index.js';
 import { InstrumentationTracerProvider } from './instrumentation-tracer-provider.js';
-import { setTracingRuntime, TracingRuntime } from './tracing-runtime.js';
+import { setTracingRuntime, TracingRuntime } from '../runtime/tracing-runtime.js';
 
 const parentWith = (traceFlags: TraceFlags) =>
   trace.setSpanContext(ROOT_CONTEXT, { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags, isRemote: true });

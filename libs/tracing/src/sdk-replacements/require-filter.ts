@@ -1,6 +1,6 @@
 import Module, { isBuiltin } from 'node:module';
 import type { InstrumentationName } from '../tracing.interfaces.js';
-import { HOOKED_SPECIFIERS } from './module-hooks.js';
+import { HOOKED_SPECIFIERS } from '../instrumentation/module-hooks.js';
 
 type Require = (this: Module, id: string) => unknown;
 

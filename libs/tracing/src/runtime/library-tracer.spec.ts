@@ -1,6 +1,6 @@
 import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { loadTracingConfig } from '../config/index.js';
-import { setTracingRuntime, TracingRuntime } from '../sdk/tracing-runtime.js';
+import { setTracingRuntime, TracingRuntime } from './tracing-runtime.js';
 import { setupTestTracing, type TestTracing } from '../testing/index.js';
 import { isUnsampled, libraryTracer } from './library-tracer.js';
 

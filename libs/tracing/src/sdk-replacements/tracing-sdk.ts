@@ -5,7 +5,7 @@ import type { Resource } from '@opentelemetry/resources';
 import { type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { TracingConfig } from '../tracing.interfaces.js';
 import { InstrumentationTracerProvider } from './instrumentation-tracer-provider.js';
-import type { Shutdownable } from './tracing-runtime.js';
+import type { Shutdownable } from '../runtime/tracing-runtime.js';
 import { createSampler } from './sampler.js';
 
 export interface TracingSdkParts {

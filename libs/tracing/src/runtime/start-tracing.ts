@@ -1,21 +1,21 @@
 import Module from 'node:module';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
-import { BoundedBatchSpanProcessor } from '../exporters/bounded-batch-span-processor.js';
+import { BoundedBatchSpanProcessor } from '../sdk-replacements/batch-span-processor.js';
 import { createSpanExporter } from '../exporters/create-span-exporter.js';
 import { DroppedSpans } from '../exporters/dropped-spans.js';
-import { routeDiagnostics } from '../logging/diag-logger.js';
-import { tracingLogger } from '../logging/tracing-logger.js';
+import { routeDiagnostics } from './diag-logger.js';
+import { tracingLogger } from './tracing-logger.js';
 import { AttributeRedactor } from '../redaction/attribute-redactor.js';
 import { RedactingSpanExporter } from '../redaction/redacting-span-exporter.js';
 import type { TracingConfig } from '../tracing.interfaces.js';
 import { ExtensibleSpanProcessor } from './extensible-span-processor.js';
-import { loadInstrumentations } from './instrumentations.js';
+import { loadInstrumentations } from '../instrumentation/instrumentations.js';
 import { startOtelSignals } from './otel-signals.js';
 import { createPropagator } from './propagator.js';
-import { defaultRequestTracingOptions } from './request-tracing-options.js';
-import { narrowRequireHook } from './require-filter.js';
+import { defaultRequestTracingOptions } from '../http/request-tracing-options.js';
+import { narrowRequireHook } from '../sdk-replacements/require-filter.js';
 import { createResource } from './resource.js';
-import { TracingSdk } from './tracing-sdk.js';
+import { TracingSdk } from '../sdk-replacements/tracing-sdk.js';
 import { setTracingRuntime, TracingRuntime } from './tracing-runtime.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Attributes, Context, Link, Span, SpanStatus } from '@opentelemetry/api';
 import type { DatabaseOperation, ExternalCall } from '../tracing.interfaces.js';
-import * as api from './trace-api.js';
+import * as api from './context-api.js';
 
 /** The injectable face of {@link api}: the same functions, for code that prefers DI. Never throws without a span. */
 @Injectable()

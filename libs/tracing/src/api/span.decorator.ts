@@ -1,8 +1,8 @@
 import { context, SpanKind } from '@opentelemetry/api';
-import { getTracingRuntime } from '../sdk/tracing-runtime.js';
+import { getTracingRuntime } from '../runtime/tracing-runtime.js';
 import type { SpanDecoratorOptions } from '../tracing.interfaces.js';
-import { isUnsampled, libraryTracer } from '../trace/library-tracer.js';
-import { runInSpan } from '../trace/span-lifecycle.js';
+import { isUnsampled, libraryTracer } from '../runtime/library-tracer.js';
+import { runInSpan } from './span-lifecycle.js';
 import { copyMetadata } from './copy-metadata.js';
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;

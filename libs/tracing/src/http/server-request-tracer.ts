@@ -12,10 +12,10 @@ import {
   ATTR_URL_SCHEME,
   ATTR_USER_AGENT_ORIGINAL,
 } from '@opentelemetry/semantic-conventions';
-import { isIgnoredRequest } from '../sdk/request-tracing-options.js';
-import type { TracingRuntime } from '../sdk/tracing-runtime.js';
+import { isIgnoredRequest } from './request-tracing-options.js';
+import type { TracingRuntime } from '../runtime/tracing-runtime.js';
 import { TRACING_RUNTIME } from '../tracing.constants.js';
-import { libraryTracer } from '../trace/library-tracer.js';
+import { libraryTracer } from '../runtime/library-tracer.js';
 import {
   markServerError,
   nameServerSpan,

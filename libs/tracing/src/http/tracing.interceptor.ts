@@ -3,10 +3,10 @@ import { type Context, context, type Span, SpanKind } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { ATTR_CODE_FUNCTION_NAME } from '@opentelemetry/semantic-conventions';
 import type { Observable } from 'rxjs';
-import type { TracingRuntime } from '../sdk/tracing-runtime.js';
+import type { TracingRuntime } from '../runtime/tracing-runtime.js';
 import { TRACING_RUNTIME } from '../tracing.constants.js';
-import { isUnsampled, libraryTracer } from '../trace/library-tracer.js';
-import { recordObservableError, runInSpan } from '../trace/span-lifecycle.js';
+import { isUnsampled, libraryTracer } from '../runtime/library-tracer.js';
+import { recordObservableError, runInSpan } from '../api/span-lifecycle.js';
 import { routeTemplate, type RoutedRequest } from './http-server-span.js';
 
 /**

@@ -2,7 +2,7 @@ import { context, TraceFlags } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { BatchConfig } from '../tracing.interfaces.js';
-import type { DroppedSpans } from './dropped-spans.js';
+import type { DroppedSpans } from '../exporters/dropped-spans.js';
 
 /**
  * A batch processor whose cost on the request path is a queue push, whatever the backend does.

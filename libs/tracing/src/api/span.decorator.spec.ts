@@ -17,7 +17,7 @@ import { Test } from '@nestjs/testing';
 import { diag, DiagLogLevel, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { interval, Observable, of, throwError } from 'rxjs';
 import request from 'supertest';
-import { TracingRuntime, setTracingRuntime } from '../sdk/tracing-runtime.js';
+import { TracingRuntime, setTracingRuntime } from '../runtime/tracing-runtime.js';
 import { setupTestTracing, type TestTracing } from '../testing/index.js';
 import { loadTracingConfig } from '../config/index.js';
 import { Span } from './span.decorator.js';

@@ -1,6 +1,6 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { setupTestTracing, type TestTracing } from '../testing/index.js';
-import * as api from './trace-api.js';
+import * as api from './context-api.js';
 
 describe('trace API', () => {
   let tracing: TestTracing;

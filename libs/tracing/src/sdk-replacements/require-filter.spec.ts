@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
  * `Module.prototype.require` is only observable outside it.
  */
 function requiresSeenByHook(instrumentations: string[], requires: string[]): string[] | 'untouched' {
-  const filter = resolve('libs/tracing/dist/sdk/require-filter.js');
+  const filter = resolve('libs/tracing/dist/sdk-replacements/require-filter.js');
   const script = `
     import Module, { createRequire } from 'node:module';
     import { narrowRequireHook } from ${JSON.stringify(filter)};
