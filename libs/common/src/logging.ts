@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DynamicModule } from '@nestjs/common';
-import { isUntracedRequest, redactSecrets, routeTemplate, traceLogFields } from '@app/tracing';
+import { isUntracedRequest, redactLogFields, routeTemplate, traceLogFields } from '@app/tracing/logging';
 import { LoggerModule, type Params } from 'nestjs-pino';
 import { type Env, envChoice, envString } from './env.js';
 import { errorFields } from './error-fields.js';
@@ -31,9 +31,9 @@ export function loggerParams(env: Env = process.env): Params {
     pinoHttp: {
       level: envChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
       mixin: traceLogFields,
-      // The span redactor's keys, walked by key: pino's path-based redact with wildcards cost more
-      // than the rest of a log line (bench/README.md).
-      formatters: { log: redactSecrets },
+      // The keys redacted from spans, the module's redactKeys included, matched by key at any of
+      // the first levels: pino's path-based redact would need every path listed, wildcards and all.
+      formatters: { log: redactLogFields },
       transport: development ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
       // Lines written while handling a request name it by method and path only.
       serializers: {

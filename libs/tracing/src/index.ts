@@ -1,14 +1,11 @@
-export { loadTracingConfig, TracingConfigError } from './config/index.js';
 export { Span } from './api/span.decorator.js';
-export { routeTemplate } from './http/http-server-span.js';
-export { TracingInterceptor } from './http/tracing.interceptor.js';
-export { type TraceLogFields, traceLogFields } from './logging/trace-log-fields.js';
-export { TracingMetrics } from './metrics/tracing-metrics.js';
-export { redactSecrets } from './logging/log-redaction.js';
-export { getTracingRuntime, TracingRuntime } from './runtime/tracing-runtime.js';
-export { isUntracedRequest } from './logging/untraced-request.js';
-export * from './api/context-api.js';
+export type { Carrier, WithSpanOptions } from './api/context-api.js';
 export { TraceService } from './api/trace.service.js';
-export { TRACING_RUNTIME } from './tracing.constants.js';
-export type * from './tracing.interfaces.js';
+export type {
+  DatabaseOperation,
+  ExternalCall,
+  SpanDecoratorOptions,
+  TracingMetricsOptions,
+  TracingModuleOptions,
+} from './tracing.interfaces.js';
 export { TracingModule } from './tracing.module.js';

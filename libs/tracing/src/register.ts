@@ -7,7 +7,7 @@
  */
 import { loadTracingConfig, TracingConfigError } from './config/index.js';
 import { registerModuleHooks } from './instrumentation/module-hooks.js';
-import type { TracingConfig } from './tracing.interfaces.js';
+import type { TracingConfig } from './config/tracing-config.js';
 
 function loadConfigOrExit(): TracingConfig {
   try {
@@ -23,6 +23,20 @@ function loadConfigOrExit(): TracingConfig {
 const config = loadConfigOrExit();
 if (config.enabled) registerModuleHooks(config.instrumentations);
 const { startTracing } = await import('./runtime/start-tracing.js');
-const runtime = await startTracing(config);
-// Short scripts end without Nest's shutdown hooks; flush what they traced.
+const runtime = await startTracing(config, 'preload');
+
+// The preload started the SDK, so it shuts it down when the process ends: after the event loop
+// empties (a short script), or on SIGTERM/SIGINT. An app that handles the signal itself (Nest's
+// `enableShutdownHooks()`) closes first (the module flushes its spans), then re-raises the signal
+// with its own listener gone, which reaches this one.
 process.once('beforeExit', () => void runtime.shutdown());
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  const onSignal = (): void => {
+    if (process.listenerCount(signal) > 1) return;
+    void runtime.shutdown().finally(() => {
+      process.removeListener(signal, onSignal);
+      process.kill(process.pid, signal);
+    });
+  };
+  process.on(signal, onSignal);
+}

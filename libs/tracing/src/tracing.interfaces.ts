@@ -1,82 +1,41 @@
 import type { SpanKind } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
-import type { SpanLimits } from '@opentelemetry/sdk-trace';
-import type {
-  EXPORTER_NAMES,
-  INSTRUMENTATION_NAMES,
-  OTLP_PROTOCOLS,
-  PROPAGATOR_NAMES,
-  RESOURCE_DETECTOR_NAMES,
-  SAMPLER_NAMES,
-} from './tracing.constants.js';
 
-export type TracingExporterName = (typeof EXPORTER_NAMES)[number];
-export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
-export type InstrumentationName = (typeof INSTRUMENTATION_NAMES)[number];
-export type SamplerName = (typeof SAMPLER_NAMES)[number];
-export type PropagatorName = (typeof PROPAGATOR_NAMES)[number];
-export type ResourceDetectorName = (typeof RESOURCE_DETECTOR_NAMES)[number];
-
-/** `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`, used when `TRACING_SAMPLE_RATE` is not set. */
-export interface EnvSamplerConfig {
-  name: SamplerName;
-  ratio: number;
+/** The Prometheus endpoint and the metrics on it. */
+export interface TracingMetricsOptions {
+  /**
+   * Where the metrics are served, under the app's global prefix like any route. Answered by the
+   * HTTP server before routing, so it needs no controller and is never traced.
+   * @default '/metrics'
+   */
+  path?: string;
+  /** prom-client's process and Node.js runtime metrics (CPU, memory, event loop, GC). @default true */
+  defaultMetrics?: boolean;
 }
 
-/** Batch export settings, from the standard `OTEL_BSP_*` variables. */
-export interface BatchConfig {
-  maxQueueSize: number;
-  maxExportBatchSize: number;
-  scheduledDelayMillis: number;
-  exportTimeoutMillis: number;
-}
-
-export interface BaggageLimits {
-  /** Entries kept, in the order received. @default 16 */
-  maxEntries: number;
-  /** Bytes kept (`key=value` of each entry kept). @default 1024 */
-  maxBytes: number;
-}
-
-/** Everything the environment decides, validated once at startup. */
-export interface TracingConfig {
-  enabled: boolean;
-  serviceName: string;
-  serviceVersion?: string;
-  environment?: string;
-  exporter: TracingExporterName;
-  /** Undefined when neither `TRACING_SAMPLE_RATE` nor `OTEL_TRACES_SAMPLER` is set. */
-  sampleRate?: number;
-  /** Set when `OTEL_TRACES_SAMPLER` is set and `TRACING_SAMPLE_RATE` is not. */
-  envSampler?: EnvSamplerConfig;
-  /** `OTEL_PROPAGATORS`, default `tracecontext,baggage`; empty for `none`. */
-  propagators: Exclude<PropagatorName, 'none'>[];
-  /** Bounds on the W3C baggage taken from a request (`TRACING_BAGGAGE_MAX_ENTRIES`, `_MAX_BYTES`). */
-  baggageLimits: BaggageLimits;
-  /** `OTEL_NODE_RESOURCE_DETECTORS`, resolved: `all` expanded, empty for `none`. */
-  resourceDetectors: Exclude<ResourceDetectorName, 'all' | 'none'>[];
-  /** `OTEL_SPAN_*_LIMIT` and `OTEL_ATTRIBUTE_*_LIMIT`; unset ones keep the SDK's defaults. */
-  spanLimits: SpanLimits;
-  jaegerEndpoint: string;
-  zipkinEndpoint: string;
-  /** `OTEL_EXPORTER_ZIPKIN_TIMEOUT`, default 10 s. */
-  zipkinTimeoutMillis: number;
-  /** The OTLP traces URL, or undefined to let the exporter read `OTEL_EXPORTER_OTLP_*` itself. */
-  otlpEndpoint?: string;
-  otlpProtocol: OtlpProtocol;
-  batch: BatchConfig;
-  instrumentations: InstrumentationName[];
-}
-
-/** What only the Nest application knows; given to `TracingModule.forRoot()`. */
+/** What only the Nest application knows; given to `TracingModule.forRoot()`. Everything has a default. */
 export interface TracingModuleOptions {
-  /** Extra processors, run after the library's own (e.g. to enrich or filter spans). */
+  /**
+   * Extra span processors of this app (e.g. to enrich or filter spans), run after the library's
+   * own. They get the spans of this app's requests, and are shut down when the app closes.
+   * @default []
+   */
   spanProcessors?: SpanProcessor[];
-  /** Paths not traced. Strings match the path and everything under it. Default `/health`, `/metrics`. */
+  /**
+   * Paths not traced and not measured. Strings match the path and everything under it, with or
+   * without the app's global prefix; regular expressions match the path as received. The metrics
+   * path is always left out.
+   * @default ['/health', '/metrics']
+   */
   ignorePaths?: (string | RegExp)[];
-  /** Methods not traced. Default `OPTIONS`. */
+  /** Methods not traced and not measured. @default ['OPTIONS'] */
   ignoreMethods?: string[];
-  /** Extra attribute-key fragments whose values are redacted before export. */
+  /**
+   * Extra attribute-key fragments (case and separators ignored) whose values are replaced with
+   * `[REDACTED]` in exported spans and in log lines passed through `redactLogFields`. Always
+   * redacted: keys containing password, passwd, secret, token, apikey, authorization or cookie.
+   * @default []
+   */
   redactKeys?: string[];
   /**
    * Extra query parameter names (matched whole, case and separators ignored) masked in URL
@@ -86,26 +45,35 @@ export interface TracingModuleOptions {
    * @default []
    */
   redactQueryParameters?: string[];
-  /** Response header carrying the trace id; `false` turns it off. Default `x-trace-id`. */
+  /** Response header carrying the trace id of a sampled request; `false` turns it off. @default 'x-trace-id' */
   traceIdHeader?: string | false;
-  /** How long shutdown waits for pending spans before giving up. Default 5000 ms. */
+  /** How long closing the app waits for its spans to be exported. @default 5000 */
   shutdownTimeoutMs?: number;
   /**
    * An INTERNAL `Controller.method` span around each HTTP handler, under the request's SERVER span.
-   * Default false: the SERVER span covers the same request and carries the handler's name
-   * (`code.function.name`) and its exception, so the extra span mostly repeats it, for a quarter
-   * of what tracing adds to a cheap request (bench/README.md). Microservice and WebSocket handlers
-   * always get their span: no SERVER span of the library's covers them.
+   * Off by default: the SERVER span already carries the handler's name (`code.function.name`) and
+   * its exception, so the extra span mostly repeats it at a cost on every request. Microservice
+   * and WebSocket handlers always get their span, as no SERVER span covers them.
+   * @default false
    */
   httpHandlerSpans?: boolean;
+  /**
+   * Prometheus metrics (request, query and external-call latencies and counts, with trace
+   * exemplars); `false` serves none, for apps with a Prometheus module of their own.
+   * @default true
+   */
+  metrics?: boolean | TracingMetricsOptions;
 }
 
 /** Options of `@Span()`. */
 export interface SpanDecoratorOptions {
+  /** Attributes set on every span of the method. */
   attributes?: Record<string, string | number | boolean>;
+  /** @default SpanKind.INTERNAL */
   kind?: SpanKind;
 }
 
+/** A database operation, described on the active span by `traceDatabaseOperation`. */
 export interface DatabaseOperation {
   operation: string;
   table: string;
@@ -113,6 +81,7 @@ export interface DatabaseOperation {
   [attribute: string]: string | number | boolean | undefined;
 }
 
+/** A call to another service, described on the active span by `traceExternalCall`. */
 export interface ExternalCall {
   service: string;
   endpoint: string;

@@ -3,7 +3,6 @@ import { Controller, Get, Injectable, type INestApplication, Logger, Module } fr
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { Test } from '@nestjs/testing';
-import { context, propagation, trace } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { lastValueFrom, of } from 'rxjs';
 import request from 'supertest';
@@ -11,7 +10,7 @@ import { TracingInterceptor } from './http/tracing.interceptor.js';
 import { getTracingRuntime, setTracingRuntime, type TracingRuntime } from './runtime/tracing-runtime.js';
 import { setupTestTracing, type TestTracing } from './testing/index.js';
 import { TraceService } from './api/trace.service.js';
-import { TRACING_RUNTIME } from './tracing.constants.js';
+import { TRACING_REQUEST_OPTIONS, TRACING_RUNTIME } from './tracing.constants.js';
 import type { TracingModuleOptions } from './tracing.interfaces.js';
 import { TracingModule } from './tracing.module.js';
 
@@ -21,7 +20,7 @@ class ProfileController {
 
   @Get('profile')
   profile() {
-    this.traces.addAttributes({ 'session.token': 'abc', 'user.ssn': '123-45', 'user.id': 7 });
+    this.traces.addSpanAttributes({ 'session.token': 'abc', 'user.ssn': '123-45', 'user.id': 7 });
     return { traceId: this.traces.getTraceId() ?? null };
   }
 }
@@ -111,7 +110,7 @@ describe('TracingModule', () => {
     expect(response.body).toEqual({ traceId: null });
     expect(response.headers['x-trace-id']).toBeUndefined();
     const traces = app.get(TraceService);
-    expect(() => traces.withSpan('x', {}, () => traces.addEvent('e'))).not.toThrow();
+    expect(() => traces.withSpan('x', {}, () => traces.addSpanEvent('e'))).not.toThrow();
     await expect(runtime.shutdown()).resolves.toBeUndefined();
     setTracingRuntime(undefined);
   });
@@ -136,12 +135,112 @@ describe('TracingModule', () => {
       warn.mockRestore();
       await app?.close();
       app = undefined;
-      await getTracingRuntime()?.shutdown();
-      setTracingRuntime(undefined);
-      trace.disable();
-      context.disable();
-      propagation.disable();
     }
+    // The module started the SDK, so closing its only app shut it down and withdrew it.
+    expect(getTracingRuntime()).toBeUndefined();
+  });
+
+  it('keeps a runtime it started until the last app using it closes, then a new app starts afresh', async () => {
+    setTracingRuntime(undefined);
+    process.env.ENABLE_TRACING = 'true';
+    process.env.TRACING_EXPORTER = 'none';
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const apps: INestApplication[] = [];
+    try {
+      apps.push(await appWith([TracingModule.forRoot()]), await appWith([TracingModule.forRoot()]));
+      const shared = apps[0].get<TracingRuntime>(TRACING_RUNTIME);
+      expect(apps[1].get(TRACING_RUNTIME)).toBe(shared);
+      await apps.shift()!.close();
+      expect(shared.isShutdown).toBe(false);
+      const second = await request(apps[0].getHttpServer()).get('/profile').expect(200);
+      expect(second.headers['x-trace-id']).toMatch(/^[0-9a-f]{32}$/);
+      await apps.shift()!.close();
+      expect(shared.isShutdown).toBe(true);
+      expect(getTracingRuntime()).toBeUndefined();
+
+      apps.push(await appWith([TracingModule.forRoot()]));
+      const fresh = apps[0].get<TracingRuntime>(TRACING_RUNTIME);
+      expect(fresh).not.toBe(shared);
+      const third = await request(apps[0].getHttpServer()).get('/profile').expect(200);
+      expect(third.headers['x-trace-id']).toBe(third.body.traceId);
+    } finally {
+      delete process.env.ENABLE_TRACING;
+      delete process.env.TRACING_EXPORTER;
+      warn.mockRestore();
+      for (const open of apps) await open.close();
+    }
+    expect(getTracingRuntime()).toBeUndefined();
+  });
+
+  it('gives two apps in one process their own spans, and closing one leaves the other tracing', async () => {
+    tracing = setupTestTracing();
+    const first = new RecordingProcessor();
+    const second = new RecordingProcessor();
+    const shutdown = jest.spyOn(first, 'shutdown');
+    app = await appWith([TracingModule.forRoot({ spanProcessors: [first] })]);
+    const other = await appWith([TracingModule.forRoot({ spanProcessors: [second] })]);
+    try {
+      const one = await request(app.getHttpServer()).get('/profile').expect(200);
+      const two = await request(other.getHttpServer()).get('/profile').expect(200);
+      expect(first.ended.map((span) => span.spanContext().traceId)).toEqual([one.body.traceId]);
+      expect(second.ended.map((span) => span.spanContext().traceId)).toEqual([two.body.traceId]);
+
+      await app.close();
+      app = undefined;
+      expect(shutdown).toHaveBeenCalledTimes(1);
+      expect(tracing.runtime.isShutdown).toBe(false);
+      const three = await request(other.getHttpServer()).get('/profile').expect(200);
+      expect(three.headers['x-trace-id']).toBe(three.body.traceId);
+      expect(second.ended).toHaveLength(2);
+      expect(first.ended).toHaveLength(1);
+      expect(tracing.spans()).toHaveLength(3);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('follows the global prefix: health checks and scrapes under it are neither traced nor measured', async () => {
+    tracing = setupTestTracing();
+    @Controller('health')
+    class HealthController {
+      @Get()
+      check() {
+        return { status: 'ok' };
+      }
+    }
+    const moduleRef = await Test.createTestingModule({
+      imports: [TracingModule.forRoot()],
+      controllers: [ProfileController, HealthController],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    app.setGlobalPrefix('api');
+    await app.init();
+    const server = app.getHttpServer();
+    await request(server).get('/api/health').expect(200);
+    const traced = await request(server).get('/api/profile').expect(200);
+    const scrape = await request(server).get('/api/metrics').expect(200);
+
+    expect(tracing.spans().map((span) => span.name)).toEqual(['GET /api/profile']);
+    expect(traced.headers['x-trace-id']).toBe(traced.body.traceId);
+    expect(scrape.text).toContain('http_request_duration_seconds_count{method="GET",route="/api/profile",status_code="200"} 1');
+    expect(scrape.text).not.toContain('/api/health');
+    expect(scrape.text).not.toContain('route="unmatched"');
+  });
+
+  it('serves metrics at the path asked for, or not at all', async () => {
+    tracing = setupTestTracing();
+    app = await appWith([TracingModule.forRoot({ metrics: { path: '/internal/prometheus', defaultMetrics: false } })]);
+    await request(app.getHttpServer()).get('/profile').expect(200);
+    const scrape = await request(app.getHttpServer()).get('/internal/prometheus').expect(200);
+    expect(scrape.text).toContain('route="/profile"');
+    expect(scrape.text).not.toContain('nodejs_');
+    await request(app.getHttpServer()).get('/metrics').expect(404);
+    await app.close();
+
+    app = await appWith([TracingModule.forRoot({ metrics: false })]);
+    await request(app.getHttpServer()).get('/metrics').expect(404);
+    await request(app.getHttpServer()).get('/profile').expect(200);
+    expect(tracing.spans().map((span) => span.name)).toEqual(['GET /profile', 'GET /profile']);
   });
 
   it('traces microservice and WebSocket handlers without an HTTP server span', async () => {
@@ -149,7 +248,7 @@ describe('TracingModule', () => {
     @Module({ imports: [TracingModule.forRoot()] })
     class RpcModule {}
     const moduleRef = await Test.createTestingModule({ imports: [RpcModule] }).compile();
-    const interceptor = new TracingInterceptor(moduleRef.get(TRACING_RUNTIME));
+    const interceptor = new TracingInterceptor(moduleRef.get(TRACING_RUNTIME), moduleRef.get(TRACING_REQUEST_OPTIONS));
     class OrdersHandler {
       handleCreated() {}
     }

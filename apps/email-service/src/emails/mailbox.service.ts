@@ -46,7 +46,7 @@ export class MailboxService {
   async deliver(message: SendEmailDto, idempotencyKey?: string): Promise<Delivery> {
     const previous = idempotencyKey ? this.byKey.get(idempotencyKey) : undefined;
     if (previous) {
-      this.traces.addEvent('email.duplicate', { 'email.idempotency_key': idempotencyKey });
+      this.traces.addSpanEvent('email.duplicate', { 'email.idempotency_key': idempotencyKey });
       return { email: await previous, duplicate: true };
     }
     const delivery = this.send(message, idempotencyKey);
@@ -67,7 +67,7 @@ export class MailboxService {
     const email: DeliveredEmail = { id: randomUUID(), ...message, idempotencyKey, deliveredAt: new Date().toISOString() };
     this.delivered.push(email);
     if (this.delivered.length > MAILBOX_LIMIT) this.delivered.shift();
-    this.traces.addEvent('email.delivered', { 'email.id': email.id });
+    this.traces.addSpanEvent('email.delivered', { 'email.id': email.id });
     return email;
   }
 }

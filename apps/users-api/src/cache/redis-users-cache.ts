@@ -151,7 +151,7 @@ export class RedisUsersCache extends UsersCache implements OnApplicationBootstra
    */
   private async attempt<T>(operation: string, command: () => Promise<T>): Promise<T | undefined> {
     if (!this.usable) {
-      this.traces.addEvent('cache.bypassed', { 'cache.operation': operation });
+      this.traces.addSpanEvent('cache.bypassed', { 'cache.operation': operation });
       if (!this.breaker.isOpen) this.breaker.trip(new Error(`connection ${this.redis.status}`));
       return undefined;
     }
@@ -160,7 +160,7 @@ export class RedisUsersCache extends UsersCache implements OnApplicationBootstra
     } catch (error) {
       this.breaker.trip(error);
       this.traces.recordException(error);
-      this.traces.addEvent('cache.error', { 'cache.operation': operation });
+      this.traces.addSpanEvent('cache.error', { 'cache.operation': operation });
       return undefined;
     }
   }

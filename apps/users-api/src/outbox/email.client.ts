@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Span, traceExternalCall } from '@app/tracing';
+import { Span, TraceService } from '@app/tracing';
 import { USERS_API_CONFIG, type UsersApiConfig } from '../users-api.config.js';
 import type { WelcomeEmailPayload } from './outbox-message.entity.js';
 
@@ -8,14 +8,17 @@ import type { WelcomeEmailPayload } from './outbox-message.entity.js';
 export class EmailClient {
   private readonly url: string;
 
-  constructor(@Inject(USERS_API_CONFIG) private readonly config: UsersApiConfig) {
+  constructor(
+    @Inject(USERS_API_CONFIG) private readonly config: UsersApiConfig,
+    private readonly traces: TraceService,
+  ) {
     this.url = new URL('/emails', config.emailServiceUrl).href;
   }
 
   /** The idempotency key makes a retry after a lost response deliver nothing new. */
   @Span()
   async send(email: WelcomeEmailPayload, idempotencyKey: string): Promise<void> {
-    traceExternalCall({ service: 'email-service', endpoint: this.url, method: 'POST' });
+    this.traces.traceExternalCall({ service: 'email-service', endpoint: this.url, method: 'POST' });
     const response = await fetch(this.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },

@@ -94,12 +94,12 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
           const retryIn = retryDelayMs(attempt);
           this.logger.warn(`${message.type} ${message.id} failed (attempt ${attempt}), retrying in ${retryIn} ms: ${(error as Error).message}`);
           this.traces.recordException(error);
-          this.traces.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-          this.traces.addAttributes({ 'outbox.retry_in_ms': retryIn });
+          this.traces.setSpanStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+          this.traces.addSpanAttributes({ 'outbox.retry_in_ms': retryIn });
           await this.outbox.markFailed(message.id, attempt, (error as Error).message, retryIn);
         }
       },
-      { parent: this.traces.extract(message.traceContext), kind: SpanKind.PRODUCER },
+      { parent: this.traces.extractContext(message.traceContext), kind: SpanKind.PRODUCER },
     );
   }
 }

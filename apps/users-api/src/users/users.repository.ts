@@ -1,6 +1,6 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Span, traceDatabaseOperation } from '@app/tracing';
+import { Span, TraceService } from '@app/tracing';
 import type { DataSource } from 'typeorm';
 import { isUniqueViolation } from '../database/postgres-errors.js';
 import { OutboxMessage } from '../outbox/outbox-message.entity.js';
@@ -14,12 +14,15 @@ const SYSTEM = 'postgresql';
 
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly traces: TraceService,
+  ) {}
 
   /** The user and its welcome email commit together, or neither does. */
   @Span()
   async createWithOutbox(user: NewUser, message: NewOutboxMessage): Promise<User> {
-    traceDatabaseOperation({ operation: 'INSERT', table: 'users', system: SYSTEM });
+    this.traces.traceDatabaseOperation({ operation: 'INSERT', table: 'users', system: SYSTEM });
     return this.rethrowDuplicateEmail(() =>
       this.dataSource.transaction(async (manager) => {
         const saved = await manager.save(manager.create(User, user));
@@ -31,19 +34,19 @@ export class UsersRepository {
 
   @Span()
   findById(id: string): Promise<User | null> {
-    traceDatabaseOperation({ operation: 'SELECT', table: 'users', system: SYSTEM });
+    this.traces.traceDatabaseOperation({ operation: 'SELECT', table: 'users', system: SYSTEM });
     return this.dataSource.getRepository(User).findOneBy({ id });
   }
 
   @Span()
   list(limit: number, offset: number): Promise<[User[], number]> {
-    traceDatabaseOperation({ operation: 'SELECT', table: 'users', system: SYSTEM });
+    this.traces.traceDatabaseOperation({ operation: 'SELECT', table: 'users', system: SYSTEM });
     return this.dataSource.getRepository(User).findAndCount({ order: { createdAt: 'DESC', id: 'ASC' }, take: limit, skip: offset });
   }
 
   @Span()
   async update(id: string, changes: UserChanges): Promise<User | null> {
-    traceDatabaseOperation({ operation: 'UPDATE', table: 'users', system: SYSTEM });
+    this.traces.traceDatabaseOperation({ operation: 'UPDATE', table: 'users', system: SYSTEM });
     const users = this.dataSource.getRepository(User);
     const user = await users.findOneBy({ id });
     if (!user) return null;
@@ -52,7 +55,7 @@ export class UsersRepository {
 
   @Span()
   async delete(id: string): Promise<boolean> {
-    traceDatabaseOperation({ operation: 'DELETE', table: 'users', system: SYSTEM });
+    this.traces.traceDatabaseOperation({ operation: 'DELETE', table: 'users', system: SYSTEM });
     const result = await this.dataSource.getRepository(User).delete({ id });
     return (result.affected ?? 0) > 0;
   }

@@ -34,12 +34,12 @@ export class UsersService {
   create({ email, name, password }: CreateUserDto): Promise<UserView> {
     return this.traces.withSpan('user.signup', { 'user.email_domain': email.split('@')[1] }, async () => {
       const passwordHash = await this.hasher.hash(password);
-      this.traces.addEvent('signup.password_hashed');
+      this.traces.addSpanEvent('signup.password_hashed');
       const user = await this.users.createWithOutbox(
         { email, name, passwordHash },
-        { type: WELCOME_EMAIL, payload: welcomeEmail(email, name), traceContext: this.traces.inject() },
+        { type: WELCOME_EMAIL, payload: welcomeEmail(email, name), traceContext: this.traces.injectContext() },
       );
-      this.traces.addEvent('signup.user_created', { 'user.id': user.id });
+      this.traces.addSpanEvent('signup.user_created', { 'user.id': user.id });
       this.dispatcher.wake();
       const view = toUserView(user);
       // A new user is usually read right after signing up.
@@ -52,7 +52,7 @@ export class UsersService {
   async findOne(id: string): Promise<UserView> {
     this.assertId(id);
     const { user: cached, ticket } = await this.cache.get(id);
-    this.traces.addAttributes({ 'cache.hit': cached !== undefined });
+    this.traces.addSpanAttributes({ 'cache.hit': cached !== undefined });
     if (cached) return cached;
     const user = await this.users.findById(id);
     if (!user) throw this.notFound(id);

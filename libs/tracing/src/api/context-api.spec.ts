@@ -42,10 +42,10 @@ describe('trace API', () => {
 
   it('adds attributes, events, exceptions and status to the active span', () => {
     api.withSpan('work', {}, () => {
-      api.addAttributes({ 'order.id': 'o-1' });
-      api.addEvent('validated', { step: 1 });
+      api.addSpanAttributes({ 'order.id': 'o-1' });
+      api.addSpanEvent('validated', { step: 1 });
       api.recordException(new Error('soft failure'));
-      api.setStatus({ code: SpanStatusCode.OK });
+      api.setSpanStatus({ code: SpanStatusCode.OK });
       expect(api.getSpanId()).toBe(trace.getActiveSpan()!.spanContext().spanId);
     });
     expect(span('work').attributes).toEqual({ 'order.id': 'o-1' });
@@ -57,10 +57,10 @@ describe('trace API', () => {
     expect(api.getTraceId()).toBeUndefined();
     expect(api.getSpanId()).toBeUndefined();
     expect(() => {
-      api.addAttributes({ a: 1 });
-      api.addEvent('e');
+      api.addSpanAttributes({ a: 1 });
+      api.addSpanEvent('e');
       api.recordException('x');
-      api.setStatus({ code: SpanStatusCode.ERROR });
+      api.setSpanStatus({ code: SpanStatusCode.ERROR });
       api.traceDatabaseOperation({ operation: 'SELECT', table: 'users' });
       api.traceExternalCall({ service: 'email', endpoint: '/emails' });
     }).not.toThrow();
@@ -70,7 +70,7 @@ describe('trace API', () => {
     let bound!: () => string | undefined;
     let captured!: ReturnType<typeof api.captureContext>;
     api.withSpan('request', {}, () => {
-      bound = api.bind(() => api.withSpan('job', {}, () => api.getTraceId()));
+      bound = api.bindContext(() => api.withSpan('job', {}, () => api.getTraceId()));
       captured = api.captureContext();
     });
     await new Promise((resolve) => setTimeout(resolve, 1));
@@ -83,10 +83,10 @@ describe('trace API', () => {
   });
 
   it('inject/extract carry W3C trace context and baggage through a message', () => {
-    const message = api.withSpan('publish', {}, () => ({ body: 'x', headers: api.inject() }));
+    const message = api.withSpan('publish', {}, () => ({ body: 'x', headers: api.injectContext() }));
     expect(message.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
 
-    api.withSpan('consume', {}, () => undefined, { parent: api.extract(message.headers), kind: SpanKind.CONSUMER });
+    api.withSpan('consume', {}, () => undefined, { parent: api.extractContext(message.headers), kind: SpanKind.CONSUMER });
     const link = api.linkTo(message.headers, { reason: 'queued' });
     api.withSpan('batch', {}, () => undefined, { links: [link!] });
 
@@ -101,9 +101,9 @@ describe('trace API', () => {
 
   it('inject/extract carry baggage too', () => {
     const withBaggage = propagation.setBaggage(context.active(), propagation.createBaggage({ tenant: { value: 'acme' } }));
-    const headers = context.with(withBaggage, () => api.inject());
+    const headers = context.with(withBaggage, () => api.injectContext());
     expect(headers.baggage).toBe('tenant=acme');
-    expect(propagation.getBaggage(api.extract(headers))?.getEntry('tenant')?.value).toBe('acme');
+    expect(propagation.getBaggage(api.extractContext(headers))?.getEntry('tenant')?.value).toBe('acme');
   });
 
   it('traceDatabaseOperation and traceExternalCall set semantic-convention attributes', () => {

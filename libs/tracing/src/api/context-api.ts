@@ -20,16 +20,18 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import { ATTR_SERVER_SERVICE_NAME } from '@opentelemetry/semantic-conventions/incubating';
 import type { DatabaseOperation, ExternalCall } from '../tracing.interfaces.js';
-import { isUnsampled, libraryTracer } from '../runtime/library-tracer.js';
-import { runInSpan } from './span-lifecycle.js';
+import { runInNewSpan } from './span-lifecycle.js';
 
-/** Plain functions behind {@link TraceService}, for code that lives outside Nest's DI. */
+/**
+ * The trace context for code outside Nest's DI (scripts, queue consumers, plain classes): the same
+ * operations as `TraceService`, under the same names. Each is a no-op without an active span.
+ */
 
 export type Carrier = Record<string, string>;
 
 export interface WithSpanOptions {
   kind?: SpanKind;
-  /** Parent context, e.g. from {@link extract}; defaults to the active one. */
+  /** Parent context, e.g. from {@link extractContext}; defaults to the active one. */
   parent?: Context;
   /** Links to other traces, e.g. the request that queued this job; see {@link linkTo}. */
   links?: Link[];
@@ -52,16 +54,14 @@ export function getSpanId(): string | undefined {
 /** Runs `fn` (sync or async) in a new active span that ends when `fn` returns or settles. */
 export function withSpan<T>(name: string, attributes: Attributes, fn: (span: Span) => T, options: WithSpanOptions = {}): T {
   const parent = options.parent ?? context.active();
-  if (isUnsampled(parent)) return context.with(parent, () => fn(trace.getSpan(parent)!));
-  const span = libraryTracer().startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes, links: options.links }, parent);
-  return runInSpan(span, parent, () => fn(span));
+  return runInNewSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes, links: options.links }, parent, fn);
 }
 
-export function addAttributes(attributes: Attributes): void {
+export function addSpanAttributes(attributes: Attributes): void {
   trace.getActiveSpan()?.setAttributes(attributes);
 }
 
-export function addEvent(name: string, attributes?: Attributes): void {
+export function addSpanEvent(name: string, attributes?: Attributes): void {
   trace.getActiveSpan()?.addEvent(name, attributes);
 }
 
@@ -69,7 +69,7 @@ export function recordException(error: unknown): void {
   trace.getActiveSpan()?.recordException(error instanceof Error ? error : String(error));
 }
 
-export function setStatus(status: SpanStatus): void {
+export function setSpanStatus(status: SpanStatus): void {
   trace.getActiveSpan()?.setStatus(status);
 }
 
@@ -83,24 +83,24 @@ export function runWithContext<T>(captured: Context, fn: () => T): T {
 }
 
 /** Binds `fn` to the active context: wherever it is called later, it continues this trace. */
-export function bind<F extends (...args: never[]) => unknown>(fn: F): F {
+export function bindContext<F extends (...args: never[]) => unknown>(fn: F): F {
   return context.bind(context.active(), fn);
 }
 
 /** Writes W3C `traceparent`, `tracestate` and `baggage` of the active context into `carrier`. */
-export function inject(carrier: Carrier = {}): Carrier {
+export function injectContext(carrier: Carrier = {}): Carrier {
   propagation.inject(context.active(), carrier);
   return carrier;
 }
 
-/** Reads a context written by {@link inject}, to pass as `parent` to {@link withSpan}. */
-export function extract(carrier: Carrier): Context {
+/** Reads a context written by {@link injectContext}, to pass as `parent` to {@link withSpan}. */
+export function extractContext(carrier: Carrier): Context {
   return propagation.extract(ROOT_CONTEXT, carrier);
 }
 
 /** A link to the trace in `carrier`, for work that should start its own trace but point back. */
 export function linkTo(carrier: Carrier, attributes?: Attributes): Link | undefined {
-  const spanContext = trace.getSpanContext(extract(carrier));
+  const spanContext = trace.getSpanContext(extractContext(carrier));
   return spanContext && trace.isSpanContextValid(spanContext) ? { context: spanContext, attributes } : undefined;
 }
 

@@ -166,7 +166,7 @@ describe('@Span', () => {
   });
 
   it('is a no-op when tracing is off', () => {
-    setTracingRuntime(TracingRuntime.disabled(loadTracingConfig({})));
+    setTracingRuntime(TracingRuntime.disabled(loadTracingConfig({}), 'test'));
     expect(new Orders().describe(1, '')).toBe('order-1');
     expect(trace.getActiveSpan()).toBeUndefined();
     expect(names()).toEqual([]);

@@ -1,8 +1,7 @@
 import { context, SpanKind } from '@opentelemetry/api';
 import { getTracingRuntime } from '../runtime/tracing-runtime.js';
 import type { SpanDecoratorOptions } from '../tracing.interfaces.js';
-import { isUnsampled, libraryTracer } from '../runtime/library-tracer.js';
-import { runInSpan } from './span-lifecycle.js';
+import { runInNewSpan } from './span-lifecycle.js';
 import { copyMetadata } from './copy-metadata.js';
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
@@ -40,10 +39,7 @@ function wrapMethod(original: Method, spanName: string, options: SpanDecoratorOp
   const spanOptions = { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes };
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
     if (getTracingRuntime()?.enabled === false) return original.apply(this, args);
-    const parent = context.active();
-    if (isUnsampled(parent)) return original.apply(this, args);
-    const span = libraryTracer().startSpan(spanName, spanOptions, parent);
-    return runInSpan(span, parent, () => original.apply(this, args));
+    return runInNewSpan(spanName, spanOptions, context.active(), () => original.apply(this, args));
   };
   Object.defineProperty(wrapped, 'name', { value: original.name });
   Object.defineProperty(wrapped, 'length', { value: original.length });

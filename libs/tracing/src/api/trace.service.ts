@@ -3,7 +3,11 @@ import type { Attributes, Context, Link, Span, SpanStatus } from '@opentelemetry
 import type { DatabaseOperation, ExternalCall } from '../tracing.interfaces.js';
 import * as api from './context-api.js';
 
-/** The injectable face of {@link api}: the same functions, for code that prefers DI. Never throws without a span. */
+/**
+ * The trace context for Nest providers: the active span's ids, child spans, attributes, events and
+ * status, and W3C context to carry across queues and processes. Every method is a no-op without an
+ * active span, never an error. Code outside DI has the same functions in the `/context` subpath.
+ */
 @Injectable()
 export class TraceService {
   getActiveSpan(): Span | undefined {
@@ -22,20 +26,20 @@ export class TraceService {
     return api.withSpan(name, attributes, fn, options);
   }
 
-  addAttributes(attributes: Attributes): void {
-    api.addAttributes(attributes);
+  addSpanAttributes(attributes: Attributes): void {
+    api.addSpanAttributes(attributes);
   }
 
-  addEvent(name: string, attributes?: Attributes): void {
-    api.addEvent(name, attributes);
+  addSpanEvent(name: string, attributes?: Attributes): void {
+    api.addSpanEvent(name, attributes);
   }
 
   recordException(error: unknown): void {
     api.recordException(error);
   }
 
-  setStatus(status: SpanStatus): void {
-    api.setStatus(status);
+  setSpanStatus(status: SpanStatus): void {
+    api.setSpanStatus(status);
   }
 
   captureContext(): Context {
@@ -46,16 +50,16 @@ export class TraceService {
     return api.runWithContext(captured, fn);
   }
 
-  bind<F extends (...args: never[]) => unknown>(fn: F): F {
-    return api.bind(fn);
+  bindContext<F extends (...args: never[]) => unknown>(fn: F): F {
+    return api.bindContext(fn);
   }
 
-  inject(carrier?: api.Carrier): api.Carrier {
-    return api.inject(carrier);
+  injectContext(carrier?: api.Carrier): api.Carrier {
+    return api.injectContext(carrier);
   }
 
-  extract(carrier: api.Carrier): Context {
-    return api.extract(carrier);
+  extractContext(carrier: api.Carrier): Context {
+    return api.extractContext(carrier);
   }
 
   linkTo(carrier: api.Carrier, attributes?: Attributes): Link | undefined {

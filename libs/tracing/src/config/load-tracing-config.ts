@@ -7,13 +7,13 @@ import {
   EXPORTER_NAMES,
   INSTRUMENTATION_NAMES,
   OTLP_PROTOCOLS,
-} from '../tracing.constants.js';
+} from './choices.js';
 import type {
   BatchConfig,
   InstrumentationName,
   OtlpProtocol,
   TracingConfig,
-} from '../tracing.interfaces.js';
+} from './tracing-config.js';
 import {
   type Env,
   parseBoolean,

@@ -1,6 +1,6 @@
 import type { SpanLimits } from '@opentelemetry/sdk-trace';
-import { PROPAGATOR_NAMES, RESOURCE_DETECTOR_NAMES, SAMPLER_NAMES } from '../tracing.constants.js';
-import type { EnvSamplerConfig, PropagatorName, ResourceDetectorName, SamplerName } from '../tracing.interfaces.js';
+import { PROPAGATOR_NAMES, RESOURCE_DETECTOR_NAMES, SAMPLER_NAMES } from './choices.js';
+import type { EnvSamplerConfig, PropagatorName, ResourceDetectorName, SamplerName } from './tracing-config.js';
 import { type Env, parseChoice, parseList, parseOptionalNonNegativeInteger, parseRate, readEnv } from './env-parsers.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
-import type { OtlpProtocol, TracingConfig } from '../tracing.interfaces.js';
+import type { OtlpProtocol, TracingConfig } from '../config/tracing-config.js';
 import { ZipkinExporter } from '../sdk-replacements/zipkin/zipkin-exporter.js';
 
 /** Zipkin requests allowed on the wire at once. */

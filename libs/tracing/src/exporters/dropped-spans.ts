@@ -1,4 +1,3 @@
-import { DROPPED_SPANS_WARNING_INTERVAL_MS } from '../tracing.constants.js';
 
 type Warn = (message: string) => void;
 
@@ -14,7 +13,7 @@ export class DroppedSpans {
   constructor(
     private readonly warn: Warn,
     private readonly now: () => number = Date.now,
-    private readonly intervalMs = DROPPED_SPANS_WARNING_INTERVAL_MS,
+    private readonly intervalMs = 60_000,
   ) {}
 
   get count(): number {

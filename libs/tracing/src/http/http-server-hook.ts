@@ -1,24 +1,36 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { Injectable, type OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { RequestMetrics } from '../metrics/request-metrics.js';
+import { REQUEST_OBSERVER } from '../tracing.constants.js';
+import { RequestFilter } from './request-filter.js';
 import { ServerRequestTracer } from './server-request-tracer.js';
 
-const HOOKED = Symbol('server.hooked');
+/** Per-request work beside tracing (the request metrics), given to the hook by the module. */
+export interface RequestObserver {
+  /** Called for every request the filter lets through, inside its server span if it has one. */
+  observe(request: IncomingMessage, response: ServerResponse): void;
+  /** Answers an ignored request itself (a metrics scrape) and returns true, or returns false. */
+  answer(request: IncomingMessage, response: ServerResponse): boolean;
+}
+
+const HOOKED = Symbol('nest-tracing.server-hooked');
 
 type Emit = (this: Server, event: string | symbol, ...args: unknown[]) => boolean;
 
 /**
  * Runs the library's per-request work at the HTTP server's `request` event, before any framework
- * middleware: body parsing, and requests it refuses, are inside the server span and the request
- * metric. The metric is recorded inside the span, which becomes its exemplar; with tracing off the
- * tracer passes straight through. Microservice-only apps have no HTTP server and nothing to hook.
+ * middleware, so body parsing and the requests it refuses are inside the server span and the
+ * request metric, on Express and Fastify alike. The metric is recorded inside the span, which
+ * becomes its exemplar. Microservice-only apps have no HTTP server and nothing to hook.
  */
 @Injectable()
-export class HttpServerHook implements OnApplicationBootstrap {
+export class HttpServerHook implements OnApplicationBootstrap, OnApplicationShutdown {
+  private unhook?: () => void;
+
   constructor(
+    private readonly filter: RequestFilter,
     private readonly tracer: ServerRequestTracer,
-    private readonly metrics: RequestMetrics,
+    @Optional() @Inject(REQUEST_OBSERVER) private readonly observer?: RequestObserver | null,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {}
 
@@ -26,17 +38,30 @@ export class HttpServerHook implements OnApplicationBootstrap {
     const server = this.adapterHost?.httpAdapter?.getHttpServer() as (Server & { [HOOKED]?: true }) | undefined;
     if (!server || server[HOOKED]) return;
     const emit = server.emit as Emit;
-    const { tracer, metrics } = this;
+    const { filter, tracer, observer } = this;
     server.emit = function (this: Server, event: string | symbol, ...args: unknown[]): boolean {
       if (event !== 'request') return emit.apply(this, [event, ...args]);
       const [request, response] = args as [IncomingMessage, ServerResponse];
+      if (filter.isIgnored(request)) {
+        if (observer?.answer(request, response)) return true;
+        return tracer.untraced(() => emit.apply(this, [event, ...args]));
+      }
       let handled = false;
       tracer.handle(request, response, () => {
-        metrics.record(request, response);
+        observer?.observe(request, response);
         handled = emit.apply(this, [event, ...args]);
       });
       return handled;
     } as typeof server.emit;
-    Object.defineProperty(server, HOOKED, { value: true });
+    Object.defineProperty(server, HOOKED, { value: true, configurable: true });
+    this.unhook = () => {
+      server.emit = emit as typeof server.emit;
+      delete server[HOOKED];
+    };
+  }
+
+  onApplicationShutdown(): void {
+    this.unhook?.();
+    this.unhook = undefined;
   }
 }

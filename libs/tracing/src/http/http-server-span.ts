@@ -5,7 +5,7 @@ import {
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_HTTP_ROUTE,
 } from '@opentelemetry/semantic-conventions';
-import type { RequestTracingOptions } from './request-tracing-options.js';
+import type { RequestTracingOptions } from './request-filter.js';
 
 /** The request as Express (`route`) or Fastify (`routeOptions`) leave it once a route matched. */
 export interface RoutedRequest extends IncomingMessage {

@@ -12,10 +12,10 @@ import {
   ATTR_URL_SCHEME,
   ATTR_USER_AGENT_ORIGINAL,
 } from '@opentelemetry/semantic-conventions';
-import { isIgnoredRequest } from './request-tracing-options.js';
-import type { TracingRuntime } from '../runtime/tracing-runtime.js';
-import { TRACING_RUNTIME } from '../tracing.constants.js';
 import { libraryTracer } from '../runtime/library-tracer.js';
+import { TracingLifecycle } from '../runtime/tracing-lifecycle.js';
+import type { TracingRuntime } from '../runtime/tracing-runtime.js';
+import { TRACING_REQUEST_OPTIONS, TRACING_RUNTIME } from '../tracing.constants.js';
 import {
   markServerError,
   nameServerSpan,
@@ -24,18 +24,28 @@ import {
   setTraceIdHeader,
   type RoutedRequest,
 } from './http-server-span.js';
+import type { RequestTracingOptions } from './request-filter.js';
 
 /**
  * The SERVER span of every HTTP request, with the caller's W3C context, the trace-id header and,
  * when the response ends, the route template and status. `HttpServerHook` calls it where the
  * request enters the server (its `request` event), so body parsing and requests refused before
- * Nest's middleware are covered too. The http instrumentation only traces outgoing calls: its
- * incoming side cost a third of tracing's per-request cost (bench/README.md). If some other
- * instrumentation already started a server span for the request, this one steps aside.
+ * Nest's middleware are covered too. The http instrumentation traces outgoing calls only: its
+ * incoming side parses every URL and binds both emitters of every request, sampled or not. If some
+ * other instrumentation already started a server span for the request, this one steps aside.
  */
 @Injectable()
 export class ServerRequestTracer {
-  constructor(@Inject(TRACING_RUNTIME) private readonly runtime: TracingRuntime) {}
+  constructor(
+    @Inject(TRACING_RUNTIME) private readonly runtime: TracingRuntime,
+    @Inject(TRACING_REQUEST_OPTIONS) private readonly options: RequestTracingOptions,
+    private readonly lifecycle: TracingLifecycle,
+  ) {}
+
+  /** Runs a request the filter ignores with tracing suppressed: nothing it does makes spans. */
+  untraced<T>(next: () => T): T {
+    return this.runtime.enabled ? context.with(suppressTracing(context.active()), next) : next();
+  }
 
   /**
    * Runs `next` (the server's own handling of the request) inside the request's server span. At the
@@ -43,24 +53,20 @@ export class ServerRequestTracer {
    */
   handle(request: IncomingMessage, response: ServerResponse, next: () => void): void {
     if (!this.runtime.enabled || getRPCMetadata(context.active())?.type === RPCType.HTTP) return next();
-    const url = request.url;
-    if (isIgnoredRequest(this.runtime.requestOptions, request.method, url)) {
-      return context.with(suppressTracing(context.active()), next);
-    }
-    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-    const span = this.startSpan(request, url, parent);
+    const parent = this.lifecycle.withApp(propagation.extract(ROOT_CONTEXT, request.headers));
+    const span = this.startSpan(request, parent);
     const rpcMetadata: RPCMetadata = { type: RPCType.HTTP, span };
-    setTraceIdHeader(this.runtime.requestOptions, response, span);
+    setTraceIdHeader(this.options, response, span);
     // Ending a span that does not record changes nothing, so unsampled requests skip the listener.
     if (span.isRecording()) response.once('close', () => endSpan(span, rpcMetadata, request, response));
     context.with(setRPCMetadata(trace.setSpan(parent, span), rpcMetadata), next);
   }
 
   /** Attributes only for spans that record: an unsampled request should cost next to nothing. */
-  private startSpan(request: IncomingMessage, url: string | undefined, parent: typeof ROOT_CONTEXT): Span {
+  private startSpan(request: IncomingMessage, parent: typeof ROOT_CONTEXT): Span {
     const span = libraryTracer().startSpan(request.method ?? 'GET', { kind: SpanKind.SERVER }, parent);
     if (!span.isRecording()) return span;
-    const [path, query] = (url ?? '/').split('?', 2);
+    const [path, query] = (request.url ?? '/').split('?', 2);
     return span.setAttributes({
       [ATTR_HTTP_REQUEST_METHOD]: request.method,
       [ATTR_URL_SCHEME]: (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',

@@ -3,11 +3,12 @@ import { type Context, context, type Span, SpanKind } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { ATTR_CODE_FUNCTION_NAME } from '@opentelemetry/semantic-conventions';
 import type { Observable } from 'rxjs';
+import { recordObservableError, runInNewSpan } from '../api/span-lifecycle.js';
+import { isUnsampled } from '../runtime/library-tracer.js';
 import type { TracingRuntime } from '../runtime/tracing-runtime.js';
-import { TRACING_RUNTIME } from '../tracing.constants.js';
-import { isUnsampled, libraryTracer } from '../runtime/library-tracer.js';
-import { recordObservableError, runInSpan } from '../api/span-lifecycle.js';
+import { TRACING_REQUEST_OPTIONS, TRACING_RUNTIME } from '../tracing.constants.js';
 import { routeTemplate, type RoutedRequest } from './http-server-span.js';
+import type { RequestTracingOptions } from './request-filter.js';
 
 /**
  * Names the request's SERVER span after the route template and the handler (`code.function.name`)
@@ -17,7 +18,10 @@ import { routeTemplate, type RoutedRequest } from './http-server-span.js';
  */
 @Injectable()
 export class TracingInterceptor implements NestInterceptor {
-  constructor(@Inject(TRACING_RUNTIME) private readonly runtime: TracingRuntime) {}
+  constructor(
+    @Inject(TRACING_RUNTIME) private readonly runtime: TracingRuntime,
+    @Inject(TRACING_REQUEST_OPTIONS) private readonly options: RequestTracingOptions,
+  ) {}
 
   intercept(executionContext: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (!this.runtime.enabled) return next.handle();
@@ -26,15 +30,10 @@ export class TracingInterceptor implements NestInterceptor {
     if (isUnsampled(parent)) return next.handle();
     const name = `${executionContext.getClass().name}.${executionContext.getHandler().name}`;
     const serverSpan = executionContext.getType() === 'http' ? this.describeServerSpan(executionContext, parent, name) : undefined;
-    if (serverSpan && !this.runtime.requestOptions.httpHandlerSpans) {
+    if (serverSpan && !this.options.httpHandlerSpans) {
       return recordObservableError(next.handle(), serverSpan);
     }
-    const span = libraryTracer().startSpan(
-      name,
-      { kind: SpanKind.INTERNAL, attributes: { [ATTR_CODE_FUNCTION_NAME]: name } },
-      parent,
-    );
-    return runInSpan(span, parent, () => next.handle());
+    return runInNewSpan(name, { kind: SpanKind.INTERNAL, attributes: { [ATTR_CODE_FUNCTION_NAME]: name } }, parent, () => next.handle());
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import type { InstrumentationName } from '../tracing.interfaces.js';
+import type { InstrumentationName } from '../config/tracing-config.js';
 
 type Loader = () => Promise<Instrumentation>;
 

@@ -1,6 +1,6 @@
 import { register as registerLoader } from 'node:module';
 import { register as registerSyncHooks, supportsSyncHooks } from 'import-in-the-middle/register-hooks.mjs';
-import type { InstrumentationName } from '../tracing.interfaces.js';
+import type { InstrumentationName } from '../config/tracing-config.js';
 
 /** The specifiers each instrumentation patches; only these go through the module hooks. */
 export const HOOKED_SPECIFIERS: Record<InstrumentationName, string[]> = {

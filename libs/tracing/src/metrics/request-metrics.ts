@@ -1,33 +1,31 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Inject, Injectable } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
+import type { RequestObserver } from '../http/http-server-hook.js';
 import { routeTemplate, type RoutedRequest } from '../http/http-server-span.js';
-import { isIgnoredRequest } from '../http/request-tracing-options.js';
-import type { TracingRuntime } from '../runtime/tracing-runtime.js';
-import { TRACING_RUNTIME } from '../tracing.constants.js';
+import { pathOf, type RequestFilter } from '../http/request-filter.js';
 import { exemplarOf } from './exemplar.js';
-import { TracingMetrics } from './tracing-metrics.js';
+import { serveMetrics } from './metrics-endpoint.js';
+import type { TracingMetrics } from './tracing-metrics.js';
 
 /** A request no route matched, or one refused before routing: one series for all, never the raw path. */
 export const UNMATCHED_ROUTE = 'unmatched';
 
 /**
  * `http_request_duration_seconds` for every request, sampled or not (unlike span-derived
- * metrics), with the sampled request's trace as exemplar. It runs at the server's `request` event
- * (`HttpServerHook`), so requests that body parsing refuses (malformed JSON, too large) count too.
- * Paths that are not traced are not measured either: health checks and scrapes would drown the
- * real traffic.
+ * metrics), with the sampled request's trace as exemplar, and the scrapes of the metrics path.
+ * The HTTP server hook calls it where the request enters the server, so requests that body
+ * parsing refuses (malformed JSON, too large) count too. Requests the filter ignores are not
+ * measured: health checks and scrapes would drown the real traffic.
  */
-@Injectable()
-export class RequestMetrics {
+export class RequestMetrics implements RequestObserver {
   constructor(
     private readonly metrics: TracingMetrics,
-    @Inject(TRACING_RUNTIME) private readonly runtime: TracingRuntime,
+    private readonly filter: RequestFilter,
+    private readonly metricsPath: string,
   ) {}
 
   /** Called inside the request's server span, if any, so that span is the exemplar. */
-  record(request: IncomingMessage, response: ServerResponse): void {
-    if (isIgnoredRequest(this.runtime.requestOptions, request.method, request.url)) return;
+  observe(request: IncomingMessage, response: ServerResponse): void {
     const started = process.hrtime.bigint();
     const exemplar = exemplarOf(trace.getActiveSpan()?.spanContext());
     response.once('finish', () => {
@@ -39,5 +37,13 @@ export class RequestMetrics {
       };
       this.metrics.observeRequest(labels, seconds, exemplar);
     });
+  }
+
+  answer(request: IncomingMessage, response: ServerResponse): boolean {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || pathOf(request.url ?? '/') !== this.filter.routePath(this.metricsPath)) {
+      return false;
+    }
+    void serveMetrics(this.metrics, request, response);
+    return true;
   }
 }

@@ -2,15 +2,16 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { setupTestTracing, type TestTracing } from '../testing/index.js';
 import { libraryTracer } from '../runtime/library-tracer.js';
 import { withSpan } from '../api/context-api.js';
-import { createTracingMetrics } from './create-tracing-metrics.js';
-import type { TracingMetrics } from './tracing-metrics.js';
+import { SpanMetricsProcessor } from './span-metrics.processor.js';
+import { TracingMetrics } from './tracing-metrics.js';
 
 describe('SpanMetricsProcessor', () => {
   let tracing: TestTracing;
   let metrics: TracingMetrics;
   beforeEach(() => {
     tracing = setupTestTracing();
-    metrics = createTracingMetrics(tracing.runtime);
+    metrics = new TracingMetrics(tracing.runtime, { defaultMetrics: true });
+    tracing.runtime.attach([new SpanMetricsProcessor(metrics)]);
   });
   afterEach(() => tracing.shutdown());
 
@@ -56,5 +57,13 @@ describe('SpanMetricsProcessor', () => {
     expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
     expect(text).toMatch(/^nodejs_heap_size_used_bytes /m);
     expect(text).toContain('# TYPE nodejs_gc_duration_seconds histogram');
+  });
+
+  it('leaves the runtime defaults out when asked', async () => {
+    const lean = new TracingMetrics(tracing.runtime, { defaultMetrics: false });
+    const text = await lean.registry.metrics();
+    expect(text).toContain('tracing_dropped_spans_total 0');
+    expect(text).not.toContain('nodejs_');
+    expect(text).not.toContain('process_');
   });
 });

@@ -15,7 +15,7 @@ function exemplarLabels(exemplar: ExemplarLabels | undefined): Record<string, st
 }
 
 /**
- * The metrics the library serves on `/metrics`. Names follow the seed's PromQL. One registry in
+ * The metrics the library serves on its metrics path, one registry per app. The registry is in
  * OpenMetrics mode, the only format that carries exemplars; Prometheus text is derived from it.
  */
 export class TracingMetrics {
@@ -25,7 +25,7 @@ export class TracingMetrics {
   private readonly dbQueryDuration: Histogram<DbLabels>;
   private readonly externalRequests: Counter<'service' | 'status'>;
 
-  constructor(runtime: TracingRuntime) {
+  constructor(runtime: TracingRuntime, options: { defaultMetrics: boolean }) {
     this.registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
     const registers = [this.registry];
     this.requestDuration = new Histogram({
@@ -59,7 +59,7 @@ export class TracingMetrics {
       registers,
     });
     registerDroppedSpans(this.registry, runtime);
-    collectDefaultMetrics({ register: this.registry });
+    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
   observeRequest(labels: Record<HttpLabels, string>, seconds: number, exemplar?: ExemplarLabels): void {

@@ -1,4 +1,4 @@
-import { REDACTED } from '../tracing.constants.js';
+import { REDACTED } from './redaction-defaults.js';
 import { AttributeRedactor } from './attribute-redactor.js';
 
 describe('AttributeRedactor', () => {
@@ -71,5 +71,15 @@ describe('AttributeRedactor', () => {
     const custom = new AttributeRedactor();
     custom.addKeys(['ssn']);
     expect(custom.redact({ 'user.ssn': '123', 'user.name': 'x' })).toEqual({ 'user.ssn': REDACTED, 'user.name': 'x' });
+  });
+
+  it('reconsiders keys it already judged when keys are added later', () => {
+    const custom = new AttributeRedactor();
+    // Seen before the module's options arrive (a span at startup): judged not secret, and remembered.
+    expect(custom.redact({ 'user.ssn': '123' })).toEqual({ 'user.ssn': '123' });
+    expect(custom.isSecretKey('ssn')).toBe(false);
+    custom.addKeys(['ssn']);
+    expect(custom.redact({ 'user.ssn': '123' })).toEqual({ 'user.ssn': REDACTED });
+    expect(custom.isSecretKey('ssn')).toBe(true);
   });
 });

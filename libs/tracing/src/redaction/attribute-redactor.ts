@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { DEFAULT_REDACTED_KEYS, DEFAULT_REDACTED_QUERY_PARAMETERS, REDACTED } from '../tracing.constants.js';
+import { DEFAULT_REDACTED_KEYS, DEFAULT_REDACTED_QUERY_PARAMETERS, REDACTED } from './redaction-defaults.js';
 
 /** Attribute keys whose values are URLs or query strings: secrets hide in their parameters. */
 const URL_KEY = /(^|\.)(url|target|query)(\.|$)|^url\./;

@@ -1,7 +1,7 @@
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { ExportResultCode } from '@opentelemetry/core';
 import { makeSpans } from '../../test/span-factory.js';
-import { REDACTED } from '../tracing.constants.js';
+import { REDACTED } from './redaction-defaults.js';
 import { AttributeRedactor } from './attribute-redactor.js';
 import { RedactingSpanExporter, redactSpan } from './redacting-span-exporter.js';
 

@@ -1,22 +1,23 @@
 import { createRequire } from 'node:module';
 import { loadTracingConfig } from '../config/index.js';
 import { tracingLogger } from './tracing-logger.js';
-import type { InstrumentationName } from '../tracing.interfaces.js';
+import type { InstrumentationName } from '../config/tracing-config.js';
 import { startTracing } from './start-tracing.js';
 import { getTracingRuntime, type TracingRuntime } from './tracing-runtime.js';
 
 /**
- * The runtime the preload started, or, without a preload, one started now. Started this late,
- * instrumentations cannot patch modules the app already loaded; the warning names them.
+ * The runtime the preload (or a test helper) started, or, without one, a runtime started now and
+ * owned by the modules that use it. Started this late, instrumentations cannot patch modules the
+ * app already loaded; the warning names them.
  */
 export async function adoptOrStartTracing(): Promise<TracingRuntime> {
   const existing = getTracingRuntime();
-  if (existing) return existing;
+  if (existing && !existing.isShutdown) return existing;
   const config = loadTracingConfig();
   // No ESM loader hooks here: registered this late they would miss the app's imports, and test
   // runners such as Jest refuse them. Modules `require`d from now on are still instrumented.
   if (config.enabled) warnLateStart(config.instrumentations);
-  return startTracing(config);
+  return startTracing(config, 'module');
 }
 
 function warnLateStart(instrumentations: readonly InstrumentationName[]): void {

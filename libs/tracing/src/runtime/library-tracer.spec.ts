@@ -34,9 +34,9 @@ describe('library tracer', () => {
 
   it('never skips children when OTEL_TRACES_SAMPLER decides each span regardless of its parent', () => {
     tracing = setupTestTracing();
-    setTracingRuntime(TracingRuntime.disabled(loadTracingConfig({ OTEL_TRACES_SAMPLER: 'always_on' })));
+    setTracingRuntime(TracingRuntime.disabled(loadTracingConfig({ OTEL_TRACES_SAMPLER: 'always_on' }), 'test'));
     expect(isUnsampled(remote(TraceFlags.NONE))).toBe(false);
-    setTracingRuntime(TracingRuntime.disabled(loadTracingConfig({ OTEL_TRACES_SAMPLER: 'parentbased_always_on' })));
+    setTracingRuntime(TracingRuntime.disabled(loadTracingConfig({ OTEL_TRACES_SAMPLER: 'parentbased_always_on' }), 'test'));
     expect(isUnsampled(remote(TraceFlags.NONE))).toBe(true);
   });
 });

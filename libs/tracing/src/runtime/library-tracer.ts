@@ -1,10 +1,9 @@
 import { createRequire } from 'node:module';
 import { type Context, trace, TraceFlags, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { getTracingRuntime } from './tracing-runtime.js';
-import { TRACER_NAME } from '../tracing.constants.js';
 
-/** The library's own version names its instrumentation scope (the same path from `src/` and `dist/`). */
-const { version: TRACER_VERSION } = createRequire(import.meta.url)('../../package.json') as { version: string };
+/** The library's package names its instrumentation scope (the same path from `src/` and `dist/`). */
+const { name: TRACER_NAME, version: TRACER_VERSION } = createRequire(import.meta.url)('../../package.json') as { name: string; version: string };
 
 let cached: { provider: TracerProvider; tracer: Tracer } | undefined;
 

@@ -1,6 +1,6 @@
 import type { Resource } from '@opentelemetry/resources';
 import { type Env, readEnv } from '../config/env-parsers.js';
-import type { Shutdownable } from './tracing-runtime.js';
+
 
 function asked(env: Env, name: string): boolean {
   const value = readEnv(env, name);
@@ -14,7 +14,7 @@ function asked(env: Env, name: string): boolean {
  * costs more startup time and memory than the rest of tracing. Start it before the
  * instrumentations are registered, so they find its meter and logger providers.
  */
-export async function startOtelSignals(resource: Resource, env: Env = process.env): Promise<Shutdownable | undefined> {
+export async function startOtelSignals(resource: Resource, env: Env = process.env): Promise<{ shutdown(): Promise<void> } | undefined> {
   const metrics = asked(env, 'OTEL_METRICS_EXPORTER');
   const logs = asked(env, 'OTEL_LOGS_EXPORTER');
   if (!metrics && !logs) return undefined;

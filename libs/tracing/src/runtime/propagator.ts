@@ -1,7 +1,7 @@
 import { type Context, propagation, type TextMapGetter, type TextMapPropagator } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AttributeRedactor } from '../redaction/attribute-redactor.js';
-import type { BaggageLimits, TracingConfig } from '../tracing.interfaces.js';
+import type { BaggageLimits, TracingConfig } from '../config/tracing-config.js';
 
 type PropagatorName = TracingConfig['propagators'][number];
 

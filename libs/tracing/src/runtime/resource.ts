@@ -12,7 +12,7 @@ import {
 } from '@opentelemetry/resources';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { ATTR_DEPLOYMENT_ENVIRONMENT_NAME, ATTR_PROCESS_COMMAND_ARGS } from '@opentelemetry/semantic-conventions/incubating';
-import type { TracingConfig } from '../tracing.interfaces.js';
+import type { TracingConfig } from '../config/tracing-config.js';
 
 /**
  * The process detector without `process.command_args`: a secret passed on a command line

@@ -1,62 +1,67 @@
 import Module from 'node:module';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace';
-import { BoundedBatchSpanProcessor } from '../sdk-replacements/batch-span-processor.js';
+import type { TracingConfig } from '../config/tracing-config.js';
 import { createSpanExporter } from '../exporters/create-span-exporter.js';
 import { DroppedSpans } from '../exporters/dropped-spans.js';
-import { routeDiagnostics } from './diag-logger.js';
-import { tracingLogger } from './tracing-logger.js';
+import { HOOKED_SPECIFIERS } from '../instrumentation/module-hooks.js';
+import { loadInstrumentations } from '../instrumentation/instrumentations.js';
 import { AttributeRedactor } from '../redaction/attribute-redactor.js';
 import { RedactingSpanExporter } from '../redaction/redacting-span-exporter.js';
-import type { TracingConfig } from '../tracing.interfaces.js';
-import { ExtensibleSpanProcessor } from './extensible-span-processor.js';
-import { loadInstrumentations } from '../instrumentation/instrumentations.js';
+import { BatchSpanProcessor } from '../sdk-replacements/batch-span-processor.js';
+import { narrowRequireHook } from '../sdk-replacements/require-filter.js';
+import { createSampler } from '../sdk-replacements/sampler.js';
+import { TracingSdk } from '../sdk-replacements/tracing-sdk.js';
+import { AppSpanProcessors } from './app-span-processors.js';
+import { routeDiagnostics } from './diag-logger.js';
+import { isUnsampled } from './library-tracer.js';
 import { startOtelSignals } from './otel-signals.js';
 import { createPropagator } from './propagator.js';
-import { defaultRequestTracingOptions } from '../http/request-tracing-options.js';
-import { narrowRequireHook } from '../sdk-replacements/require-filter.js';
 import { createResource } from './resource.js';
-import { TracingSdk } from '../sdk-replacements/tracing-sdk.js';
-import { setTracingRuntime, TracingRuntime } from './tracing-runtime.js';
+import { tracingLogger } from './tracing-logger.js';
+import { setTracingRuntime, type RuntimeOwner, TracingRuntime } from './tracing-runtime.js';
 
 /**
  * Starts tracing from a validated config and publishes the runtime. With tracing off nothing is
  * started: the API's no-op tracer makes every span call free.
  */
-export async function startTracing(config: TracingConfig): Promise<TracingRuntime> {
+export async function startTracing(config: TracingConfig, owner: RuntimeOwner): Promise<TracingRuntime> {
   if (!config.enabled) {
-    const runtime = TracingRuntime.disabled(config);
+    const runtime = TracingRuntime.disabled(config, owner);
     setTracingRuntime(runtime);
     return runtime;
   }
-  const requestOptions = defaultRequestTracingOptions();
   const redactor = new AttributeRedactor();
   const dropped = new DroppedSpans((message) => tracingLogger.warn(message));
-  const extensions = new ExtensibleSpanProcessor();
+  const apps = new AppSpanProcessors();
   const resource = createResource(config);
   const unhookedRequire = Module.prototype.require;
-  const [exportProcessors, instrumentations, propagator, signals] = await Promise.all([
-    createExportProcessors(config, redactor, dropped),
+  const [exporter, instrumentations, propagator, signals] = await Promise.all([
+    createSpanExporter(config),
     loadInstrumentations(config.instrumentations),
     createPropagator(config),
     startOtelSignals(resource),
   ]);
-  narrowRequireHook(unhookedRequire, config.instrumentations);
+  narrowRequireHook(unhookedRequire, config.instrumentations.flatMap((name) => HOOKED_SPECIFIERS[name]));
   // After sdk-node, if it was loaded: it installs a console diag logger of its own for OTEL_LOG_LEVEL.
   routeDiagnostics(process.env.OTEL_LOG_LEVEL);
-  const spanProcessors = [...exportProcessors, extensions];
-  const sdk = new TracingSdk(config, { resource, spanProcessors, instrumentations, propagator, signals });
+  const exportProcessor = exporter && new BatchSpanProcessor(new RedactingSpanExporter(exporter, redactor), config.batch, dropped);
+  const sdk = new TracingSdk({
+    resource,
+    sampler: createSampler(config),
+    spanLimits: config.spanLimits,
+    spanProcessors: exportProcessor ? [exportProcessor, apps] : [apps],
+    instrumentations,
+    isUnsampled,
+    propagator,
+    signals,
+  });
   sdk.start();
-  const runtime = new TracingRuntime(config, requestOptions, { sdk, redactor, dropped, extensions });
+  const runtime = new TracingRuntime(config, owner, {
+    provider: sdk,
+    redactor,
+    dropped,
+    apps,
+    pendingSpans: () => exportProcessor?.pendingSpans ?? 0,
+  });
   setTracingRuntime(runtime);
   return runtime;
-}
-
-async function createExportProcessors(
-  config: TracingConfig,
-  redactor: AttributeRedactor,
-  dropped: DroppedSpans,
-): Promise<SpanProcessor[]> {
-  const exporter = await createSpanExporter(config);
-  if (!exporter) return [];
-  return [new BoundedBatchSpanProcessor(new RedactingSpanExporter(exporter, redactor), config.batch, dropped)];
 }

@@ -1,77 +1,128 @@
-import type { TracingConfig, TracingModuleOptions } from '../tracing.interfaces.js';
+import type { Context } from '@opentelemetry/api';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { TracingConfig } from '../config/tracing-config.js';
 import type { DroppedSpans } from '../exporters/dropped-spans.js';
 import type { AttributeRedactor } from '../redaction/attribute-redactor.js';
-import type { ExtensibleSpanProcessor } from './extensible-span-processor.js';
-import { applyModuleOptions, defaultRequestTracingOptions, type RequestTracingOptions } from '../http/request-tracing-options.js';
+import type { AppScope, AppSpanProcessors } from './app-span-processors.js';
+import { tracingLogger } from './tracing-logger.js';
 
-export interface Shutdownable {
-  shutdown(): Promise<void>;
-}
+/** Who started the SDK, and so who shuts it down. */
+export type RuntimeOwner = 'preload' | 'module' | 'test';
 
 /** The parts of a started SDK that the rest of the library talks to. */
 export interface TracingParts {
-  sdk: Shutdownable;
+  provider: { forceFlush(): Promise<void>; shutdown(): Promise<void> };
   redactor: AttributeRedactor;
   dropped: DroppedSpans;
-  extensions: ExtensibleSpanProcessor;
+  apps: AppSpanProcessors;
+  /** Spans accepted for export and not yet sent: lost if the process ends now. */
+  pendingSpans(): number;
 }
 
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
+
 /**
- * What the preload (or the module, without a preload) started, shared through a global so that the
- * preload's instance and the app's imports of the library agree even across module registries.
+ * A started (or deliberately disabled) OpenTelemetry SDK. Its owner shuts it down: the preload when
+ * the process ends, a module that had to start it when the last app using it closes, a test
+ * helper when the test ends. Apps attach their processors and detach them when they close.
  */
 export class TracingRuntime {
   private shutdownPromise?: Promise<void>;
+  private users = 0;
 
   constructor(
     readonly config: TracingConfig,
-    readonly requestOptions: RequestTracingOptions,
+    readonly owner: RuntimeOwner,
     private readonly parts?: TracingParts,
   ) {}
 
-  static disabled(config: TracingConfig): TracingRuntime {
-    return new TracingRuntime(config, defaultRequestTracingOptions());
+  static disabled(config: TracingConfig, owner: RuntimeOwner): TracingRuntime {
+    return new TracingRuntime(config, owner);
   }
 
   get enabled(): boolean {
     return this.parts !== undefined;
   }
 
-  /** Spans lost to a full queue or a failed export since start. */
+  get isShutdown(): boolean {
+    return this.shutdownPromise !== undefined;
+  }
+
+  /** Spans lost to a full queue, a failed export or a shutdown deadline since start. */
   get droppedSpans(): number {
     return this.parts?.dropped.count ?? 0;
   }
 
-  configure(options: TracingModuleOptions): void {
-    applyModuleOptions(this.requestOptions, options);
-    if (options.redactKeys) this.parts?.redactor.addKeys(options.redactKeys);
-    if (options.redactQueryParameters) this.parts?.redactor.addQueryParameters(options.redactQueryParameters);
-    if (options.spanProcessors) this.parts?.extensions.add(options.spanProcessors);
+  /** The redactor of exported spans, whose keys log redaction follows too. */
+  get redactor(): AttributeRedactor | undefined {
+    return this.parts?.redactor;
   }
 
-  /** Flushes what is pending, but never waits longer than the deadline, whatever the backend does. */
-  shutdown(timeoutMs = this.requestOptions.shutdownTimeoutMs): Promise<void> {
-    this.shutdownPromise ??= this.parts
-      ? raceDeadline(this.parts.sdk.shutdown(), timeoutMs)
-      : Promise.resolve();
+  /** An app starts using the runtime: its processors get its spans, its keys are redacted. */
+  attach(processors: readonly SpanProcessor[], redaction: { keys?: string[]; queryParameters?: string[] } = {}): AppScope | undefined {
+    this.users += 1;
+    if (!this.parts) return undefined;
+    if (redaction.keys) this.parts.redactor.addKeys(redaction.keys);
+    if (redaction.queryParameters) this.parts.redactor.addQueryParameters(redaction.queryParameters);
+    return this.parts.apps.attach(processors);
+  }
+
+  /** The request context, marked as the app's so its spans reach that app's processors. */
+  withApp(parent: Context, scope: AppScope | undefined): Context {
+    return scope && this.parts ? this.parts.apps.withApp(parent, scope) : parent;
+  }
+
+  /**
+   * An app closes: its processors are flushed and shut down, and what is queued for export is
+   * flushed. The last app to leave a runtime that a module started shuts it down.
+   */
+  async detach(scope: AppScope | undefined, timeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS): Promise<void> {
+    this.users = Math.max(0, this.users - 1);
+    if (this.owner === 'module' && this.users === 0) return this.shutdown(timeoutMs);
+    if (!this.parts || this.isShutdown) return;
+    const detached = scope ? this.parts.apps.detach(scope) : Promise.resolve();
+    await this.withinDeadline(Promise.all([detached, this.parts.provider.forceFlush()]), timeoutMs, 'flush');
+  }
+
+  /** Flushes what is pending and stops, never waiting past the deadline whatever the backend does. Idempotent. */
+  shutdown(timeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS): Promise<void> {
+    if (this.shutdownPromise) return this.shutdownPromise;
+    if (getTracingRuntime() === this) setTracingRuntime(undefined);
+    this.shutdownPromise = this.parts ? this.withinDeadline(this.parts.provider.shutdown(), timeoutMs, 'shutdown') : Promise.resolve();
     return this.shutdownPromise;
   }
-}
 
-function raceDeadline(work: Promise<void>, timeoutMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, timeoutMs);
-    timer.unref();
-    work.catch(() => undefined).finally(() => {
-      clearTimeout(timer);
-      resolve();
+  /** A failure is logged once; spans still queued when the deadline passes are counted as dropped. */
+  private withinDeadline(work: Promise<unknown>, timeoutMs: number, what: string): Promise<void> {
+    const parts = this.parts!;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        const pending = parts.pendingSpans();
+        if (pending > 0) parts.dropped.add(pending, `${what} did not finish within ${timeoutMs} ms`);
+        else tracingLogger.warn(`Tracing ${what} did not finish within ${timeoutMs} ms.`);
+        resolve();
+      }, timeoutMs);
+      timer.unref();
+      work.then(
+        () => undefined,
+        (error: unknown) => tracingLogger.warn(`Tracing ${what} failed: ${error instanceof Error ? error.message : String(error)}`),
+      ).finally(() => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
-  });
+  }
 }
 
-const RUNTIME_KEY = Symbol.for('@app/tracing.runtime');
+const RUNTIME_KEY = Symbol.for('nest-tracing.runtime');
 type RuntimeHolder = { [RUNTIME_KEY]?: TracingRuntime };
 
+/**
+ * The one global: the preload hands the runtime to the app's copy of the library through it (the
+ * two may be loaded as different module instances), and code with no injector (the `@Span`
+ * decorator, the context functions, a logger's formatter) reads it. Nest providers get the
+ * runtime injected.
+ */
 export function getTracingRuntime(): TracingRuntime | undefined {
   return (globalThis as RuntimeHolder)[RUNTIME_KEY];
 }

@@ -1,10 +1,11 @@
 import { createServer } from 'node:net';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { type ReadableSpan, TracerProvider } from '@opentelemetry/sdk-trace';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { type ReadableSpan, type SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import { TraceReceiver } from '../testing/trace-receiver.js';
 import { makeSpans } from '../../test/span-factory.js';
-import { BoundedBatchSpanProcessor } from './batch-span-processor.js';
+import { BatchSpanProcessor } from './batch-span-processor.js';
 import { DroppedSpans } from '../exporters/dropped-spans.js';
 
 const batch = { maxQueueSize: 20, maxExportBatchSize: 5, scheduledDelayMillis: 50, exportTimeoutMillis: 300 };
@@ -21,10 +22,10 @@ function pipeline(url: string) {
   const warnings: string[] = [];
   const dropped = new DroppedSpans((message) => warnings.push(message));
   const exporter = new OTLPTraceExporter({ url, timeoutMillis: 200 });
-  return { processor: new BoundedBatchSpanProcessor(exporter, batch, dropped), dropped, warnings };
+  return { processor: new BatchSpanProcessor(exporter, batch, dropped), dropped, warnings };
 }
 
-describe('BoundedBatchSpanProcessor', () => {
+describe('BatchSpanProcessor', () => {
   let receiver: TraceReceiver;
   beforeEach(async () => {
     receiver = await TraceReceiver.start();
@@ -102,5 +103,78 @@ describe('BoundedBatchSpanProcessor', () => {
     processor.onEnd(span);
     await processor.forceFlush();
     expect(receiver.requests).toBe(0);
+  });
+
+  describe('with an exporter that never answers and has no timeout of its own', () => {
+    class SilentExporter implements SpanExporter {
+      exports = 0;
+      shutdowns = 0;
+      export(_spans: ReadableSpan[], _done: (result: ExportResult) => void): void {
+        this.exports += 1;
+      }
+      async shutdown(): Promise<void> {
+        this.shutdowns += 1;
+      }
+    }
+    const setup = () => {
+      const warnings: string[] = [];
+      const dropped = new DroppedSpans((message) => warnings.push(message));
+      const exporter = new SilentExporter();
+      return { exporter, dropped, warnings, processor: new BatchSpanProcessor(exporter, batch, dropped) };
+    };
+
+    it('drops what exceeds the queue bound at once, and says why', () => {
+      const { processor, dropped, warnings } = setup();
+      for (const span of makeSpans(15)) processor.onEnd(span);
+      // 30 spans: one batch of 5 on the wire, 20 queued: the last 5 have nowhere to go.
+      expect(processor.pendingSpans).toBe(25);
+      expect(dropped.count).toBe(5);
+      expect(warnings).toEqual([expect.stringContaining('export queue full (20 spans)')]);
+    });
+
+    it('gives up on an export after its own exportTimeoutMillis and counts the batch', async () => {
+      const { processor, dropped, warnings } = setup();
+      for (const span of makeSpans(2)) processor.onEnd(span);
+      const started = Date.now();
+      await processor.forceFlush();
+      expect(Date.now() - started).toBeGreaterThanOrEqual(batch.exportTimeoutMillis - 5);
+      expect(Date.now() - started).toBeLessThan(batch.exportTimeoutMillis + 1_000);
+      expect(dropped.count).toBe(4);
+      expect(warnings).toEqual([expect.stringContaining('export timed out after 300 ms')]);
+      expect(processor.pendingSpans).toBe(0);
+    });
+
+    it('shuts down once, however often it is asked', async () => {
+      const { processor, exporter } = setup();
+      const first = processor.shutdown();
+      expect(processor.shutdown()).toBe(first);
+      await first;
+      await processor.shutdown();
+      expect(exporter.shutdowns).toBe(1);
+    });
+  });
+
+  it('waits for every pending resource in a batch, not only the first', async () => {
+    const ended: ReadableSpan[] = [];
+    const capture = { onStart: () => undefined, onEnd: (span: ReadableSpan) => ended.push(span), forceFlush: async () => undefined, shutdown: async () => undefined };
+    for (const [name, delay] of [['fast', 10], ['slow', 80]] as const) {
+      const hostId = new Promise<string>((resolve) => setTimeout(() => resolve(`host-${name}`), delay));
+      new TracerProvider({ resource: resourceFromAttributes({ 'service.name': name, 'host.id': hostId }), spanProcessors: [capture] })
+        .getTracer('test')
+        .startSpan(name)
+        .end();
+    }
+    let waitedFor: ReadableSpan[] = [];
+    const exporter: SpanExporter = {
+      export: (spans, done) => {
+        waitedFor = spans.filter((span) => !span.resource.asyncAttributesPending);
+        done({ code: ExportResultCode.SUCCESS });
+      },
+      shutdown: async () => undefined,
+    };
+    const processor = new BatchSpanProcessor(exporter, batch, new DroppedSpans(() => undefined));
+    for (const span of ended) processor.onEnd(span);
+    await processor.forceFlush();
+    expect(waitedFor.map((span) => span.name)).toEqual(['fast', 'slow']);
   });
 });

@@ -1,33 +1,44 @@
 import { context, TraceFlags } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
-import type { BatchConfig } from '../tracing.interfaces.js';
-import type { DroppedSpans } from '../exporters/dropped-spans.js';
+import type { BatchConfig } from '../config/tracing-config.js';
+
+/** Where lost spans are counted (and, rate-limited, warned about). */
+export interface DropCounter {
+  add(spans: number, reason: string): void;
+}
 
 /**
- * A batch processor whose cost on the request path is a queue push, whatever the backend does.
- * Unlike the SDK's, it exports one batch at a time (a hanging backend holds one batch, not a growing
- * pile of requests), gives up on an export after `exportTimeoutMillis`, and counts every span it
- * loses, to the queue limit or to a failed export.
+ * The SDK's `BatchSpanProcessor` (see README.md here), with every lost span counted: to the queue
+ * bound, to a failed export, to an export that outlives `exportTimeoutMillis` (this processor's own
+ * deadline, whatever the exporter's timeout). The request path's cost is a queue push whatever the
+ * backend does, and one batch is on the wire at a time, so a hanging backend holds one batch, not
+ * a growing pile of requests.
  */
-export class BoundedBatchSpanProcessor implements SpanProcessor {
+export class BatchSpanProcessor implements SpanProcessor {
   private queue: ReadableSpan[] = [];
   private timer?: NodeJS.Timeout;
   private inFlight?: Promise<void>;
-  private isShutdown = false;
+  private inFlightSpans = 0;
+  private shutdownPromise?: Promise<void>;
 
   constructor(
     private readonly exporter: SpanExporter,
     private readonly config: BatchConfig,
-    private readonly dropped: DroppedSpans,
+    private readonly dropped: DropCounter,
   ) {}
+
+  /** Spans queued or on the wire: what is lost if the process ends now. */
+  get pendingSpans(): number {
+    return this.queue.length + this.inFlightSpans;
+  }
 
   onStart(): void {}
 
   onEnd(span: ReadableSpan): void {
-    if (this.isShutdown || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this.shutdownPromise || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
     if (this.queue.length >= this.config.maxQueueSize) {
-      this.dropped.add(1, 'export queue full');
+      this.dropped.add(1, `export queue full (${this.config.maxQueueSize} spans)`);
       return;
     }
     this.queue.push(span);
@@ -39,10 +50,10 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
     while (this.inFlight || this.queue.length > 0) await this.exportNext();
   }
 
-  async shutdown(): Promise<void> {
-    this.isShutdown = true;
-    await this.forceFlush();
-    await this.exporter.shutdown();
+  /** Exports what is queued, then shuts the exporter down; later calls return the same promise. */
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= this.forceFlush().then(() => this.exporter.shutdown());
+    return this.shutdownPromise;
   }
 
   private scheduleExport(): void {
@@ -57,8 +68,10 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
     this.timer = undefined;
     if (this.queue.length === 0) return Promise.resolve();
     const batch = this.queue.splice(0, this.config.maxExportBatchSize);
+    this.inFlightSpans = batch.length;
     this.inFlight = this.exportBatch(batch).finally(() => {
       this.inFlight = undefined;
+      this.inFlightSpans = 0;
       if (this.queue.length >= this.config.maxExportBatchSize) void this.exportNext();
       else if (this.queue.length > 0) this.scheduleExport();
     });
@@ -91,9 +104,11 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
             settle(`export failed: ${(error as Error).message}`);
           }
         });
-      // Resource detectors that answer asynchronously (host.id) must settle before the resource is read.
-      const pending = batch.find((span) => span.resource.asyncAttributesPending)?.resource.waitForAsyncAttributes?.();
-      if (pending) pending.then(send, send);
+      // Resource detectors that answer asynchronously (host.id) must settle before any resource is read.
+      const pending = [...new Set(batch.map((span) => span.resource))]
+        .filter((resource) => resource.asyncAttributesPending)
+        .map((resource) => resource.waitForAsyncAttributes?.());
+      if (pending.length > 0) Promise.all(pending).then(send, send);
       else send();
     });
   }

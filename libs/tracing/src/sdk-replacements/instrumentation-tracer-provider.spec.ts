@@ -2,6 +2,7 @@ import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { loadTracingConfig } from '../config/index.js';
 import { setupTestTracing, type TestTracing } from '../testing/index.js';
 import { InstrumentationTracerProvider } from './instrumentation-tracer-provider.js';
+import { isUnsampled } from '../runtime/library-tracer.js';
 import { setTracingRuntime, TracingRuntime } from '../runtime/tracing-runtime.js';
 
 const parentWith = (traceFlags: TraceFlags) =>
@@ -9,7 +10,7 @@ const parentWith = (traceFlags: TraceFlags) =>
 
 describe('InstrumentationTracerProvider', () => {
   let tracing: TestTracing;
-  const tracer = () => new InstrumentationTracerProvider(trace.getTracerProvider()).getTracer('@opentelemetry/instrumentation-pg', '1.0.0');
+  const tracer = () => new InstrumentationTracerProvider(trace.getTracerProvider(), isUnsampled).getTracer('@opentelemetry/instrumentation-pg', '1.0.0');
   afterEach(() => tracing.shutdown());
 
   it('gives a sampled parent a real child span', () => {
@@ -38,7 +39,7 @@ describe('InstrumentationTracerProvider', () => {
     expect(root.spanContext().traceId).not.toBe('0af7651916cd43dd8448eb211c80319c');
     expect(tracer().startActiveSpan('no parent', (span) => span.isRecording())).toBe(true);
 
-    setTracingRuntime(TracingRuntime.disabled(loadTracingConfig({ OTEL_TRACES_SAMPLER: 'always_on' })));
+    setTracingRuntime(TracingRuntime.disabled(loadTracingConfig({ OTEL_TRACES_SAMPLER: 'always_on' }), 'test'));
     expect(tracer().startSpan('under unsampled', {}, parentWith(TraceFlags.NONE)).spanContext().spanId).not.toBe('b7ad6b7169203331');
   });
 });

@@ -1,5 +1,4 @@
 import { type Context, context, type Span, type SpanOptions, trace, type Tracer, type TracerOptions, type TracerProvider } from '@opentelemetry/api';
-import { isUnsampled } from '../runtime/library-tracer.js';
 
 /**
  * The tracer the instrumentations (pg, ioredis, undici, http) get. Under an unsampled parent it
@@ -9,10 +8,13 @@ import { isUnsampled } from '../runtime/library-tracer.js';
  * unsampled flag still propagate downstream; only the parent id they carry is the enclosing span's.
  */
 class ParentFollowingTracer implements Tracer {
-  constructor(private readonly tracer: Tracer) {}
+  constructor(
+    private readonly tracer: Tracer,
+    private readonly isUnsampled: (parent: Context) => boolean,
+  ) {}
 
   startSpan(name: string, options?: SpanOptions, parent: Context = context.active()): Span {
-    if (!options?.root && isUnsampled(parent)) return trace.wrapSpanContext(trace.getSpanContext(parent)!);
+    if (!options?.root && this.isUnsampled(parent)) return trace.wrapSpanContext(trace.getSpanContext(parent)!);
     return this.tracer.startSpan(name, options, parent);
   }
 
@@ -27,9 +29,12 @@ class ParentFollowingTracer implements Tracer {
 
 /** Each instrumentation asks for its tracer once, when it is registered, and keeps it. */
 export class InstrumentationTracerProvider implements TracerProvider {
-  constructor(private readonly provider: TracerProvider) {}
+  constructor(
+    private readonly provider: TracerProvider,
+    private readonly isUnsampled: (parent: Context) => boolean,
+  ) {}
 
   getTracer(name: string, version?: string, options?: TracerOptions): Tracer {
-    return new ParentFollowingTracer(this.provider.getTracer(name, version, options));
+    return new ParentFollowingTracer(this.provider.getTracer(name, version, options), this.isUnsampled);
   }
 }

@@ -5,15 +5,15 @@ import { resolve } from 'node:path';
  * Run in a plain Node process: Jest replaces `require` with its own, so the real
  * `Module.prototype.require` is only observable outside it.
  */
-function requiresSeenByHook(instrumentations: string[], requires: string[]): string[] | 'untouched' {
+function requiresSeenByHook(specifiers: string[], requires: string[]): string[] | 'untouched' {
   const filter = resolve('libs/tracing/dist/sdk-replacements/require-filter.js');
   const script = `
     import Module, { createRequire } from 'node:module';
     import { narrowRequireHook } from ${JSON.stringify(filter)};
     const unhooked = Module.prototype.require;
     const seen = [];
-    if (${instrumentations.length > 0}) Module.prototype.require = function (id) { seen.push(id); return unhooked.call(this, id); };
-    narrowRequireHook(unhooked, ${JSON.stringify(instrumentations)});
+    if (${specifiers.length > 0}) Module.prototype.require = function (id) { seen.push(id); return unhooked.call(this, id); };
+    narrowRequireHook(unhooked, ${JSON.stringify(specifiers)});
     const require = createRequire(${JSON.stringify(resolve('package.json'))});
     for (const id of ${JSON.stringify(requires)}) require(id);
     console.log(JSON.stringify(Module.prototype.require === unhooked ? 'untouched' : seen));

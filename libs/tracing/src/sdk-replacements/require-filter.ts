@@ -1,6 +1,4 @@
 import Module, { isBuiltin } from 'node:module';
-import type { InstrumentationName } from '../tracing.interfaces.js';
-import { HOOKED_SPECIFIERS } from '../instrumentation/module-hooks.js';
 
 type Require = (this: Module, id: string) => unknown;
 
@@ -22,16 +20,16 @@ function packageOfFile(filename: string | undefined): string | undefined {
 
 /**
  * The instrumentations' `require` hook (require-in-the-middle, one for all of them) resolves every
- * `require` of the process two or three more times to learn which package it belongs to: ~200 ms
- * of a Nest app's startup (bench/README.md). Once the instrumentations exist, this sends only
- * the requires that can concern them through the hook: an instrumented package by name, a file
- * inside one (pg patches `pg/lib/client.js`), or an instrumented core module. Everything else goes
- * straight to the `require` captured before the hook was installed.
+ * `require` of the process again to learn which package it belongs to, which makes a large app's
+ * startup noticeably slower. Once the instrumentations exist, this sends only the requires that can
+ * concern them through the hook: an instrumented package by name (`specifiers`), a file inside one
+ * (pg patches `pg/lib/client.js`), or an instrumented core module. Everything else goes straight to
+ * the `require` captured before the hook was installed.
  */
-export function narrowRequireHook(unhooked: Require, instrumentations: readonly InstrumentationName[]): void {
+export function narrowRequireHook(unhooked: Require, specifiers: readonly string[]): void {
   const hooked = Module.prototype.require as Require;
   if (hooked === unhooked) return;
-  const packages = new Set(instrumentations.flatMap((name) => HOOKED_SPECIFIERS[name]).map((id) => id.replace(/^node:/, '')));
+  const packages = new Set(specifiers.map((id) => id.replace(/^node:/, '')));
   const concernsHook = (id: string, parent: Module): boolean => {
     if (isBuiltin(id)) return packages.has(id.replace(/^node:/, ''));
     if (id.startsWith('.') || id.startsWith('/')) {

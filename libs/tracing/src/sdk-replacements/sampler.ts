@@ -7,7 +7,7 @@ import {
   type SamplingResult,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace';
-import type { EnvSamplerConfig, TracingConfig } from '../tracing.interfaces.js';
+import type { EnvSamplerConfig, TracingConfig } from '../config/tracing-config.js';
 
 const SAMPLED: SamplingResult = { decision: SamplingDecision.RECORD_AND_SAMPLED };
 const NOT_SAMPLED: SamplingResult = { decision: SamplingDecision.NOT_RECORD };

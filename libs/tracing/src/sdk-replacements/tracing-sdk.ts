@@ -1,38 +1,39 @@
-import { context, propagation, type TextMapPropagator, trace } from '@opentelemetry/api';
+import { type Context, context, propagation, type TextMapPropagator, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
 import type { Resource } from '@opentelemetry/resources';
-import { type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import type { TracingConfig } from '../tracing.interfaces.js';
+import { type SpanLimits, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { Sampler } from '@opentelemetry/sdk-trace';
 import { InstrumentationTracerProvider } from './instrumentation-tracer-provider.js';
-import type { Shutdownable } from '../runtime/tracing-runtime.js';
-import { createSampler } from './sampler.js';
 
 export interface TracingSdkParts {
   resource: Resource;
+  sampler: Sampler;
+  spanLimits: SpanLimits;
   spanProcessors: SpanProcessor[];
   instrumentations: Instrumentation[];
+  /** Whether the instrumentations may skip a child span under this parent (see `InstrumentationTracerProvider`). */
+  isUnsampled: (parent: Context) => boolean;
   propagator?: TextMapPropagator;
   /** OpenTelemetry metrics or logs pipelines that `OTEL_METRICS_EXPORTER`/`OTEL_LOGS_EXPORTER` asked for. */
-  signals?: Shutdownable;
+  signals?: { shutdown(): Promise<void> };
 }
 
 /**
- * The traces half of sdk-node, assembled from `@opentelemetry/sdk-trace`: sdk-node imports every
- * metrics, logs and trace exporter it might use, which cost more startup time and memory than the
- * rest of tracing together (bench/README.md). The env handling it did is in `config/sdk-env.ts`.
+ * Stands in for sdk-node's `NodeSDK` for traces (see README.md here): the same global context
+ * manager, propagator, tracer provider and instrumentation registration, built from
+ * `@opentelemetry/sdk-trace` without loading every exporter sdk-node imports. Shutdown undoes what
+ * start did, so a new SDK can start in the same process (a test runner's).
  */
-export class TracingSdk implements Shutdownable {
-  private readonly provider: TracerProvider;
+export class TracingSdk {
+  readonly provider: TracerProvider;
+  private unregisterInstrumentations?: () => void;
 
-  constructor(
-    config: TracingConfig,
-    private readonly parts: TracingSdkParts,
-  ) {
+  constructor(private readonly parts: TracingSdkParts) {
     this.provider = new TracerProvider({
       resource: parts.resource,
-      sampler: createSampler(config),
-      spanLimits: config.spanLimits,
+      sampler: parts.sampler,
+      spanLimits: parts.spanLimits,
       spanProcessors: parts.spanProcessors,
     });
   }
@@ -41,13 +42,24 @@ export class TracingSdk implements Shutdownable {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     if (this.parts.propagator) propagation.setGlobalPropagator(this.parts.propagator);
     trace.setGlobalTracerProvider(this.provider);
-    registerInstrumentations({
+    this.unregisterInstrumentations = registerInstrumentations({
       instrumentations: this.parts.instrumentations,
-      tracerProvider: new InstrumentationTracerProvider(this.provider),
+      tracerProvider: new InstrumentationTracerProvider(this.provider, this.parts.isUnsampled),
     });
   }
 
+  forceFlush(): Promise<void> {
+    return this.provider.forceFlush();
+  }
+
   async shutdown(): Promise<void> {
-    await Promise.all([this.provider.shutdown(), this.parts.signals?.shutdown()]);
+    this.unregisterInstrumentations?.();
+    try {
+      await Promise.all([this.provider.shutdown(), this.parts.signals?.shutdown()]);
+    } finally {
+      trace.disable();
+      propagation.disable();
+      context.disable();
+    }
   }
 }

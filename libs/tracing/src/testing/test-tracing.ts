@@ -6,8 +6,7 @@ import { loadTracingConfig } from '../config/index.js';
 import { DroppedSpans } from '../exporters/dropped-spans.js';
 import { AttributeRedactor } from '../redaction/attribute-redactor.js';
 import { RedactingSpanExporter } from '../redaction/redacting-span-exporter.js';
-import { ExtensibleSpanProcessor } from '../runtime/extensible-span-processor.js';
-import { defaultRequestTracingOptions } from '../http/request-tracing-options.js';
+import { AppSpanProcessors } from '../runtime/app-span-processors.js';
 import { createResource } from '../runtime/resource.js';
 import { createSampler } from '../sdk-replacements/sampler.js';
 import { setTracingRuntime, TracingRuntime } from '../runtime/tracing-runtime.js';
@@ -28,7 +27,8 @@ export interface TestTracingOptions {
 
 /**
  * Installs a tracer provider that keeps finished spans in memory, for tests that assert on spans.
- * `TracingModule` adopts it as it would adopt the preload's SDK. Call `shutdown()` after the test.
+ * `TracingModule` adopts it as it would adopt the preload's SDK; apps created and closed meanwhile
+ * leave it running. Call `shutdown()` after the test.
  */
 export function setupTestTracing(options: TestTracingOptions = {}): TestTracing {
   const config = loadTracingConfig({
@@ -41,11 +41,11 @@ export function setupTestTracing(options: TestTracingOptions = {}): TestTracing 
   });
   const exporter = new InMemorySpanExporter();
   const redactor = new AttributeRedactor();
-  const extensions = new ExtensibleSpanProcessor();
+  const apps = new AppSpanProcessors();
   const provider = new TracerProvider({
     resource: createResource(config),
     sampler: createSampler(config),
-    spanProcessors: [new SimpleSpanProcessor({ exporter: new RedactingSpanExporter(exporter, redactor) }), extensions],
+    spanProcessors: [new SimpleSpanProcessor({ exporter: new RedactingSpanExporter(exporter, redactor) }), apps],
   });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
@@ -53,11 +53,12 @@ export function setupTestTracing(options: TestTracingOptions = {}): TestTracing 
     new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
   );
   trace.setGlobalTracerProvider(provider);
-  const runtime = new TracingRuntime(config, defaultRequestTracingOptions(), {
-    sdk: provider,
+  const runtime = new TracingRuntime(config, 'test', {
+    provider,
     redactor,
     dropped: new DroppedSpans(() => undefined),
-    extensions,
+    apps,
+    pendingSpans: () => 0,
   });
   setTracingRuntime(runtime);
   return {
@@ -66,11 +67,10 @@ export function setupTestTracing(options: TestTracingOptions = {}): TestTracing 
     spans: () => exporter.getFinishedSpans(),
     reset: () => exporter.reset(),
     shutdown: async () => {
-      await provider.shutdown();
+      await runtime.shutdown();
       trace.disable();
       context.disable();
       propagation.disable();
-      setTracingRuntime(undefined);
     },
   };
 }

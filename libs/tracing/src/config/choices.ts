@@ -1,0 +1,28 @@
+/** The values each setting accepts, and the defaults of the ones with a fixed default. */
+
+export const EXPORTER_NAMES = ['console', 'jaeger', 'zipkin', 'otlp', 'none'] as const;
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
+/** The `OTEL_TRACES_SAMPLER` values of the SDK environment variable specification. */
+export const SAMPLER_NAMES = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+export const PROPAGATOR_NAMES = ['tracecontext', 'baggage', 'b3', 'b3multi', 'none'] as const;
+/** `OTEL_NODE_RESOURCE_DETECTORS` values, as sdk-node reads them. */
+export const RESOURCE_DETECTOR_NAMES = ['host', 'os', 'process', 'serviceinstance', 'env', 'all', 'none'] as const;
+export const INSTRUMENTATION_NAMES = ['http', 'undici', 'express', 'pg', 'ioredis'] as const;
+/** Express middleware spans duplicate what the interceptor already shows, so express is opt-in. */
+export const DEFAULT_INSTRUMENTATIONS = ['http', 'undici', 'pg', 'ioredis'] as const;
+
+export const DEFAULT_JAEGER_ENDPOINT = 'http://localhost:4318/v1/traces';
+export const DEFAULT_ZIPKIN_ENDPOINT = 'http://localhost:9411/api/v2/spans';
+export const DEFAULT_OTLP_HTTP_ENDPOINT = 'http://localhost:4318';
+export const DEFAULT_OTLP_GRPC_ENDPOINT = 'http://localhost:4317';
+
+/** Inbound W3C baggage kept per request (`TRACING_BAGGAGE_MAX_ENTRIES`, `TRACING_BAGGAGE_MAX_BYTES`). */
+export const DEFAULT_BAGGAGE_MAX_ENTRIES = 16;
+export const DEFAULT_BAGGAGE_MAX_BYTES = 1024;

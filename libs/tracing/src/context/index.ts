@@ -1,0 +1,21 @@
+/** The trace context for code outside Nest's DI: the functions behind `TraceService`, by the same names. */
+export {
+  addSpanAttributes,
+  addSpanEvent,
+  bindContext,
+  captureContext,
+  type Carrier,
+  extractContext,
+  getActiveSpan,
+  getSpanId,
+  getTraceId,
+  injectContext,
+  linkTo,
+  recordException,
+  runWithContext,
+  setSpanStatus,
+  traceDatabaseOperation,
+  traceExternalCall,
+  withSpan,
+  type WithSpanOptions,
+} from '../api/context-api.js';
