@@ -8,7 +8,7 @@ import { AttributeRedactor } from '../redaction/attribute-redactor.js';
 import { RedactingSpanExporter } from '../redaction/redacting-span-exporter.js';
 import { BatchSpanProcessor } from '../sdk-replacements/batch-span-processor.js';
 import { narrowRequireHook } from '../sdk-replacements/require-filter.js';
-import { createSampler } from '../sdk-replacements/sampler.js';
+import { createSampler } from './sampler.js';
 import { TracingSdk } from '../sdk-replacements/tracing-sdk.js';
 import { AppSpanProcessors } from './app-span-processors.js';
 import { routeDiagnostics } from './diag-logger.js';

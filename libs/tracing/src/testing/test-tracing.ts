@@ -8,7 +8,7 @@ import { AttributeRedactor } from '../redaction/attribute-redactor.js';
 import { RedactingSpanExporter } from '../redaction/redacting-span-exporter.js';
 import { AppSpanProcessors } from '../runtime/app-span-processors.js';
 import { createResource } from '../runtime/resource.js';
-import { createSampler } from '../sdk-replacements/sampler.js';
+import { createSampler } from '../runtime/sampler.js';
 import { setTracingRuntime, TracingRuntime } from '../runtime/tracing-runtime.js';
 
 export interface TestTracing {

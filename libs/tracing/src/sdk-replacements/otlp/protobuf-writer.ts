@@ -9,9 +9,9 @@ const NANOS_PER_SECOND = 1_000_000_000;
 
 /**
  * A protobuf writer for Node: strings and hex ids are copied into the buffer by Buffer's native
- * UTF-8 and hex writers instead of a JavaScript loop per character, which is what made the SDK's
- * OTLP serializer the largest single cost of a traced request (bench/README.md). Messages reserve
- * one length byte; the larger ones (spans, scopes) move their content once the length is known.
+ * UTF-8 and hex writers instead of a JavaScript loop per character, as the SDK's serializer does
+ * on the same event loop that serves requests. Messages reserve one length byte; the larger ones
+ * (spans, scopes) move their content once the length is known.
  */
 export class ProtobufWriter {
   private buffer: Buffer;

@@ -1,0 +1,39 @@
+import { ROOT_CONTEXT, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
+import { SamplingDecision } from '@opentelemetry/sdk-trace';
+import { loadTracingConfig } from '../config/index.js';
+import { createSampler } from './sampler.js';
+
+const TRACE_ID = 'd4cda95b652f4a1592b449d5929fda1b';
+
+function decide(rate: string, parentFlags?: TraceFlags, env: Record<string, string> = {}): SamplingDecision {
+  const sampler = createSampler(loadTracingConfig(rate ? { TRACING_SAMPLE_RATE: rate, ...env } : env));
+  const parent = parentFlags === undefined
+    ? ROOT_CONTEXT
+    : trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE_ID, spanId: '6e0c63257de34c92', traceFlags: parentFlags, isRemote: true });
+  return sampler.shouldSample(parent, TRACE_ID, 'GET /', SpanKind.SERVER, {}, []).decision;
+}
+
+describe('createSampler', () => {
+  it('samples root traces by ratio', () => {
+    expect(decide('1')).toBe(SamplingDecision.RECORD_AND_SAMPLED);
+    expect(decide('0')).toBe(SamplingDecision.NOT_RECORD);
+  });
+
+  it("follows the caller's decision whatever the local ratio", () => {
+    expect(decide('0', TraceFlags.SAMPLED)).toBe(SamplingDecision.RECORD_AND_SAMPLED);
+    expect(decide('1', TraceFlags.NONE)).toBe(SamplingDecision.NOT_RECORD);
+  });
+
+  it('follows OTEL_TRACES_SAMPLER and its argument when TRACING_SAMPLE_RATE is not set', () => {
+    expect(decide('', undefined, { OTEL_TRACES_SAMPLER: 'always_off' })).toBe(SamplingDecision.NOT_RECORD);
+    expect(decide('', TraceFlags.SAMPLED, { OTEL_TRACES_SAMPLER: 'always_off' })).toBe(SamplingDecision.NOT_RECORD);
+    expect(decide('', TraceFlags.NONE, { OTEL_TRACES_SAMPLER: 'always_on' })).toBe(SamplingDecision.RECORD_AND_SAMPLED);
+    const ratio = { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' };
+    expect(decide('', undefined, ratio)).toBe(SamplingDecision.NOT_RECORD);
+    expect(decide('', TraceFlags.SAMPLED, ratio)).toBe(SamplingDecision.RECORD_AND_SAMPLED);
+  });
+
+  it('lets TRACING_SAMPLE_RATE win over OTEL_TRACES_SAMPLER', () => {
+    expect(decide('1', undefined, { OTEL_TRACES_SAMPLER: 'always_off' })).toBe(SamplingDecision.RECORD_AND_SAMPLED);
+  });
+});
