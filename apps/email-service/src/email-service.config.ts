@@ -1,4 +1,4 @@
-import { type Env, envInteger, envRate } from '@app/common';
+import { type Env, envInteger, envRate } from '@app/tracing/config';
 
 export interface EmailServiceConfig {
   port: number;

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { AppConfigError, bootstrapApp } from '@app/common';
+import { bootstrapApp } from '@app/common';
+import { ConfigError } from '@app/tracing/config';
 import { AppModule } from './app.module.js';
 import { loadEmailServiceConfig } from './email-service.config.js';
 
@@ -7,7 +8,7 @@ try {
   const config = loadEmailServiceConfig();
   await bootstrapApp(() => AppModule.register(config), { name: 'email-service', port: config.port });
 } catch (error) {
-  if (!(error instanceof AppConfigError)) throw error;
+  if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`[email-service] ${error.message}\n`);
   process.exitCode = 1;
 }

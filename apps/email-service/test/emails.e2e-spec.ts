@@ -69,6 +69,6 @@ describe('email-service', () => {
   it('refuses a bad EMAIL_FAILURE_RATE before listening, with one line', async () => {
     const run = spawnWithPreload(EMAIL_SERVICE, env(receiver, { EMAIL_FAILURE_RATE: '2' }));
     expect(await run.exited).toBe(1);
-    expect(run.output().trim()).toBe('[email-service] Invalid EMAIL_FAILURE_RATE="2": expected a number from 0 to 1');
+    expect(run.output().trim()).toBe('[email-service] Invalid EMAIL_FAILURE_RATE="2": expected a number from 0 to 1, e.g. 0.1');
   });
 });

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { AppConfigError, bootstrapApp } from '@app/common';
+import { bootstrapApp } from '@app/common';
+import { ConfigError } from '@app/tracing/config';
 import { AppModule } from './app.module.js';
 import { EmbeddedPostgres } from './database/embedded-postgres.js';
 import { loadUsersApiConfig } from './users-api.config.js';
@@ -14,7 +15,7 @@ try {
     { name: 'users-api', port: config.port },
   );
 } catch (error) {
-  if (!(error instanceof AppConfigError)) throw error;
+  if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`[users-api] ${error.message}\n`);
   process.exitCode = 1;
 }

@@ -1,4 +1,4 @@
-import { AppConfigError } from '@app/common';
+import { ConfigError } from '@app/tracing/config';
 import { loadUsersApiConfig } from './users-api.config.js';
 
 describe('loadUsersApiConfig', () => {
@@ -30,7 +30,7 @@ describe('loadUsersApiConfig', () => {
     [{ DATABASE_STATEMENT_TIMEOUT_MS: '0' }, 'DATABASE_STATEMENT_TIMEOUT_MS'],
     [{ REDIS_COMMAND_TIMEOUT_MS: 'fast' }, 'REDIS_COMMAND_TIMEOUT_MS'],
   ])('refuses %o naming %s', (env, variable) => {
-    expect(() => loadUsersApiConfig(env)).toThrow(AppConfigError);
+    expect(() => loadUsersApiConfig(env)).toThrow(ConfigError);
     expect(() => loadUsersApiConfig(env)).toThrow(`Invalid ${variable}=`);
   });
 });

@@ -3,7 +3,7 @@ import { type PreloadedProcess, TraceReceiver } from '@app/tracing/testing';
 import { PrometheusServer } from './support/prometheus.js';
 import { createDatabase, REDIS_URL, startEmailService, startUsersApi, tracingEnv, waitUntil } from './support/sample-system.js';
 
-/** The queries of the README and alerts.yml, as an operator would run them. */
+/** The queries of docs/metrics-logs-alerts.md and alerts.yml, as an operator would run them. */
 const QUERIES = {
   requestP95: 'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{job="users-api"}[5m])))',
   errorRate: 'sum(rate(traces_total{status="error"}[5m])) / sum(rate(traces_total[5m]))',

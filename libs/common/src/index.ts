@@ -1,5 +1,4 @@
 export { bootstrapApp, type BootstrapOptions } from './bootstrap.js';
-export { AppConfigError, type Env, envChoice, envInteger, envRate, envString, envUrl } from './env.js';
 export { type ErrorFields, errorFields } from './error-fields.js';
 export { createLoggerModule, LOG_LEVELS, loggerParams } from './logging.js';
 export {

@@ -6,7 +6,7 @@ import { setupTestTracing, type TestTracing } from '@app/tracing/testing';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import type { Options } from 'pino-http';
 import request from 'supertest';
-import { AppConfigError } from './env.js';
+import { ConfigError } from '@app/tracing/config';
 import { loggerParams } from './logging.js';
 
 @Controller()
@@ -31,7 +31,7 @@ describe('loggerParams', () => {
     const development = loggerParams({}).pinoHttp as Options;
     expect(production).toMatchObject({ level: 'warn', transport: undefined });
     expect(development.transport).toMatchObject({ target: 'pino-pretty' });
-    expect(() => loggerParams({ LOG_LEVEL: 'loud' })).toThrow(AppConfigError);
+    expect(() => loggerParams({ LOG_LEVEL: 'loud' })).toThrow(ConfigError);
   });
 });
 

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DynamicModule } from '@nestjs/common';
 import { isUntracedRequest, redactLogFields, routeTemplate, traceLogFields } from '@app/tracing/logging';
 import { LoggerModule, type Params } from 'nestjs-pino';
-import { type Env, envChoice, envString } from './env.js';
+import { type Env, envChoice, envString } from '@app/tracing/config';
 import { errorFields } from './error-fields.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

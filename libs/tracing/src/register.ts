@@ -5,7 +5,7 @@
  * start before the app is imported. Everything that could load an instrumented module is imported
  * dynamically, after the module hooks are in place.
  */
-import { loadTracingConfig, TracingConfigError } from './config/index.js';
+import { loadTracingConfig, ConfigError } from './config/index.js';
 import { registerModuleHooks } from './instrumentation/module-hooks.js';
 import type { TracingConfig } from './config/tracing-config.js';
 
@@ -13,7 +13,7 @@ function loadConfigOrExit(): TracingConfig {
   try {
     return loadTracingConfig();
   } catch (error) {
-    if (!(error instanceof TracingConfigError)) throw error;
+    if (!(error instanceof ConfigError)) throw error;
     // Nothing has started yet: one clear line and a non-zero exit beat a stack trace.
     process.stderr.write(`[tracing] ${error.message}\n`);
     process.exit(1);

@@ -1,2 +1,7 @@
+/**
+ * Settings read as the library reads its own: unset and blank alike, and a bad value refused with
+ * one line naming the variable, the value and what is allowed (`ConfigError`).
+ */
+export { ConfigError } from './config-error.js';
+export { type Env, envBoolean, envChoice, envInteger, envList, envRate, envString, envUrl, type IntegerRange } from './env.js';
 export { loadTracingConfig } from './load-tracing-config.js';
-export { TracingConfigError } from './tracing-config.error.js';

@@ -1,16 +1,16 @@
 import { loadTracingConfig } from './load-tracing-config.js';
-import { TracingConfigError } from './tracing-config.error.js';
+import { ConfigError } from './config-error.js';
 
 const load = (env: Record<string, string>, entry?: string) => loadTracingConfig(env, entry);
 
-function errorOf(env: Record<string, string>): TracingConfigError {
+function errorOf(env: Record<string, string>): ConfigError {
   try {
     load(env);
   } catch (error) {
-    if (error instanceof TracingConfigError) return error;
+    if (error instanceof ConfigError) return error;
     throw error;
   }
-  throw new Error('expected a TracingConfigError');
+  throw new Error('expected a ConfigError');
 }
 
 describe('loadTracingConfig', () => {
@@ -33,7 +33,7 @@ describe('loadTracingConfig', () => {
     });
   });
 
-  it('reads every variable the README documents', () => {
+  it('reads every variable the package README documents', () => {
     const config = load({
       ENABLE_TRACING: 'true',
       TRACING_EXPORTER: 'OTLP',
@@ -66,8 +66,8 @@ describe('loadTracingConfig', () => {
     [{ TRACING_SAMPLE_RATE: '2' }, 'TRACING_SAMPLE_RATE', 'from 0 to 1'],
     [{ TRACING_SAMPLE_RATE: 'half' }, 'TRACING_SAMPLE_RATE', 'from 0 to 1'],
     [{ ENABLE_TRACING: 'maybe' }, 'ENABLE_TRACING', 'true or false'],
-    [{ OTLP_ENDPOINT: 'collector:4318' }, 'OTLP_ENDPOINT', 'http:// or https:// URL'],
-    [{ ZIPKIN_ENDPOINT: 'not a url' }, 'ZIPKIN_ENDPOINT', 'http:// or https:// URL'],
+    [{ OTLP_ENDPOINT: 'collector:4318' }, 'OTLP_ENDPOINT', 'a URL starting with http:// or https://'],
+    [{ ZIPKIN_ENDPOINT: 'not a url' }, 'ZIPKIN_ENDPOINT', 'a URL starting with http:// or https://'],
     [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'thrift' }, 'OTEL_EXPORTER_OTLP_PROTOCOL', 'http/protobuf, http/json, grpc'],
     [{ OTEL_BSP_MAX_QUEUE_SIZE: '-1' }, 'OTEL_BSP_MAX_QUEUE_SIZE', 'non-negative integer'],
     [{ OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '5000' }, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 'OTEL_BSP_MAX_QUEUE_SIZE'],

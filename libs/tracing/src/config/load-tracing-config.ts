@@ -14,29 +14,25 @@ import type {
   OtlpProtocol,
   TracingConfig,
 } from './tracing-config.js';
-import {
-  type Env,
-  parseBoolean,
-  parseChoice,
-  parseHttpUrl,
-  parseList,
-  parseNonNegativeInteger,
-  parseRate,
-  readEnv,
-} from './env-parsers.js';
+import { type Env, envBoolean, envChoice, envInteger, envList, envRate, envUrl, readEnv } from './env.js';
 import { parseEnvSampler, parsePropagators, parseResourceDetectors, parseSpanLimits } from './sdk-env.js';
-import { TracingConfigError } from './tracing-config.error.js';
+import { ConfigError } from './config-error.js';
+
+const HTTP = ['http:', 'https:'];
+
+/** `@opentelemetry/instrumentation-pg` names the `pg` instrumentation too. */
+const withoutPackagePrefix = (entry: string) => entry.replace(/^@opentelemetry\/instrumentation-/, '');
 
 /** Ports and path of Jaeger's Thrift/gRPC collector, which the `jaeger` exporter no longer speaks. */
 const LEGACY_JAEGER_PORTS = new Set(['14268', '14250', '6831', '6832']);
 
 /**
  * Reads and validates every variable the library understands. Throws a
- * {@link TracingConfigError} on the first bad value so startup stops before the app listens.
+ * {@link ConfigError} on the first bad value so startup stops before the app listens.
  */
 export function loadTracingConfig(env: Env = process.env, entryPath = process.argv[1]): TracingConfig {
-  const rate = parseRate(env, 'TRACING_SAMPLE_RATE');
-  const otlpProtocol = parseChoice<OtlpProtocol>(
+  const rate = envRate(env, 'TRACING_SAMPLE_RATE');
+  const otlpProtocol = envChoice<OtlpProtocol>(
     env,
     readEnv(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL',
     OTLP_PROTOCOLS,
@@ -44,23 +40,23 @@ export function loadTracingConfig(env: Env = process.env, entryPath = process.ar
   );
   return {
     // OTEL_SDK_DISABLED is the standard off switch; it wins so an operator can silence any app.
-    enabled: parseBoolean(env, 'ENABLE_TRACING', false) && !parseBoolean(env, 'OTEL_SDK_DISABLED', false),
+    enabled: envBoolean(env, 'ENABLE_TRACING', false) && !envBoolean(env, 'OTEL_SDK_DISABLED', false),
     serviceName: readEnv(env, 'OTEL_SERVICE_NAME') ?? serviceNameFromResourceAttributes(env) ?? serviceNameFromEntry(entryPath) ?? readEnv(env, 'npm_package_name') ?? 'nest-app',
     serviceVersion: readEnv(env, 'npm_package_version'),
     environment: readEnv(env, 'NODE_ENV'),
-    exporter: parseChoice(env, 'TRACING_EXPORTER', EXPORTER_NAMES, 'console'),
+    exporter: envChoice(env, 'TRACING_EXPORTER', EXPORTER_NAMES, 'console'),
     sampleRate: rate,
     envSampler: rate === undefined ? parseEnvSampler(env) : undefined,
     propagators: parsePropagators(env),
     baggageLimits: {
-      maxEntries: parseNonNegativeInteger(env, 'TRACING_BAGGAGE_MAX_ENTRIES', DEFAULT_BAGGAGE_MAX_ENTRIES),
-      maxBytes: parseNonNegativeInteger(env, 'TRACING_BAGGAGE_MAX_BYTES', DEFAULT_BAGGAGE_MAX_BYTES),
+      maxEntries: envInteger(env, 'TRACING_BAGGAGE_MAX_ENTRIES', DEFAULT_BAGGAGE_MAX_ENTRIES),
+      maxBytes: envInteger(env, 'TRACING_BAGGAGE_MAX_BYTES', DEFAULT_BAGGAGE_MAX_BYTES),
     },
     resourceDetectors: parseResourceDetectors(env),
     spanLimits: parseSpanLimits(env),
     jaegerEndpoint: parseJaegerEndpoint(env),
-    zipkinEndpoint: parseHttpUrl(env, 'ZIPKIN_ENDPOINT', DEFAULT_ZIPKIN_ENDPOINT).href,
-    zipkinTimeoutMillis: parseNonNegativeInteger(env, 'OTEL_EXPORTER_ZIPKIN_TIMEOUT', 10_000),
+    zipkinEndpoint: new URL(envUrl(env, 'ZIPKIN_ENDPOINT', HTTP, DEFAULT_ZIPKIN_ENDPOINT)).href,
+    zipkinTimeoutMillis: envInteger(env, 'OTEL_EXPORTER_ZIPKIN_TIMEOUT', 10_000),
     otlpEndpoint: parseOtlpEndpoint(env, otlpProtocol),
     otlpProtocol,
     batch: parseBatchConfig(env),
@@ -80,9 +76,9 @@ function serviceNameFromEntry(entryPath: string | undefined): string | undefined
 }
 
 function parseJaegerEndpoint(env: Env): string {
-  const url = parseHttpUrl(env, 'JAEGER_ENDPOINT', DEFAULT_JAEGER_ENDPOINT);
+  const url = new URL(envUrl(env, 'JAEGER_ENDPOINT', HTTP, DEFAULT_JAEGER_ENDPOINT));
   if (url.pathname.startsWith('/api/traces') || LEGACY_JAEGER_PORTS.has(url.port)) {
-    throw new TracingConfigError(
+    throw new ConfigError(
       'JAEGER_ENDPOINT',
       url.href,
       `this is Jaeger's legacy Thrift/gRPC collector; Jaeger ingests OTLP natively, use its OTLP/HTTP receiver, e.g. http://${url.hostname}:4318/v1/traces`,
@@ -93,26 +89,26 @@ function parseJaegerEndpoint(env: Env): string {
 
 function parseOtlpEndpoint(env: Env, protocol: OtlpProtocol): string | undefined {
   for (const name of ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT']) {
-    if (readEnv(env, name) !== undefined) parseHttpUrl(env, name, '');
+    envUrl(env, name, HTTP);
   }
   if (readEnv(env, 'OTLP_ENDPOINT') === undefined) return undefined;
-  const base = parseHttpUrl(env, 'OTLP_ENDPOINT', '').href.replace(/\/+$/, '');
+  const base = new URL(envUrl(env, 'OTLP_ENDPOINT', HTTP, '')).href.replace(/\/+$/, '');
   if (protocol === 'grpc' || base.endsWith('/v1/traces')) return base;
   return `${base}/v1/traces`;
 }
 
 function parseBatchConfig(env: Env): BatchConfig {
   const batch: BatchConfig = {
-    maxQueueSize: parseNonNegativeInteger(env, 'OTEL_BSP_MAX_QUEUE_SIZE', 2048),
-    maxExportBatchSize: parseNonNegativeInteger(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512),
-    scheduledDelayMillis: parseNonNegativeInteger(env, 'OTEL_BSP_SCHEDULE_DELAY', 5000),
-    exportTimeoutMillis: parseNonNegativeInteger(env, 'OTEL_BSP_EXPORT_TIMEOUT', 30000),
+    maxQueueSize: envInteger(env, 'OTEL_BSP_MAX_QUEUE_SIZE', 2048),
+    maxExportBatchSize: envInteger(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512),
+    scheduledDelayMillis: envInteger(env, 'OTEL_BSP_SCHEDULE_DELAY', 5000),
+    exportTimeoutMillis: envInteger(env, 'OTEL_BSP_EXPORT_TIMEOUT', 30000),
   };
   if (batch.maxQueueSize < 1) {
-    throw new TracingConfigError('OTEL_BSP_MAX_QUEUE_SIZE', String(batch.maxQueueSize), 'expected at least 1');
+    throw new ConfigError('OTEL_BSP_MAX_QUEUE_SIZE', String(batch.maxQueueSize), 'expected at least 1');
   }
   if (batch.maxExportBatchSize < 1 || batch.maxExportBatchSize > batch.maxQueueSize) {
-    throw new TracingConfigError(
+    throw new ConfigError(
       'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
       String(batch.maxExportBatchSize),
       `expected 1 to OTEL_BSP_MAX_QUEUE_SIZE (${batch.maxQueueSize})`,
@@ -122,9 +118,9 @@ function parseBatchConfig(env: Env): BatchConfig {
 }
 
 function parseInstrumentations(env: Env): InstrumentationName[] {
-  const enabled = parseList(env, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', INSTRUMENTATION_NAMES) ?? [
+  const enabled = envList(env, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', INSTRUMENTATION_NAMES, withoutPackagePrefix) ?? [
     ...DEFAULT_INSTRUMENTATIONS,
   ];
-  const disabled = parseList(env, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS', INSTRUMENTATION_NAMES) ?? [];
+  const disabled = envList(env, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS', INSTRUMENTATION_NAMES, withoutPackagePrefix) ?? [];
   return enabled.filter((name) => !disabled.includes(name));
 }

@@ -24,7 +24,7 @@ export async function createSpanExporter(config: TracingConfig): Promise<SpanExp
         maxInFlight: ZIPKIN_MAX_IN_FLIGHT,
       });
     case 'jaeger':
-      // Jaeger ingests OTLP natively; see README "Why Jaeger means OTLP".
+      // Jaeger ingests OTLP natively; see docs/design.md, "`jaeger` means OTLP".
       return createOtlpExporter('http/protobuf', config.jaegerEndpoint);
     case 'otlp':
       return createOtlpExporter(config.otlpProtocol, config.otlpEndpoint);

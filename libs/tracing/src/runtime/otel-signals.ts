@@ -1,5 +1,5 @@
 import type { Resource } from '@opentelemetry/resources';
-import { type Env, readEnv } from '../config/env-parsers.js';
+import { type Env, readEnv } from '../config/env.js';
 
 
 function asked(env: Env, name: string): boolean {
