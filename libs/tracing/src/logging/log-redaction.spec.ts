@@ -33,7 +33,7 @@ describe('redactLogFields', () => {
     expect(redactLogFields(line)).toBe(line);
     const tracing = setupTestTracing();
     try {
-      tracing.runtime.attach([], { keys: ['ssn'] });
+      tracing.runtime.attach([], { redactKeys: ['ssn'] });
       expect(redactLogFields(line)).toEqual({ msg: 'lookup', user: { ssn: '[REDACTED]', name: 'ann' } });
     } finally {
       await tracing.shutdown();

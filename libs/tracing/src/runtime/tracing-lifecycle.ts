@@ -5,7 +5,7 @@ import { TRACING_APP_PROCESSORS, TRACING_RUNTIME } from '../tracing.constants.js
 import type { TracingModuleOptions } from '../tracing.interfaces.js';
 import { TRACING_MODULE_OPTIONS } from '../tracing.module-definition.js';
 import type { AppScope } from './app-span-processors.js';
-import { DEFAULT_SHUTDOWN_TIMEOUT_MS, type TracingRuntime } from './tracing-runtime.js';
+import type { TracingRuntime } from './tracing-runtime.js';
 
 /**
  * One app's use of the runtime: its processors and redaction keys join when the module starts,
@@ -26,10 +26,8 @@ export class TracingLifecycle implements OnModuleInit, OnApplicationShutdown {
   onModuleInit(): void {
     if (this.attached) return;
     this.attached = true;
-    this.scope = this.runtime.attach(this.processors, {
-      keys: this.options.redactKeys,
-      queryParameters: this.options.redactQueryParameters,
-    });
+    const { redactKeys, redactQueryParameters, shutdownTimeoutMs } = this.options;
+    this.scope = this.runtime.attach(this.processors, { redactKeys, redactQueryParameters, shutdownTimeoutMs });
   }
 
   /** The request context, marked as this app's. */
@@ -40,6 +38,6 @@ export class TracingLifecycle implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (!this.attached) return;
     this.attached = false;
-    await this.runtime.detach(this.scope, this.options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
+    await this.runtime.detach(this.scope);
   }
 }

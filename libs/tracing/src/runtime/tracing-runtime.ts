@@ -29,6 +29,8 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
 export class TracingRuntime {
   private shutdownPromise?: Promise<void>;
   private users = 0;
+  /** The deadline the apps asked for (`shutdownTimeoutMs`), which the owner's shutdown keeps too. */
+  private shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
 
   constructor(
     readonly config: TracingConfig,
@@ -59,11 +61,15 @@ export class TracingRuntime {
   }
 
   /** An app starts using the runtime: its processors get its spans, its keys are redacted. */
-  attach(processors: readonly SpanProcessor[], redaction: { keys?: string[]; queryParameters?: string[] } = {}): AppScope | undefined {
+  attach(
+    processors: readonly SpanProcessor[],
+    { redactKeys, redactQueryParameters, shutdownTimeoutMs }: { redactKeys?: string[]; redactQueryParameters?: string[]; shutdownTimeoutMs?: number } = {},
+  ): AppScope | undefined {
     this.users += 1;
+    if (shutdownTimeoutMs !== undefined) this.shutdownTimeoutMs = shutdownTimeoutMs;
     if (!this.parts) return undefined;
-    if (redaction.keys) this.parts.redactor.addKeys(redaction.keys);
-    if (redaction.queryParameters) this.parts.redactor.addQueryParameters(redaction.queryParameters);
+    if (redactKeys) this.parts.redactor.addKeys(redactKeys);
+    if (redactQueryParameters) this.parts.redactor.addQueryParameters(redactQueryParameters);
     return this.parts.apps.attach(processors);
   }
 
@@ -76,7 +82,7 @@ export class TracingRuntime {
    * An app closes: its processors are flushed and shut down, and what is queued for export is
    * flushed. The last app to leave a runtime that a module started shuts it down.
    */
-  async detach(scope: AppScope | undefined, timeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS): Promise<void> {
+  async detach(scope: AppScope | undefined, timeoutMs = this.shutdownTimeoutMs): Promise<void> {
     this.users = Math.max(0, this.users - 1);
     if (this.owner === 'module' && this.users === 0) return this.shutdown(timeoutMs);
     if (!this.parts || this.isShutdown) return;
@@ -85,7 +91,7 @@ export class TracingRuntime {
   }
 
   /** Flushes what is pending and stops, never waiting past the deadline whatever the backend does. Idempotent. */
-  shutdown(timeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS): Promise<void> {
+  shutdown(timeoutMs = this.shutdownTimeoutMs): Promise<void> {
     if (this.shutdownPromise) return this.shutdownPromise;
     if (getTracingRuntime() === this) setTracingRuntime(undefined);
     this.shutdownPromise = this.parts ? this.withinDeadline(this.parts.provider.shutdown(), timeoutMs, 'shutdown') : Promise.resolve();
