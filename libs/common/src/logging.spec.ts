@@ -15,7 +15,7 @@ class SessionsController {
 
   @Get('sessions')
   open() {
-    this.logger.log({ msg: 'session opened', user: { name: 'ann', password: 'hunter2' }, token: 'abc' });
+    this.logger.log({ msg: 'session opened', user: { name: 'ann', password: 'hunter2', ssn: '078-05-1120' }, token: 'abc' });
     return { ok: true };
   }
 
@@ -49,7 +49,7 @@ describe('request logs', () => {
   beforeAll(async () => {
     tracing = setupTestTracing();
     const options = loggerParams({ NODE_ENV: 'production' }).pinoHttp as Options;
-    @Module({ imports: [TracingModule.forRoot(), LoggerModule.forRoot({ pinoHttp: [options, stream] })], controllers: [SessionsController] })
+    @Module({ imports: [TracingModule.forRoot({ redactKeys: ['ssn'] }), LoggerModule.forRoot({ pinoHttp: [options, stream] })], controllers: [SessionsController] })
     class LoggedModule {}
     const moduleRef = await Test.createTestingModule({ imports: [LoggedModule] }).compile();
     app = moduleRef.createNestApplication({ bufferLogs: true });
@@ -61,9 +61,10 @@ describe('request logs', () => {
     await tracing.shutdown();
   });
 
-  it('gives every line of a request its trace, one access line, and no secrets or headers', async () => {
+  it("gives every line of a request its trace, one access line, and no secrets or headers, the module's redactKeys included", async () => {
     const response = await request(app.getHttpServer()).get('/sessions?x=1').set('Authorization', 'Bearer top-secret').set('Cookie', 'sid=s3cret').expect(200);
     await request(app.getHttpServer()).get('/health').expect(200);
+    await request(app.getHttpServer()).get('/metrics').expect(200);
     const traceId = response.headers['x-trace-id'];
     const server = tracing.spans().find((span) => span.name === 'GET /sessions')!;
 
@@ -72,9 +73,9 @@ describe('request logs', () => {
     const written = ofRequest.find((line) => line.msg === 'session opened')!;
     expect(access).toMatchObject({ method: 'GET', route: '/sessions', path: '/sessions', status_code: 200, span_id: server.spanContext().spanId, trace_flags: '01' });
     expect(typeof access.duration_ms).toBe('number');
-    expect(written).toMatchObject({ span_id: server.spanContext().spanId, user: { name: 'ann', password: '[REDACTED]' }, token: '[REDACTED]' });
+    expect(written).toMatchObject({ span_id: server.spanContext().spanId, user: { name: 'ann', password: '[REDACTED]', ssn: '[REDACTED]' }, token: '[REDACTED]' });
     expect(lines.filter((line) => line.status_code !== undefined)).toHaveLength(1);
     const everything = JSON.stringify(lines);
-    for (const secret of ['top-secret', 's3cret', 'hunter2']) expect(everything).not.toContain(secret);
+    for (const secret of ['top-secret', 's3cret', 'hunter2', '078-05-1120']) expect(everything).not.toContain(secret);
   });
 });
