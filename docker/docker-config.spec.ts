@@ -132,7 +132,7 @@ describe('docker/', () => {
       },
     );
 
-    it('deletes the seed secret keys and exports to Jaeger over OTLP and to Zipkin', () => {
+    it('deletes the secret attribute keys and exports to Jaeger over OTLP and to Zipkin', () => {
       const collector = readYaml<Collector>('otel-collector/config.yaml');
       const deleted = collector.processors['attributes/delete-secrets'].actions!.filter((action) => action.action === 'delete').map((action) => action.key);
       expect(deleted).toEqual(expect.arrayContaining(['user.password', 'auth.token', 'http.request.header.authorization']));

@@ -10,7 +10,7 @@ describe('docker/prometheus', () => {
     expect(promtool('check', 'config', 'docker/prometheus/prometheus.yml')).toContain('SUCCESS: 1 rule files found');
   });
 
-  it('has valid alert rules, the seed alerts included', () => {
+  it('has valid alert rules, the four documented alerts included', () => {
     expect(promtool('check', 'rules', 'docker/prometheus/alerts.yml')).toContain('SUCCESS: 4 rules found');
   });
 
