@@ -31,7 +31,8 @@ function syncNsPerCall(iterations, run) {
 export async function runMicroBenchmarks({ quick }) {
   Object.assign(process.env, { ENABLE_TRACING: 'true', TRACING_EXPORTER: 'none', OTEL_SERVICE_NAME: 'micro-bench' });
   await import('@app/tracing/register');
-  const { Span, withSpan } = await import('@app/tracing');
+  const { Span } = await import('@app/tracing');
+  const { withSpan } = await import('@app/tracing/context');
   const tracer = trace.getTracer('bench');
 
   class Work {
