@@ -6,8 +6,6 @@ export default {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
-    '^@app/tracing$': '<rootDir>/libs/tracing/src/index.ts',
-    '^@app/tracing/(.*)$': '<rootDir>/libs/tracing/src/$1/index.ts',
     '^@app/common$': '<rootDir>/libs/common/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

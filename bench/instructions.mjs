@@ -35,7 +35,7 @@ async function countInstructions(configuration, env, outFile) {
   const child = spawn(
     'valgrind',
     ['--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${outFile}`,
-      process.execPath, '--single-threaded', '--import', '@app/tracing/register', 'dist/apps/users-api/main.js'],
+      process.execPath, '--single-threaded', '--import', 'nestjs-tracing/register', 'dist/apps/users-api/main.js'],
     { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PORT: String(PORT), ...env, ...configuration.env }, stdio: 'ignore' },
   );
   const exited = new Promise((done) => child.once('exit', done));

@@ -30,9 +30,9 @@ function syncNsPerCall(iterations, run) {
 
 export async function runMicroBenchmarks({ quick }) {
   Object.assign(process.env, { ENABLE_TRACING: 'true', TRACING_EXPORTER: 'none', OTEL_SERVICE_NAME: 'micro-bench' });
-  await import('@app/tracing/register');
-  const { Span } = await import('@app/tracing');
-  const { withSpan } = await import('@app/tracing/context');
+  await import('nestjs-tracing/register');
+  const { Span } = await import('nestjs-tracing');
+  const { withSpan } = await import('nestjs-tracing/context');
   const tracer = trace.getTracer('bench');
 
   class Work {

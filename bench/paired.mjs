@@ -81,7 +81,7 @@ async function startApps(env, apps) {
   for (const [index, configuration] of CONFIGURATIONS.entries()) {
     const port = FIRST_APP_PORT + index;
     const log = openSync(join(RESULTS, 'logs', `paired-${configuration.name}.log`), 'w');
-    const child = spawnOnAppCore(configuration.root ?? ROOT, ['--import', '@app/tracing/register', 'dist/apps/users-api/main.js'], { port, env: { ...env, ...configuration.env }, log });
+    const child = spawnOnAppCore(configuration.root ?? ROOT, ['--import', 'nestjs-tracing/register', 'dist/apps/users-api/main.js'], { port, env: { ...env, ...configuration.env }, log });
     const app = { name: configuration.name, child, url: `http://127.0.0.1:${port}` };
     apps.push(app);
     await waitForPing(app.url, Date.now() + 60_000, 50);

@@ -33,7 +33,7 @@ const SETTINGS = quick
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = join(ROOT, 'bench', 'results');
 const USERS_API = 'dist/apps/users-api/main.js';
-const PRELOAD = ['--import', '@app/tracing/register'];
+const PRELOAD = ['--import', 'nestjs-tracing/register'];
 
 /** How each configuration starts the same built users-api. */
 const CONFIGURATIONS = [

@@ -107,7 +107,7 @@ describe('docker/', () => {
     expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
     expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24\./m);
     expect(dockerfile).toMatch(/^USER node$/m);
-    expect(dockerfile).toContain('node --import @app/tracing/register dist/apps/${APP}/main.js');
+    expect(dockerfile).toContain('node --import nestjs-tracing/register dist/apps/${APP}/main.js');
   });
 
   describe('collector config', () => {

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 
-const PRELOAD = '--import @app/tracing/register';
+const PRELOAD = '--import nestjs-tracing/register';
 const dev = process.argv.includes('--dev');
 
 // Variables already set in the shell win over .env (loadEnvFile does not overwrite them).

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { createLoggerModule } from '@app/common';
-import { TracingModule } from '@app/tracing';
+import { TracingModule } from 'nestjs-tracing';
 import { EMAIL_SERVICE_CONFIG, type EmailServiceConfig } from './email-service.config.js';
 import { EmailsController } from './emails/emails.controller.js';
 import { MailboxService } from './emails/mailbox.service.js';

@@ -1,4 +1,4 @@
-import { type Env, envInteger, envRate } from '@app/tracing/config';
+import { type Env, envInteger, envRate } from 'nestjs-tracing/config';
 
 export interface EmailServiceConfig {
   port: number;

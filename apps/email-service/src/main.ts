@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { bootstrapApp } from '@app/common';
-import { ConfigError } from '@app/tracing/config';
+import { ConfigError } from 'nestjs-tracing/config';
 import { AppModule } from './app.module.js';
 import { loadEmailServiceConfig } from './email-service.config.js';
 

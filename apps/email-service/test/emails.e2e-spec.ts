@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import request from 'supertest';
-import { type PreloadedProcess, spawnWithPreload, startWithPreload, TraceReceiver } from '@app/tracing/testing';
+import { type PreloadedProcess, spawnWithPreload, startWithPreload, TraceReceiver } from 'nestjs-tracing/testing';
 
 const EMAIL_SERVICE = resolve('dist/apps/email-service/main.js');
 const message = { to: 'reader@example.com', subject: 'Hello', body: 'Hi there' };

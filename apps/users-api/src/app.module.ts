@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { createLoggerModule } from '@app/common';
-import { TracingModule } from '@app/tracing';
+import { TracingModule } from 'nestjs-tracing';
 import { CacheModule } from './cache/cache.module.js';
 import { DatabaseExceptionFilter } from './database/database-exception.filter.js';
 import { EmbeddedPostgres } from './database/embedded-postgres.js';

@@ -1,4 +1,4 @@
-import { ConfigError } from '@app/tracing/config';
+import { ConfigError } from 'nestjs-tracing/config';
 import { loadUsersApiConfig } from './users-api.config.js';
 
 describe('loadUsersApiConfig', () => {

@@ -1,4 +1,4 @@
-import { type Env, envChoice, envInteger, envString, envUrl } from '@app/tracing/config';
+import { type Env, envChoice, envInteger, envString, envUrl } from 'nestjs-tracing/config';
 
 /** scrypt's N: a power of two. 16384 is the usual interactive-login cost. */
 const SCRYPT_COSTS = ['1024', '2048', '4096', '8192', '16384', '32768', '65536', '131072'] as const;

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { type PreloadedProcess, spawnWithPreload } from '@app/tracing/testing';
+import { type PreloadedProcess, spawnWithPreload } from 'nestjs-tracing/testing';
 import { type PrivateServer, startPrivatePostgres, startPrivateRedis } from './support/private-servers.js';
 import { freePort, startUsersApi, USERS_API, waitUntil } from './support/sample-system.js';
 

@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
 import { Controller, Get, type INestApplication, Logger as NestLogger, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { TracingModule } from '@app/tracing';
-import { setupTestTracing, type TestTracing } from '@app/tracing/testing';
+import { TracingModule } from 'nestjs-tracing';
+import { setupTestTracing, type TestTracing } from 'nestjs-tracing/testing';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import type { Options } from 'pino-http';
 import request from 'supertest';
-import { ConfigError } from '@app/tracing/config';
+import { ConfigError } from 'nestjs-tracing/config';
 import { loggerParams } from './logging.js';
 
 @Controller()

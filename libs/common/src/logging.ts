@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DynamicModule } from '@nestjs/common';
-import { isUntracedRequest, redactLogFields, routeTemplate, traceLogFields } from '@app/tracing/logging';
+import { isUntracedRequest, redactLogFields, routeTemplate, traceLogFields } from 'nestjs-tracing/logging';
 import { LoggerModule, type Params } from 'nestjs-pino';
-import { type Env, envChoice, envString } from '@app/tracing/config';
+import { type Env, envChoice, envString } from 'nestjs-tracing/config';
 import { errorFields } from './error-fields.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -1,5 +1,5 @@
 /**
- * The preload: `node --import @app/tracing/register dist/apps/<app>/main.js`.
+ * The preload: `node --import nestjs-tracing/register dist/apps/<app>/main.js`.
  *
  * Instrumentations patch `http`, `pg`, `ioredis`... when those are first loaded, so the SDK must
  * start before the app is imported. Everything that could load an instrumented module is imported

@@ -9,13 +9,13 @@ const JOB = resolve('libs/tracing/test/fixture/dist/job.js');
  * module hooks instrument `http` and `undici`, exporting OTLP to a receiver inside the test.
  */
 const OTLP_KIND = { INTERNAL: 1, SERVER: 2, CLIENT: 3 };
-const LIBRARY_SCOPE = '@app/tracing';
+const LIBRARY_SCOPE = 'nestjs-tracing';
 
 function tracingEnv(receiver: TraceReceiver, extra: Record<string, string> = {}): Record<string, string> {
   return { NODE_ENV: 'test', PORT: '0', ...receiver.exportEnv(), OTEL_SERVICE_NAME: 'fixture', OTEL_BSP_SCHEDULE_DELAY: '50', ...extra };
 }
 
-describe('preload (node --import @app/tracing/register)', () => {
+describe('preload (node --import nestjs-tracing/register)', () => {
   let receiver: TraceReceiver;
   const started: PreloadedProcess[] = [];
   const start = async (env: Record<string, string>) => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { Span, TraceService } from '@app/tracing';
+import { Span, TraceService } from 'nestjs-tracing';
 import { EMAIL_SERVICE_CONFIG, type EmailServiceConfig } from '../email-service.config.js';
 import { IdempotencyStore } from './idempotency-store.js';
 import type { SendEmailDto } from './send-email.dto.js';

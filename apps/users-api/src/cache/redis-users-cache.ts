@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRedis } from '@nestjs-modules/ioredis';
-import { TraceService } from '@app/tracing';
+import { TraceService } from 'nestjs-tracing';
 import type { Redis } from 'ioredis';
 import { USERS_API_CONFIG, type UsersApiConfig } from '../users-api.config.js';
 import { CircuitBreaker } from './circuit-breaker.js';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Span, TraceService } from '@app/tracing';
+import { Span, TraceService } from 'nestjs-tracing';
 import { USERS_API_CONFIG, type UsersApiConfig } from '../users-api.config.js';
 import type { WelcomeEmailPayload } from './outbox-message.entity.js';
 

@@ -1,7 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { TraceService } from '@app/tracing';
+import { TraceService } from 'nestjs-tracing';
 import { USERS_API_CONFIG, type UsersApiConfig } from '../users-api.config.js';
 import { EmailClient } from './email.client.js';
 import { type ClaimedMessage, OutboxRepository } from './outbox.repository.js';

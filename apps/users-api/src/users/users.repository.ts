@@ -1,6 +1,6 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Span, TraceService } from '@app/tracing';
+import { Span, TraceService } from 'nestjs-tracing';
 import type { DataSource } from 'typeorm';
 import { isUniqueViolation } from '../database/postgres-errors.js';
 import { OutboxMessage } from '../outbox/outbox-message.entity.js';

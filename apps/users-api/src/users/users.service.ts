@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { Span, TraceService } from '@app/tracing';
+import { Span, TraceService } from 'nestjs-tracing';
 import { UsersCache, type UserView } from '../cache/users-cache.js';
 import { OutboxDispatcher } from '../outbox/outbox.dispatcher.js';
 import { welcomeEmail, WELCOME_EMAIL } from '../outbox/welcome-email.js';

@@ -23,7 +23,7 @@ export async function adoptOrStartTracing(): Promise<TracingRuntime> {
 function warnLateStart(instrumentations: readonly InstrumentationName[]): void {
   const loaded = instrumentations.filter(isLoaded);
   tracingLogger.warn(
-    'Tracing was started by TracingModule, not by the preload (node --import @app/tracing/register). ' +
+    'Tracing was started by TracingModule, not by the preload (node --import nestjs-tracing/register). ' +
       (loaded.length > 0
         ? `Already loaded, so not traced: ${loaded.join(', ')}.`
         : 'No instrumented module was loaded yet.') +

@@ -19,7 +19,7 @@ describe('library tracer', () => {
     tracing = setupTestTracing();
     libraryTracer().startSpan('after-swap').end();
     expect(tracing.spans().map((span) => span.name)).toEqual(['after-swap']);
-    expect(tracing.spans()[0].instrumentationScope).toMatchObject({ name: '@app/tracing', version: '0.1.0' });
+    expect(tracing.spans()[0].instrumentationScope).toMatchObject({ name: 'nestjs-tracing', version: '0.1.0' });
   });
 
   it('treats only an unsampled parent as unsampled, not an ended one', () => {

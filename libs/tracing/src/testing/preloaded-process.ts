@@ -27,11 +27,11 @@ function baseEnv(): NodeJS.ProcessEnv {
 }
 
 /**
- * Runs `entry` as users run it in production: `node --import @app/tracing/register entry`. Test
+ * Runs `entry` as users run it in production: `node --import nestjs-tracing/register entry`. Test
  * runners bypass Node's module hooks, so only a real process proves auto-instrumentation.
  */
 export function spawnWithPreload(entry: string, env: Record<string, string>): SpawnedProcess {
-  const child = spawn(process.execPath, ['--import', '@app/tracing/register', entry], {
+  const child = spawn(process.execPath, ['--import', 'nestjs-tracing/register', entry], {
     env: { ...baseEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -24,7 +24,7 @@ function recordSpans(record: (provider: TracerProvider) => void, resourceAttribu
 /** Every field and value type the SDK can produce, with lengths on both sides of the varint boundaries. */
 function varietyOfSpans(): ReadableSpan[] {
   return recordSpans((provider) => {
-    const tracer = provider.getTracer('@app/tracing', '1.2.3');
+    const tracer = provider.getTracer('nestjs-tracing', '1.2.3');
     const server = tracer.startSpan(
       'GET /users/:id',
       {
@@ -95,7 +95,7 @@ describe('serializeTraceRequest', () => {
       name: 'GET /users/:id',
       kind: SpanKind.SERVER + 1,
       status: { code: SpanStatusCode.ERROR, message: 'boom ✗' },
-      scope: '@app/tracing',
+      scope: 'nestjs-tracing',
       resource: { 'service.name': 'serializer-test' },
     });
     expect(decoded.attributes).toMatchObject({ negative: -42, large: 2 ** 40, ratio: 0.25, unicode: 'naïve café ☕ 𝄞', tags: ['a', 'ü', ''] });
