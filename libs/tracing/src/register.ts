@@ -9,21 +9,25 @@ import { loadTracingConfig, ConfigError } from './config/index.js';
 import { registerModuleHooks } from './instrumentation/module-hooks.js';
 import type { TracingConfig } from './config/tracing-config.js';
 
+/** A bad setting, or a missing package a setting needs: one clear line and a non-zero exit beat a stack trace. */
+function stopOnConfigError(error: unknown): never {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`[tracing] ${error.message}\n`);
+  process.exit(1);
+}
+
 function loadConfigOrExit(): TracingConfig {
   try {
     return loadTracingConfig();
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    // Nothing has started yet: one clear line and a non-zero exit beat a stack trace.
-    process.stderr.write(`[tracing] ${error.message}\n`);
-    process.exit(1);
+    stopOnConfigError(error);
   }
 }
 
 const config = loadConfigOrExit();
 if (config.enabled) registerModuleHooks(config.instrumentations);
 const { startTracing } = await import('./runtime/start-tracing.js');
-const runtime = await startTracing(config, 'preload');
+const runtime = await startTracing(config, 'preload').catch(stopOnConfigError);
 
 // The preload started the SDK, so it shuts it down when the process ends: after the event loop
 // empties (a short script), or on SIGTERM/SIGINT. An app that handles the signal itself (Nest's

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadTracingConfig } from './load-tracing-config.js';
 import { ConfigError } from './config-error.js';
 
@@ -99,6 +102,19 @@ describe('loadTracingConfig', () => {
     expect(load({ OTEL_SERVICE_NAME: 'billing' }, '/srv/dist/apps/users-api/main.js').serviceName).toBe('billing');
     expect(load({ OTEL_RESOURCE_ATTRIBUTES: 'team=a,service.name=orders' }, '/srv/dist/apps/users-api/main.js').serviceName).toBe('orders');
     expect(load({}, '/srv/dist/apps/email-service/main.js').serviceName).toBe('email-service');
+  });
+
+  it("names a standalone app's service after the nearest package.json above its entry file", () => {
+    const root = mkdtempSync(join(tmpdir(), 'service-name-'));
+    try {
+      writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'orders-api', version: '2.3.4' }));
+      mkdirSync(join(root, 'dist'));
+      const config = load({ npm_package_name: 'launcher' }, join(root, 'dist', 'main.js'));
+      expect(config).toMatchObject({ serviceName: 'orders-api', serviceVersion: '2.3.4' });
+      expect(load({ OTEL_SERVICE_NAME: 'billing' }, join(root, 'dist', 'main.js')).serviceName).toBe('billing');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('leaves sampling to OTEL_TRACES_SAMPLER only when TRACING_SAMPLE_RATE is unset', () => {

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import {
   DEFAULT_BAGGAGE_MAX_BYTES,
   DEFAULT_BAGGAGE_MAX_ENTRIES,
@@ -32,6 +34,7 @@ const LEGACY_JAEGER_PORTS = new Set(['14268', '14250', '6831', '6832']);
  */
 export function loadTracingConfig(env: Env = process.env, entryPath = process.argv[1]): TracingConfig {
   const rate = envRate(env, 'TRACING_SAMPLE_RATE');
+  const app = nearestPackage(entryPath);
   const otlpProtocol = envChoice<OtlpProtocol>(
     env,
     readEnv(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL',
@@ -41,8 +44,14 @@ export function loadTracingConfig(env: Env = process.env, entryPath = process.ar
   return {
     // OTEL_SDK_DISABLED is the standard off switch; it wins so an operator can silence any app.
     enabled: envBoolean(env, 'ENABLE_TRACING', false) && !envBoolean(env, 'OTEL_SDK_DISABLED', false),
-    serviceName: readEnv(env, 'OTEL_SERVICE_NAME') ?? serviceNameFromResourceAttributes(env) ?? serviceNameFromEntry(entryPath) ?? readEnv(env, 'npm_package_name') ?? 'nest-app',
-    serviceVersion: readEnv(env, 'npm_package_version'),
+    serviceName:
+      readEnv(env, 'OTEL_SERVICE_NAME') ??
+      serviceNameFromResourceAttributes(env) ??
+      serviceNameFromEntry(entryPath) ??
+      app?.name ??
+      readEnv(env, 'npm_package_name') ??
+      'nest-app',
+    serviceVersion: app?.version ?? readEnv(env, 'npm_package_version'),
     environment: readEnv(env, 'NODE_ENV'),
     exporter: envChoice(env, 'TRACING_EXPORTER', EXPORTER_NAMES, 'console'),
     sampleRate: rate,
@@ -71,8 +80,33 @@ function serviceNameFromResourceAttributes(env: Env): string | undefined {
 }
 
 /** `dist/apps/users-api/main.js` → `users-api`: the monorepo layout names the service. */
+/** `<x>` of a Nest monorepo's `dist/apps/<x>/main.js`, whose apps share one package.json. */
 function serviceNameFromEntry(entryPath: string | undefined): string | undefined {
   return entryPath?.replaceAll('\\', '/').match(/(?:^|\/)apps\/([^/]+)\//)?.[1];
+}
+
+/**
+ * The name and version of the app's own package.json, the nearest one above its entry file, so
+ * `node --import nestjs-tracing/register dist/main.js` names the service without npm. An entry
+ * inside node_modules is a launcher (a test runner, a CLI) started in the app's folder.
+ */
+function nearestPackage(entryPath: string | undefined): { name?: string; version?: string } | undefined {
+  const entry = entryPath ? resolve(entryPath) : undefined;
+  let directory = entry && !entry.replaceAll('\\', '/').includes('/node_modules/') ? dirname(entry) : process.cwd();
+  for (;;) {
+    const candidate = join(directory, 'package.json');
+    if (existsSync(candidate)) {
+      try {
+        const { name, version } = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: unknown; version?: unknown };
+        return { name: typeof name === 'string' && name ? name : undefined, version: typeof version === 'string' ? version : undefined };
+      } catch {
+        return undefined;
+      }
+    }
+    const parent = dirname(directory);
+    if (parent === directory) return undefined;
+    directory = parent;
+  }
 }
 
 function parseJaegerEndpoint(env: Env): string {

@@ -1,4 +1,5 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import { importOptional } from '../config/optional-package.js';
 import type { OtlpProtocol, TracingConfig } from '../config/tracing-config.js';
 import { ZipkinExporter } from '../sdk-replacements/zipkin/zipkin-exporter.js';
 
@@ -36,7 +37,11 @@ async function createOtlpExporter(protocol: OtlpProtocol, url: string | undefine
   const options = url === undefined ? {} : { url };
   switch (protocol) {
     case 'grpc': {
-      const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-grpc');
+      const { OTLPTraceExporter } = await importOptional(
+        '@opentelemetry/exporter-trace-otlp-grpc',
+        { variable: 'OTEL_EXPORTER_OTLP_PROTOCOL', value: protocol },
+        () => import('@opentelemetry/exporter-trace-otlp-grpc'),
+      );
       return new OTLPTraceExporter(options);
     }
     case 'http/json': {

@@ -1,5 +1,19 @@
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { InstrumentationName } from '../config/tracing-config.js';
+
+/** The specifiers each instrumentation patches; only these go through the module hooks. */
+export const HOOKED_SPECIFIERS: Record<InstrumentationName, string[]> = {
+  http: ['http', 'node:http', 'https', 'node:https'],
+  undici: ['undici'],
+  express: ['express'],
+  pg: ['pg', 'pg-pool'],
+  ioredis: ['ioredis'],
+};
+
+/** The npm package an instrumentation needs in the app; `http` and `undici` (fetch) are part of Node. */
+const INSTRUMENTED_PACKAGE: Partial<Record<InstrumentationName, string>> = { express: 'express', pg: 'pg', ioredis: 'ioredis' };
 
 type Loader = () => Promise<Instrumentation>;
 
@@ -31,6 +45,24 @@ const LOADERS: Record<InstrumentationName, Loader> = {
   },
 };
 
-export function loadInstrumentations(names: readonly InstrumentationName[]): Promise<Instrumentation[]> {
-  return Promise.all(names.map((name) => LOADERS[name]()));
+/**
+ * The instrumentations asked for whose package the app has: an app without `pg` loads nothing
+ * pg-related. Packages are looked up from the app's entry file, as the app itself finds them.
+ */
+export function loadInstrumentations(names: readonly InstrumentationName[], entry = process.argv[1]): Promise<Instrumentation[]> {
+  const appRequire = createRequire(entry ? resolve(entry) : resolve('package.json'));
+  const installed = names.filter((name) => {
+    const packageName = INSTRUMENTED_PACKAGE[name];
+    return packageName === undefined || resolvable(appRequire, packageName);
+  });
+  return Promise.all(installed.map((name) => LOADERS[name]()));
+}
+
+function resolvable(appRequire: NodeJS.Require, packageName: string): boolean {
+  try {
+    appRequire.resolve(packageName);
+    return true;
+  } catch {
+    return false;
+  }
 }

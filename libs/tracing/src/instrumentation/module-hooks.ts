@@ -1,15 +1,7 @@
 import { register as registerLoader } from 'node:module';
 import { register as registerSyncHooks, supportsSyncHooks } from 'import-in-the-middle/register-hooks.mjs';
 import type { InstrumentationName } from '../config/tracing-config.js';
-
-/** The specifiers each instrumentation patches; only these go through the module hooks. */
-export const HOOKED_SPECIFIERS: Record<InstrumentationName, string[]> = {
-  http: ['http', 'node:http', 'https', 'node:https'],
-  undici: ['undici'],
-  express: ['express'],
-  pg: ['pg', 'pg-pool'],
-  ioredis: ['ioredis'],
-};
+import { HOOKED_SPECIFIERS } from './instrumentations.js';
 
 /**
  * Lets the instrumentations patch ES modules as well as CommonJS ones. Intercepting only the

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { loadTracingConfig } from '../config/index.js';
 import { tracingLogger } from './tracing-logger.js';
 import type { InstrumentationName } from '../config/tracing-config.js';
@@ -33,6 +34,7 @@ function warnLateStart(instrumentations: readonly InstrumentationName[]): void {
 
 function isLoaded(name: InstrumentationName): boolean {
   if (name === 'http') return (process as { moduleLoadList?: string[] }).moduleLoadList?.includes('NativeModule http') ?? false;
-  const cache = createRequire(import.meta.url).cache;
+  // One cache for the whole process, whichever file a `require` is created for.
+  const cache = createRequire(resolve('package.json')).cache;
   return Object.keys(cache).some((path) => path.includes(`/node_modules/${name}/`));
 }

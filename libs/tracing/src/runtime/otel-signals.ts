@@ -1,5 +1,6 @@
 import type { Resource } from '@opentelemetry/resources';
 import { type Env, readEnv } from '../config/env.js';
+import { importOptional } from '../config/optional-package.js';
 
 
 function asked(env: Env, name: string): boolean {
@@ -18,7 +19,10 @@ export async function startOtelSignals(resource: Resource, env: Env = process.en
   const metrics = asked(env, 'OTEL_METRICS_EXPORTER');
   const logs = asked(env, 'OTEL_LOGS_EXPORTER');
   if (!metrics && !logs) return undefined;
-  const { NodeSDK } = await import('@opentelemetry/sdk-node');
+  const setting = metrics
+    ? { variable: 'OTEL_METRICS_EXPORTER', value: readEnv(env, 'OTEL_METRICS_EXPORTER')! }
+    : { variable: 'OTEL_LOGS_EXPORTER', value: readEnv(env, 'OTEL_LOGS_EXPORTER')! };
+  const { NodeSDK } = await importOptional('@opentelemetry/sdk-node', setting, () => import('@opentelemetry/sdk-node'));
   const sdk = new NodeSDK({
     resource,
     autoDetectResources: false,

@@ -2,6 +2,7 @@ import { type Context, propagation, type TextMapGetter, type TextMapPropagator }
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AttributeRedactor } from '../redaction/attribute-redactor.js';
 import type { BaggageLimits, TracingConfig } from '../config/tracing-config.js';
+import { importOptional } from '../config/optional-package.js';
 
 type PropagatorName = TracingConfig['propagators'][number];
 
@@ -37,7 +38,7 @@ export class BoundedBaggagePropagator extends W3CBaggagePropagator {
   }
 }
 
-/** B3 is imported only when asked for: most services never need it. */
+/** B3, an optional peer dependency, is imported only when asked for: most services never need it. */
 async function createOne(name: PropagatorName, config: TracingConfig): Promise<TextMapPropagator> {
   switch (name) {
     case 'tracecontext':
@@ -46,7 +47,11 @@ async function createOne(name: PropagatorName, config: TracingConfig): Promise<T
       return new BoundedBaggagePropagator(config.baggageLimits);
     case 'b3':
     case 'b3multi': {
-      const { B3InjectEncoding, B3Propagator } = await import('@opentelemetry/propagator-b3');
+      const { B3InjectEncoding, B3Propagator } = await importOptional(
+        '@opentelemetry/propagator-b3',
+        { variable: 'OTEL_PROPAGATORS', value: config.propagators.join(',') },
+        () => import('@opentelemetry/propagator-b3'),
+      );
       const injectEncoding = name === 'b3' ? B3InjectEncoding.SINGLE_HEADER : B3InjectEncoding.MULTI_HEADER;
       return new B3Propagator({ injectEncoding });
     }
