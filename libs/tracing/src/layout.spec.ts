@@ -19,7 +19,7 @@ const LAYERS = [
   ['metrics', 'logging'],
   ['context', 'testing'],
 ];
-const SHARED_ROOT_FILES = ['tracing.interfaces.ts', 'tracing.constants.ts', 'tracing.module-definition.ts'];
+const SHARED_ROOT_FILES = ['tracing.interfaces.ts', 'tracing.constants.ts', 'tracing.module-definition.ts', 'package-info.ts'];
 
 const SOURCE = resolve(import.meta.dirname ?? dirname(new URL(import.meta.url).pathname));
 

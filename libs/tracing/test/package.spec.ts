@@ -39,7 +39,9 @@ function usesIn(file: string): Use[] {
     [/^\s*(?:import|export)\s[^;]*?from\s*['"]([^'"]+)['"]/gm, false],
     [/^\s*import\s*['"]([^'"]+)['"]/gm, false],
     [/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g, true],
-    [/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g, false],
+    // TypeScript's CommonJS form of `await import(x)`: a require deferred until the promise runs.
+    [/\.then\(\(\) => __importStar\(require\(['"]([^'"]+)['"]\)\)\)/g, true],
+    [/(?<!__importStar\()\brequire\(\s*['"]([^'"]+)['"]\s*\)/g, false],
   ];
   for (const [pattern, dynamic] of patterns) {
     for (const match of text.matchAll(pattern)) {
@@ -66,6 +68,12 @@ describe('the built package', () => {
 
   it('imports optional peers only on demand, when a setting asks for them', () => {
     expect(uses.filter((use) => optional.has(use.packageName) && !use.dynamic).map((use) => `${use.file}: ${use.packageName}`)).toEqual([]);
+  });
+
+  it('names its instrumentation scope with its own name and version', async () => {
+    const { PACKAGE_NAME, PACKAGE_VERSION } = await import('../src/package-info.js');
+    const { name, version } = JSON.parse(readFileSync(join(PACKAGE, 'package.json'), 'utf8')) as { name: string; version: string };
+    expect({ PACKAGE_NAME, PACKAGE_VERSION }).toEqual({ PACKAGE_NAME: name, PACKAGE_VERSION: version });
   });
 
   it('imports every dependency it declares', () => {

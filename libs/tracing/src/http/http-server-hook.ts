@@ -13,7 +13,7 @@ export interface RequestObserver {
   answer(request: IncomingMessage, response: ServerResponse): boolean;
 }
 
-const HOOKED = Symbol('nest-tracing.server-hooked');
+const HOOKED = Symbol('nestjs-tracing.server-hooked');
 
 type Emit = (this: Server, event: string | symbol, ...args: unknown[]) => boolean;
 

@@ -34,7 +34,7 @@ export function resolveRequestOptions(options: TracingModuleOptions): RequestTra
   };
 }
 
-const UNTRACED = Symbol.for('nest-tracing.untraced');
+const UNTRACED = Symbol.for('nestjs-tracing.untraced');
 type MarkedRequest = { [UNTRACED]?: true };
 
 /**

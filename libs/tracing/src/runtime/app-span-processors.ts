@@ -6,7 +6,7 @@ export interface AppScope {
   readonly processors: readonly SpanProcessor[];
 }
 
-const APP_SCOPE_KEY = createContextKey('nest-tracing application');
+const APP_SCOPE_KEY = createContextKey('nestjs-tracing application');
 
 /**
  * Registered with the tracer provider when the SDK starts (the preload runs before any Nest app

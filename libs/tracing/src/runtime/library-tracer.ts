@@ -1,9 +1,6 @@
-import { createRequire } from 'node:module';
 import { type Context, trace, TraceFlags, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info.js';
 import { getTracingRuntime } from './tracing-runtime.js';
-
-/** The library's package names its instrumentation scope (the same path from `src/` and `dist/`). */
-const { name: TRACER_NAME, version: TRACER_VERSION } = createRequire(import.meta.url)('../../package.json') as { name: string; version: string };
 
 let cached: { provider: TracerProvider; tracer: Tracer } | undefined;
 
@@ -14,7 +11,7 @@ let cached: { provider: TracerProvider; tracer: Tracer } | undefined;
  */
 export function libraryTracer(): Tracer {
   const provider = trace.getTracerProvider();
-  if (cached?.provider !== provider) cached = { provider, tracer: provider.getTracer(TRACER_NAME, TRACER_VERSION) };
+  if (cached?.provider !== provider) cached = { provider, tracer: provider.getTracer(PACKAGE_NAME, PACKAGE_VERSION) };
   return cached.tracer;
 }
 

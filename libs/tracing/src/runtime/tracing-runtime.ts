@@ -120,7 +120,7 @@ export class TracingRuntime {
   }
 }
 
-const RUNTIME_KEY = Symbol.for('nest-tracing.runtime');
+const RUNTIME_KEY = Symbol.for('nestjs-tracing.runtime');
 type RuntimeHolder = { [RUNTIME_KEY]?: TracingRuntime };
 
 /**
