@@ -3,7 +3,8 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'node_modules/**', 'coverage/**'] },
+  // The consumer apps are separate projects with their own toolchain (test/consumers/README.md).
+  { ignores: ['**/dist/**', 'node_modules/**', 'coverage/**', 'test/consumers/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { REQUEST_OBSERVER } from '../tracing.constants.js';
+import { recordRoute } from './http-server-span.js';
 import { RequestFilter } from './request-filter.js';
 import { ServerRequestTracer } from './server-request-tracer.js';
 
@@ -16,6 +17,10 @@ export interface RequestObserver {
 const HOOKED = Symbol('nestjs-tracing.server-hooked');
 
 type Emit = (this: Server, event: string | symbol, ...args: unknown[]) => boolean;
+
+interface FastifyInstance {
+  addHook(name: 'onRequest', hook: (request: { raw: object; routeOptions?: { url?: string } }, reply: unknown, done: () => void) => void): void;
+}
 
 /**
  * Runs the library's per-request work at the HTTP server's `request` event, before any framework
@@ -35,8 +40,18 @@ export class HttpServerHook implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    const server = this.adapterHost?.httpAdapter?.getHttpServer() as (Server & { [HOOKED]?: true }) | undefined;
-    if (!server || server[HOOKED]) return;
+    const adapter = this.adapterHost?.httpAdapter;
+    const server = adapter?.getHttpServer() as (Server & { [HOOKED]?: true }) | undefined;
+    if (!adapter || !server || server[HOOKED]) return;
+    // Fastify matches the route on its own request object; copied onto the raw request, it names
+    // the span and the request metric as Express's `request.route` does, for refused requests too.
+    if (adapter.getType() === 'fastify') {
+      (adapter.getInstance() as FastifyInstance).addHook('onRequest', (request, _reply, done) => {
+        const route = request.routeOptions?.url;
+        if (route !== undefined) recordRoute(request.raw, route);
+        done();
+      });
+    }
     const emit = server.emit as Emit;
     const { filter, tracer, observer } = this;
     server.emit = function (this: Server, event: string | symbol, ...args: unknown[]): boolean {

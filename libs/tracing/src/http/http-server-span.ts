@@ -14,8 +14,17 @@ export interface RoutedRequest extends IncomingMessage {
   baseUrl?: string;
 }
 
+const ROUTE = Symbol.for('nestjs-tracing.route');
+
+/** Fastify knows the route on its own request object only; the server hook copies it onto the raw one. */
+export function recordRoute(request: object, route: string): void {
+  (request as { [ROUTE]?: string })[ROUTE] = route;
+}
+
 /** The route template (`/users/:id`), never the raw path, or undefined when no route matched. */
 export function routeTemplate(request: RoutedRequest): string | undefined {
+  const recorded = (request as { [ROUTE]?: string })[ROUTE];
+  if (recorded !== undefined) return recorded;
   const expressPath = request.route?.path;
   if (typeof expressPath === 'string') return `${request.baseUrl ?? ''}${expressPath}` || '/';
   const fastifyUrl = request.routeOptions?.url;

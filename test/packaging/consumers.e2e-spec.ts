@@ -1,0 +1,163 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { TraceReceiver } from 'nestjs-tracing/testing';
+
+/**
+ * Each app here is what `nest new` generates, plus the README's two lines (the module import and
+ * `enableShutdownHooks()`), a route with a parameter and an e2e test using the testing helper.
+ * Copied out of the repository, each installs the packed library like any npm package (no
+ * workspace link, no path alias), builds with its own `nest build`, starts with the documented
+ * preload, and runs its own e2e tests.
+ */
+const LIBRARY = resolve('libs/tracing');
+const CONSUMERS = resolve('test/consumers');
+const work = mkdtempSync(join(tmpdir(), 'nestjs-tracing-consumers-'));
+let tarball: string;
+
+/** Runs a command to completion; its stdout and stderr together, or an error carrying them. */
+function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): string {
+  const result = spawnSync(command, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 600_000 });
+  const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal}) in ${cwd}:\n${output}`);
+  return output;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+  const { port } = server.address() as { port: number };
+  await new Promise((closed) => server.close(closed));
+  return port;
+}
+
+interface Started {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | string | null>;
+}
+
+/** The app's environment: only what a shell would give it, plus the variables of the test. */
+function start(command: string, args: string[], cwd: string, env: Record<string, string>): Started {
+  const { PATH, HOME, TMPDIR } = process.env;
+  const child = spawn(command, args, { cwd, env: { PATH, HOME, TMPDIR, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | string | null>((done) => child.once('exit', (code, signal) => done(code ?? signal)));
+  return { child, output: () => output, exited };
+}
+
+async function stop(started: Started): Promise<void> {
+  if (started.child.exitCode === null && started.child.signalCode === null) process.kill(-started.child.pid!, 'SIGTERM');
+  await started.exited;
+}
+
+async function waitForOutput(started: Started, pattern: RegExp, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(started.output())) {
+    if (started.child.exitCode !== null) throw new Error(`exited before ${pattern}:\n${started.output()}`);
+    if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${started.output()}`);
+    await new Promise((wait) => setTimeout(wait, 100));
+  }
+}
+
+beforeAll(() => {
+  const packed = JSON.parse(spawnSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: LIBRARY, encoding: 'utf8' }).stdout) as { filename: string; size: number; files: { path: string }[] }[];
+  tarball = join(work, packed[0].filename);
+  console.log(`packed ${packed[0].filename}: ${packed[0].size} bytes, ${packed[0].files.length} files`);
+});
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe.each([
+  { app: 'nest12-esm-vitest', kind: 'Nest 12, ES modules, Express, Vitest', devLoop: true },
+  { app: 'nest11-cjs-jest', kind: 'Nest 11, CommonJS, Express, Jest', devLoop: false },
+  { app: 'nest12-fastify', kind: 'Nest 12, ES modules, Fastify, Vitest', devLoop: false },
+])('$app ($kind), from the packed tarball', ({ app, devLoop }) => {
+  const dir = join(work, app);
+  let receiver: TraceReceiver;
+  const processes: Started[] = [];
+
+  beforeAll(() => {
+    cpSync(join(CONSUMERS, app), dir, { recursive: true, filter: (source) => !/\/(node_modules|dist)(\/|$)/.test(source) });
+    run('npm', ['install', '--no-audit', '--no-fund', tarball], dir);
+    run('npm', ['run', 'build'], dir);
+  });
+  beforeEach(async () => {
+    receiver = await TraceReceiver.start();
+  });
+  afterEach(async () => {
+    await Promise.all(processes.splice(0).map(stop));
+    await receiver.close();
+  });
+
+  it('installs the library as a package, not a link, with only what a user needs', () => {
+    const installed = join(dir, 'node_modules/nestjs-tracing');
+    expect(lstatSync(installed).isSymbolicLink()).toBe(false);
+    expect(readdirSync(installed).filter((entry) => entry !== 'node_modules').sort()).toEqual(['LICENSE', 'README.md', 'dist', 'package.json']);
+  });
+
+  it('started with the documented preload, exports a SERVER span named by its route and answers with x-trace-id', async () => {
+    const port = await freePort();
+    const started = start(process.execPath, ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, { ...receiver.exportEnv(), PORT: String(port) });
+    processes.push(started);
+    await waitForOutput(started, /successfully started/);
+
+    const response = await fetch(`http://127.0.0.1:${port}/items/42`);
+    expect(response.status).toBe(200);
+    const traceId = response.headers.get('x-trace-id');
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    const server = await receiver.waitForSpan((span) => span.traceId === traceId && span.kind === 2);
+    expect(server).toMatchObject({ name: 'GET /items/:id', attributes: { 'http.route': '/items/:id', 'http.response.status_code': 200 } });
+    // Named after the app's own package.json, nearest to dist/main.js, with no npm involved.
+    expect(server.resource['service.name']).toBe(app);
+    const child = await receiver.waitForSpan((span) => span.traceId === traceId && span.name === 'AppService.findItem');
+    expect(child.parentSpanId).toBe(server.spanId);
+
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toContain('http_request_duration_seconds_count{method="GET",route="/items/:id",status_code="200"} 1');
+  });
+
+  it("passes its own e2e tests, which use the library's testing helper", () => {
+    expect(run('npm', ['run', 'test:e2e'], dir, { CI: 'true' })).toMatch(/Tests:?\s+.*2 passed/);
+  });
+
+  it.each([
+    [{ TRACING_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, 'OTEL_EXPORTER_OTLP_PROTOCOL="grpc": needs the package @opentelemetry/exporter-trace-otlp-grpc: npm install @opentelemetry/exporter-trace-otlp-grpc'],
+    [{ OTEL_PROPAGATORS: 'b3' }, 'OTEL_PROPAGATORS="b3": needs the package @opentelemetry/propagator-b3: npm install @opentelemetry/propagator-b3'],
+    [{ OTEL_METRICS_EXPORTER: 'otlp' }, 'OTEL_METRICS_EXPORTER="otlp": needs the package @opentelemetry/sdk-node: npm install @opentelemetry/sdk-node'],
+  ])('without the optional package %p asks for, stops before listening with one line naming both', async (settings, message) => {
+    const started = start(process.execPath, ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, { ...receiver.exportEnv(), ...settings, PORT: String(await freePort()) });
+    expect(await started.exited).toBe(1);
+    expect(started.output().trim()).toBe(`[tracing] Invalid ${message}`);
+  });
+
+  // Last: it edits the copy's source.
+  if (devLoop) {
+    it('traces under `nest start --watch` with the preload, and again after a change is rebuilt', async () => {
+      const port = await freePort();
+      const started = start('npx', ['nest', 'start', '--watch', '--preserveWatchOutput', '--exec', 'node --import nestjs-tracing/register'], dir, {
+        ...receiver.exportEnv(),
+        PORT: String(port),
+      });
+      try {
+        await waitForOutput(started, /successfully started/, 120_000);
+        const first = await fetch(`http://127.0.0.1:${port}/items/1`);
+        await receiver.waitForSpan((span) => span.traceId === first.headers.get('x-trace-id') && span.name === 'GET /items/:id');
+
+        const controller = join(dir, 'src/app.controller.ts');
+        writeFileSync(controller, readFileSync(controller, 'utf8').replace("@Get('items/:id')", "@Get('products/:id')"));
+        const restarts = started.output().split('successfully started').length;
+        await waitForOutput(started, new RegExp(`(successfully started[\\s\\S]*){${restarts}}`), 120_000);
+        const second = await fetch(`http://127.0.0.1:${port}/products/2`);
+        expect(second.status).toBe(200);
+        await receiver.waitForSpan((span) => span.traceId === second.headers.get('x-trace-id') && span.name === 'GET /products/:id');
+      } finally {
+        await stop(started);
+      }
+    });
+  }
+});
