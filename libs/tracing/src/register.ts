@@ -8,6 +8,7 @@
 import { loadTracingConfig, ConfigError } from './config/index.js';
 import { registerModuleHooks } from './instrumentation/module-hooks.js';
 import type { TracingConfig } from './config/tracing-config.js';
+import { unsupportedNode } from './runtime/node-version.js';
 
 /** A bad setting, or a missing package a setting needs: one clear line and a non-zero exit beat a stack trace. */
 function stopOnConfigError(error: unknown): never {
@@ -24,6 +25,11 @@ function loadConfigOrExit(): TracingConfig {
   }
 }
 
+const unsupported = unsupportedNode();
+if (unsupported) {
+  process.stderr.write(`[tracing] ${unsupported}\n`);
+  process.exit(1);
+}
 const config = loadConfigOrExit();
 if (config.enabled) registerModuleHooks(config.instrumentations);
 const { startTracing } = await import('./runtime/start-tracing.js');

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { tracingLogger } from '../runtime/tracing-logger.js';
 import { REQUEST_OBSERVER } from '../tracing.constants.js';
 import { recordRoute } from './http-server-span.js';
 import { RequestFilter } from './request-filter.js';
@@ -43,9 +44,16 @@ export class HttpServerHook implements OnApplicationBootstrap, OnApplicationShut
     const adapter = this.adapterHost?.httpAdapter;
     const server = adapter?.getHttpServer() as (Server & { [HOOKED]?: true }) | undefined;
     if (!adapter || !server || server[HOOKED]) return;
+    const platform = adapter.getType();
+    if (platform !== 'express' && platform !== 'fastify') {
+      tracingLogger.warn(
+        `The HTTP platform "${platform}" is neither express nor fastify: its requests are traced and measured, ` +
+          'but named by method only (route="unmatched" in metrics).',
+      );
+    }
     // Fastify matches the route on its own request object; copied onto the raw request, it names
     // the span and the request metric as Express's `request.route` does, for refused requests too.
-    if (adapter.getType() === 'fastify') {
+    if (platform === 'fastify') {
       (adapter.getInstance() as FastifyInstance).addHook('onRequest', (request, _reply, done) => {
         const route = request.routeOptions?.url;
         if (route !== undefined) recordRoute(request.raw, route);

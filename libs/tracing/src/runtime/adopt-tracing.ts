@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { loadTracingConfig } from '../config/index.js';
 import { tracingLogger } from './tracing-logger.js';
 import type { InstrumentationName } from '../config/tracing-config.js';
+import { unsupportedNode } from './node-version.js';
 import { startTracing } from './start-tracing.js';
 import { getTracingRuntime, type TracingRuntime } from './tracing-runtime.js';
 
@@ -14,6 +15,8 @@ import { getTracingRuntime, type TracingRuntime } from './tracing-runtime.js';
 export async function adoptOrStartTracing(): Promise<TracingRuntime> {
   const existing = getTracingRuntime();
   if (existing && !existing.isShutdown) return existing;
+  const unsupported = unsupportedNode();
+  if (unsupported) throw new Error(unsupported);
   const config = loadTracingConfig();
   // No ESM loader hooks here: registered this late they would miss the app's imports, and test
   // runners such as Jest refuse them. Modules `require`d from now on are still instrumented.
