@@ -108,6 +108,19 @@ beforeAll(() => {
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+describe('a linked checkout instead of an installed package', () => {
+  it('stops at startup saying it sees another copy of @nestjs/core, instead of tracing nothing', async () => {
+    const dir = join(work, 'linked');
+    cpSync(join(CONSUMERS, 'nest12-esm-vitest'), dir, { recursive: true, filter: (source) => !/\/(node_modules|dist)(\/|$)/.test(source) });
+    run('npm', ['install', '--no-audit', '--no-fund', LIBRARY], dir);
+    expect(lstatSync(join(dir, 'node_modules/nestjs-tracing')).isSymbolicLink()).toBe(true);
+    run('npm', ['run', 'build'], dir);
+    const started = start(process.execPath, ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, { ENABLE_TRACING: 'true', TRACING_EXPORTER: 'none', PORT: String(await freePort()) });
+    expect(await started.exited).not.toBe(0);
+    expect(started.output()).toContain('nestjs-tracing resolved another copy of @nestjs/core than the app');
+  });
+});
+
 describe.each([
   { app: 'nest12-esm-vitest', kind: 'Nest 12, ES modules, Express, Vitest', devLoop: true, cjs: false },
   { app: 'nest11-cjs-jest', kind: 'Nest 11, CommonJS, Express, Jest', devLoop: false, cjs: true },

@@ -41,7 +41,15 @@ export class HttpServerHook implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    const adapter = this.adapterHost?.httpAdapter;
+    // Every Nest application provides HttpAdapterHost; only a second copy of @nestjs/core, whose
+    // class is another token, leaves it unresolved, and then nothing the library does would work.
+    if (!this.adapterHost) {
+      throw new Error(
+        'nestjs-tracing resolved another copy of @nestjs/core than the app, as a linked checkout with ' +
+          'its own node_modules does: install the package (npm install nestjs-tracing, or its packed tarball) instead.',
+      );
+    }
+    const adapter = this.adapterHost.httpAdapter;
     const server = adapter?.getHttpServer() as (Server & { [HOOKED]?: true }) | undefined;
     if (!adapter || !server || server[HOOKED]) return;
     const platform = adapter.getType();
