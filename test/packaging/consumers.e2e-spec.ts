@@ -171,6 +171,27 @@ describe.each([
     expect(metrics).toContain('http_request_duration_seconds_count{method="GET",route="/items/:id",status_code="200"} 1');
   });
 
+  it.each([
+    ['OTLP over HTTP/JSON', { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }],
+    ['Jaeger (OTLP)', { TRACING_EXPORTER: 'jaeger' }],
+    ['Zipkin', { TRACING_EXPORTER: 'zipkin' }],
+  ])('exports to %s with nothing installed but the package', async (_exporter, settings) => {
+    const port = await freePort();
+    const env = { ...receiver.exportEnv(), JAEGER_ENDPOINT: receiver.url('/v1/traces'), ZIPKIN_ENDPOINT: receiver.url('/api/v2/spans'), ...settings, PORT: String(port) };
+    const started = start(process.execPath, ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, env);
+    processes.push(started);
+    await waitForOutput(started, /successfully started/);
+    const traceId = (await fetch(`http://127.0.0.1:${port}/items/5`)).headers.get('x-trace-id');
+    const names = await receiver.waitFor(() => {
+      const found = [
+        ...receiver.spans.filter((span) => span.traceId === traceId).map((span) => span.name),
+        ...receiver.zipkinSpans.filter((span) => span.traceId === traceId).map((span) => String(span.name).toUpperCase()),
+      ];
+      return found.length >= 2 ? found : undefined;
+    });
+    expect(names.map((name) => name.toUpperCase()).sort()).toEqual(['APPSERVICE.FINDITEM', 'GET /ITEMS/:ID']);
+  });
+
   it(`on Node ${TOO_OLD_NODE}, below the SDK's minimum, stops before listening with one line saying so`, async () => {
     const started = start(nodeBinary(TOO_OLD_NODE), ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, { ...receiver.exportEnv(), PORT: String(await freePort()) });
     expect(await started.exited).toBe(1);
