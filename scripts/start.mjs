@@ -17,7 +17,15 @@ const dev = process.argv.includes('--dev');
 
 // Variables already set in the shell win over .env (loadEnvFile does not overwrite them).
 if (existsSync('.env')) process.loadEnvFile('.env');
-const shared = { ENABLE_TRACING: 'true', TRACING_EXPORTER: 'console', ...process.env };
+// The console exporter writes a tree per trace; a short batch delay shows it right after the request,
+// and colours survive the pipe through this script when it writes to a terminal.
+const shared = {
+  ENABLE_TRACING: 'true',
+  TRACING_EXPORTER: 'console',
+  OTEL_BSP_SCHEDULE_DELAY: '300',
+  ...(process.stdout.isTTY && process.env.NO_COLOR === undefined ? { FORCE_COLOR: '1' } : {}),
+  ...process.env,
+};
 const emailPort = process.env.EMAIL_SERVICE_PORT ?? '3001';
 const usersPort = process.env.USERS_API_PORT ?? '3000';
 

@@ -22,6 +22,7 @@ describe('loadTracingConfig', () => {
     expect(config).toMatchObject({
       enabled: false,
       exporter: 'console',
+      consoleFormat: 'tree',
       sampleRate: undefined,
       envSampler: undefined,
       propagators: ['tracecontext', 'baggage'],
@@ -66,6 +67,7 @@ describe('loadTracingConfig', () => {
 
   it.each([
     [{ TRACING_EXPORTER: 'datadog' }, 'TRACING_EXPORTER', 'console, jaeger, zipkin, otlp, none'],
+    [{ TRACING_CONSOLE_FORMAT: 'json' }, 'TRACING_CONSOLE_FORMAT', 'tree, raw'],
     [{ TRACING_SAMPLE_RATE: '2' }, 'TRACING_SAMPLE_RATE', 'from 0 to 1'],
     [{ TRACING_SAMPLE_RATE: 'half' }, 'TRACING_SAMPLE_RATE', 'from 0 to 1'],
     [{ ENABLE_TRACING: 'maybe' }, 'ENABLE_TRACING', 'true or false'],

@@ -1,5 +1,6 @@
 import type { SpanLimits } from '@opentelemetry/sdk-trace';
 import type {
+  CONSOLE_FORMATS,
   EXPORTER_NAMES,
   INSTRUMENTATION_NAMES,
   OTLP_PROTOCOLS,
@@ -43,6 +44,8 @@ export interface TracingConfig {
   serviceVersion?: string;
   environment?: string;
   exporter: TracingExporterName;
+  /** How the `console` exporter writes spans. */
+  consoleFormat: (typeof CONSOLE_FORMATS)[number];
   /** Undefined when neither `TRACING_SAMPLE_RATE` nor `OTEL_TRACES_SAMPLER` is set. */
   sampleRate?: number;
   /** Set when `OTEL_TRACES_SAMPLER` is set and `TRACING_SAMPLE_RATE` is not. */

@@ -6,6 +6,7 @@ import { makeSpans } from '../../test/span-factory.js';
 import { TraceReceiver } from '../testing/trace-receiver.js';
 import { createSpanExporter } from './create-span-exporter.js';
 import { ZipkinExporter } from '../sdk-replacements/zipkin/zipkin-exporter.js';
+import { ConsoleTreeExporter } from './console-tree-exporter.js';
 
 /** Sets standard OTEL_* variables for one test: the exporters read them from process.env. */
 async function withEnv(variables: Record<string, string>, run: () => Promise<void>): Promise<void> {
@@ -101,8 +102,9 @@ describe('createSpanExporter', () => {
       expect(receiver.paths).toEqual(['/custom/traces']);
     }));
 
-  it('builds the console and Zipkin exporters, and none for "none"', async () => {
-    expect(await createSpanExporter(loadTracingConfig({}))).toBeInstanceOf(ConsoleSpanExporter);
+  it('builds the console (a tree, or raw), and Zipkin exporters, and none for "none"', async () => {
+    expect(await createSpanExporter(loadTracingConfig({}))).toBeInstanceOf(ConsoleTreeExporter);
+    expect(await createSpanExporter(loadTracingConfig({ TRACING_CONSOLE_FORMAT: 'raw' }))).toBeInstanceOf(ConsoleSpanExporter);
     expect(await createSpanExporter(loadTracingConfig({ TRACING_EXPORTER: 'zipkin' }))).toBeInstanceOf(ZipkinExporter);
     expect(await createSpanExporter(loadTracingConfig({ TRACING_EXPORTER: 'none' }))).toBeUndefined();
   });

@@ -2,6 +2,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { importOptional } from '../config/optional-package.js';
 import type { OtlpProtocol, TracingConfig } from '../config/tracing-config.js';
 import { ZipkinExporter } from '../sdk-replacements/zipkin/zipkin-exporter.js';
+import { ConsoleTreeExporter } from './console-tree-exporter.js';
 
 /** Zipkin requests allowed on the wire at once. */
 const ZIPKIN_MAX_IN_FLIGHT = 2;
@@ -15,6 +16,7 @@ export async function createSpanExporter(config: TracingConfig): Promise<SpanExp
     case 'none':
       return undefined;
     case 'console': {
+      if (config.consoleFormat === 'tree') return new ConsoleTreeExporter();
       const { ConsoleSpanExporter } = await import('@opentelemetry/sdk-trace');
       return new ConsoleSpanExporter();
     }
