@@ -123,7 +123,7 @@ export class ConsoleTreeExporter implements SpanExporter {
     const rest = trace.spans.filter((span) => !written.has(span));
     if (rest.length > 0) trace.spans = rest;
     else this.pending.delete(root.spanContext().traceId);
-    this.writeBlock(root, lines, lines.length);
+    this.writeBlock(root, lines);
   }
 
   /** Traces held past the bound (or all of them), each written from the spans whose parent is not here. */
@@ -148,7 +148,8 @@ export class ConsoleTreeExporter implements SpanExporter {
     this.timer.unref();
   }
 
-  private writeBlock(root: ReadableSpan, lines: [ReadableSpan, number][], count: number): void {
+  private writeBlock(root: ReadableSpan, lines: [ReadableSpan, number][]): void {
+    const count = lines.length;
     let text = '';
     if (!this.resourceWritten) {
       this.resourceWritten = true;

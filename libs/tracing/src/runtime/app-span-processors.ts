@@ -46,7 +46,7 @@ export class AppSpanProcessors implements SpanProcessor {
     }
     const owner = parentContext.getValue(APP_SCOPE_KEY) as AppScope | undefined;
     if (owner) this.owners.set(span, owner);
-    for (const scope of owner ? [owner] : scopes) {
+    for (const scope of this.appsOf(owner)) {
       for (const processor of scope.processors) processor.onStart(span, parentContext);
     }
   }
@@ -55,10 +55,15 @@ export class AppSpanProcessors implements SpanProcessor {
     const scopes = this.scopes;
     if (scopes.length === 0) return;
     const owner = scopes.length === 1 ? undefined : this.owners.get(span);
-    for (const scope of owner ? [owner] : scopes) {
-      if (owner && !scopes.includes(owner)) return;
+    for (const scope of this.appsOf(owner)) {
       for (const processor of scope.processors) processor.onEnd(span);
     }
+  }
+
+  /** The app a span belongs to while it is attached (none once it has left), or every app for a span of no app. */
+  private appsOf(owner: AppScope | undefined): readonly AppScope[] {
+    if (!owner) return this.scopes;
+    return this.scopes.includes(owner) ? [owner] : [];
   }
 
   async forceFlush(): Promise<void> {
