@@ -1,15 +1,15 @@
-import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { loadTracingConfig } from '../config/index.js';
 import { DroppedSpans } from '../exporters/dropped-spans.js';
 import { AttributeRedactor } from '../redaction/attribute-redactor.js';
 import { RedactingSpanExporter } from '../redaction/redacting-span-exporter.js';
 import { AppSpanProcessors } from '../runtime/app-span-processors.js';
+import { isUnsampled } from '../runtime/library-tracer.js';
 import { createResource } from '../runtime/resource.js';
 import { createSampler } from '../runtime/sampler.js';
 import { setTracingRuntime, TracingRuntime } from '../runtime/tracing-runtime.js';
+import { TracingSdk } from '../sdk-replacements/tracing-sdk.js';
 
 export interface TestTracing {
   exporter: InMemorySpanExporter;
@@ -42,19 +42,19 @@ export function setupTestTracing(options: TestTracingOptions = {}): TestTracing 
   const exporter = new InMemorySpanExporter();
   const redactor = new AttributeRedactor();
   const apps = new AppSpanProcessors();
-  const provider = new TracerProvider({
+  // The same global set-up as the preload's SDK, without instrumentations; its shutdown undoes it.
+  const sdk = new TracingSdk({
     resource: createResource(config),
     sampler: createSampler(config),
+    spanLimits: config.spanLimits,
     spanProcessors: [new SimpleSpanProcessor({ exporter: new RedactingSpanExporter(exporter, redactor) }), apps],
+    instrumentations: [],
+    isUnsampled,
+    propagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
   });
-  const contextManager = new AsyncLocalStorageContextManager().enable();
-  context.setGlobalContextManager(contextManager);
-  propagation.setGlobalPropagator(
-    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
-  );
-  trace.setGlobalTracerProvider(provider);
+  sdk.start();
   const runtime = new TracingRuntime(config, 'test', {
-    provider,
+    provider: sdk,
     redactor,
     dropped: new DroppedSpans(() => undefined),
     apps,
@@ -66,11 +66,6 @@ export function setupTestTracing(options: TestTracingOptions = {}): TestTracing 
     runtime,
     spans: () => exporter.getFinishedSpans(),
     reset: () => exporter.reset(),
-    shutdown: async () => {
-      await runtime.shutdown();
-      trace.disable();
-      context.disable();
-      propagation.disable();
-    },
+    shutdown: () => runtime.shutdown(),
   };
 }
