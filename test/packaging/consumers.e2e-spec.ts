@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TraceReceiver } from 'nestjs-tracing/testing';
+import { freePort } from '../../apps/users-api/test/support/sample-system.js';
 
 /**
  * Each app here is what `nest new` generates, plus the README's two lines (the module import and
@@ -60,14 +60,6 @@ const NEST10_TSCONFIG = {
   },
   include: ['src', 'test'],
 };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
-  const { port } = server.address() as { port: number };
-  await new Promise((closed) => server.close(closed));
-  return port;
-}
 
 interface Started {
   child: ChildProcess;

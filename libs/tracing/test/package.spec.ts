@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join, resolve } from 'node:path';
+import { packageOfSpecifier } from '../src/sdk-replacements/require-filter.js';
 
 /**
  * The built package against its package.json: every module it imports at run time is declared,
@@ -27,11 +28,6 @@ interface Use {
   dynamic: boolean;
 }
 
-function packageOf(specifier: string): string {
-  const parts = specifier.split('/');
-  return specifier.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
-}
-
 function usesIn(file: string): Use[] {
   const text = readFileSync(file, 'utf8');
   const found: Use[] = [];
@@ -47,7 +43,7 @@ function usesIn(file: string): Use[] {
     for (const match of text.matchAll(pattern)) {
       const specifier = match[1];
       if (specifier.startsWith('.') || isBuiltin(specifier)) continue;
-      found.push({ file: file.slice(PACKAGE.length + 1), packageName: packageOf(specifier), dynamic });
+      found.push({ file: file.slice(PACKAGE.length + 1), packageName: packageOfSpecifier(specifier), dynamic });
     }
   }
   return found;

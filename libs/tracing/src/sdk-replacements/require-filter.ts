@@ -5,7 +5,7 @@ type Require = (this: Module, id: string) => unknown;
 const NODE_MODULES = '/node_modules/';
 
 /** `@scope/name` or `name` from a bare specifier such as `pg/lib/client`. */
-function packageOfSpecifier(id: string): string {
+export function packageOfSpecifier(id: string): string {
   const parts = id.split('/', 2);
   return id.startsWith('@') ? parts.join('/') : parts[0];
 }
