@@ -3,7 +3,7 @@ import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, 
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TraceReceiver } from 'nestjs-tracing/testing';
-import { freePort } from '../../apps/users-api/test/support/sample-system.js';
+import { acceptsConnections, freePort, waitUntil } from '../../apps/users-api/test/support/sample-system.js';
 
 /**
  * Each app here is what `nest new` generates, plus the README's two lines (the module import and
@@ -92,6 +92,15 @@ async function waitForOutput(started: Started, pattern: RegExp, timeoutMs = 60_0
   }
 }
 
+/**
+ * Nest logs "successfully started" when the app is initialised, before `listen()` binds the port
+ * (Fastify binds noticeably later), so an app is ready once it has said so and accepts connections.
+ */
+async function waitForListening(started: Started, port: number, pattern = /successfully started/, timeoutMs = 60_000): Promise<void> {
+  await waitForOutput(started, pattern, timeoutMs);
+  await waitUntil(() => acceptsConnections(port), timeoutMs);
+}
+
 beforeAll(() => {
   const packed = JSON.parse(spawnSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: LIBRARY, encoding: 'utf8' }).stdout) as { filename: string; size: number; files: { path: string }[] }[];
   tarball = join(work, packed[0].filename);
@@ -146,7 +155,7 @@ describe.each([
     const port = await freePort();
     const started = start(node, ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, { ...receiver.exportEnv(), PORT: String(port) });
     processes.push(started);
-    await waitForOutput(started, /successfully started/);
+    await waitForListening(started, port);
 
     const response = await fetch(`http://127.0.0.1:${port}/items/42`);
     expect(response.status).toBe(200);
@@ -172,7 +181,7 @@ describe.each([
     const env = { ...receiver.exportEnv(), JAEGER_ENDPOINT: receiver.url('/v1/traces'), ZIPKIN_ENDPOINT: receiver.url('/api/v2/spans'), ...settings, PORT: String(port) };
     const started = start(process.execPath, ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, env);
     processes.push(started);
-    await waitForOutput(started, /successfully started/);
+    await waitForListening(started, port);
     const traceId = (await fetch(`http://127.0.0.1:${port}/items/5`)).headers.get('x-trace-id');
     const names = await receiver.waitFor(() => {
       const found = [
@@ -220,14 +229,14 @@ describe.each([
         PORT: String(port),
       });
       try {
-        await waitForOutput(started, /successfully started/, 120_000);
+        await waitForListening(started, port, /successfully started/, 120_000);
         const first = await fetch(`http://127.0.0.1:${port}/items/1`);
         await receiver.waitForSpan((span) => span.traceId === first.headers.get('x-trace-id') && span.name === 'GET /items/:id');
 
         const controller = join(dir, 'src/app.controller.ts');
         writeFileSync(controller, readFileSync(controller, 'utf8').replace("@Get('items/:id')", "@Get('products/:id')"));
         const restarts = started.output().split('successfully started').length;
-        await waitForOutput(started, new RegExp(`(successfully started[\\s\\S]*){${restarts}}`), 120_000);
+        await waitForListening(started, port, new RegExp(`(successfully started[\\s\\S]*){${restarts}}`), 120_000);
         const second = await fetch(`http://127.0.0.1:${port}/products/2`);
         expect(second.status).toBe(200);
         await receiver.waitForSpan((span) => span.traceId === second.headers.get('x-trace-id') && span.name === 'GET /products/:id');
