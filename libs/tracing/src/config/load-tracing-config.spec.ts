@@ -21,7 +21,7 @@ describe('loadTracingConfig', () => {
     const config = load({});
     expect(config).toMatchObject({
       enabled: false,
-      exporter: 'console',
+      exporters: ['console'],
       consoleFormat: 'tree',
       sampleRate: undefined,
       envSampler: undefined,
@@ -51,12 +51,18 @@ describe('loadTracingConfig', () => {
     });
     expect(config).toMatchObject({
       enabled: true,
-      exporter: 'otlp',
+      exporters: ['otlp'],
       sampleRate: 0.25,
       otlpEndpoint: 'http://collector:4318/v1/traces',
       environment: 'production',
       batch: { maxQueueSize: 400, maxExportBatchSize: 100, scheduledDelayMillis: 250, exportTimeoutMillis: 2000 },
     });
+  });
+
+  it('reads a list of exporters, each once, and none alone as no exporter', () => {
+    expect(load({ TRACING_EXPORTER: 'console,OTLP, console' }).exporters).toEqual(['console', 'otlp']);
+    expect(load({ TRACING_EXPORTER: 'none' }).exporters).toEqual([]);
+    expect(errorOf({ TRACING_EXPORTER: 'console,none' }).message).toBe('Invalid TRACING_EXPORTER="console,none": none cannot be combined with other exporters');
   });
 
   it('keeps the gRPC endpoint as given and honours the traces-specific protocol', () => {

@@ -16,6 +16,7 @@ import type {
   InstrumentationName,
   OtlpProtocol,
   TracingConfig,
+  SpanExporterName,
 } from './tracing-config.js';
 import { type Env, envBoolean, envChoice, envInteger, envList, envRate, envUrl, readEnv } from './env.js';
 import { parseEnvSampler, parsePropagators, parseResourceDetectors, parseSpanLimits } from './sdk-env.js';
@@ -54,7 +55,7 @@ export function loadTracingConfig(env: Env = process.env, entryPath = process.ar
       'nest-app',
     serviceVersion: app?.version ?? readEnv(env, 'npm_package_version'),
     environment: readEnv(env, 'NODE_ENV'),
-    exporter: envChoice(env, 'TRACING_EXPORTER', EXPORTER_NAMES, 'console'),
+    exporters: parseExporters(env),
     consoleFormat: envChoice(env, 'TRACING_CONSOLE_FORMAT', CONSOLE_FORMATS, 'tree'),
     sampleRate: rate,
     envSampler: rate === undefined ? parseEnvSampler(env) : undefined,
@@ -73,6 +74,15 @@ export function loadTracingConfig(env: Env = process.env, entryPath = process.ar
     batch: parseBatchConfig(env),
     instrumentations: parseInstrumentations(env),
   };
+}
+
+/** One exporter or several, comma-separated (`console,otlp`); `none` only alone. */
+function parseExporters(env: Env): SpanExporterName[] {
+  const names = envList(env, 'TRACING_EXPORTER', EXPORTER_NAMES, (entry) => entry.toLowerCase()) ?? ['console'];
+  if (names.includes('none') && names.length > 1) {
+    throw new ConfigError('TRACING_EXPORTER', readEnv(env, 'TRACING_EXPORTER')!, 'none cannot be combined with other exporters');
+  }
+  return [...new Set(names)].filter((name) => name !== 'none');
 }
 
 /** The spec ranks `service.name` in `OTEL_RESOURCE_ATTRIBUTES` above any default. */

@@ -10,6 +10,8 @@ import type {
 } from './choices.js';
 
 export type TracingExporterName = (typeof EXPORTER_NAMES)[number];
+/** An exporter that sends spans somewhere (every name but `none`). */
+export type SpanExporterName = Exclude<TracingExporterName, 'none'>;
 export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
 export type InstrumentationName = (typeof INSTRUMENTATION_NAMES)[number];
 export type SamplerName = (typeof SAMPLER_NAMES)[number];
@@ -43,7 +45,8 @@ export interface TracingConfig {
   serviceName: string;
   serviceVersion?: string;
   environment?: string;
-  exporter: TracingExporterName;
+  /** `TRACING_EXPORTER`: where spans go, each with its own batch queue; empty for `none`. */
+  exporters: SpanExporterName[];
   /** How the `console` exporter writes spans. */
   consoleFormat: (typeof CONSOLE_FORMATS)[number];
   /** Undefined when neither `TRACING_SAMPLE_RATE` nor `OTEL_TRACES_SAMPLER` is set. */

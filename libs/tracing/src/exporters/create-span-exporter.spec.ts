@@ -4,7 +4,7 @@ import { loadTracingConfig } from '../config/index.js';
 import { GrpcTraceReceiver } from '../../test/grpc-trace-receiver.js';
 import { makeSpans } from '../../test/span-factory.js';
 import { TraceReceiver } from '../testing/trace-receiver.js';
-import { createSpanExporter } from './create-span-exporter.js';
+import { createSpanExporters } from './create-span-exporter.js';
 import { ZipkinExporter } from '../sdk-replacements/zipkin/zipkin-exporter.js';
 import { ConsoleTreeExporter } from './console-tree-exporter.js';
 
@@ -18,13 +18,20 @@ async function withEnv(variables: Record<string, string>, run: () => Promise<voi
   }
 }
 
-async function exportTo(exporter: SpanExporter | undefined): Promise<ExportResult> {
-  const result = await new Promise<ExportResult>((resolve) => exporter!.export(makeSpans(1), resolve));
-  await exporter!.shutdown();
+/** The one exporter the config names. */
+async function createSpanExporter(config: ReturnType<typeof loadTracingConfig>): Promise<SpanExporter> {
+  const exporters = await createSpanExporters(config);
+  expect(exporters).toHaveLength(1);
+  return exporters[0];
+}
+
+async function exportTo(exporter: SpanExporter): Promise<ExportResult> {
+  const result = await new Promise<ExportResult>((resolve) => exporter.export(makeSpans(1), resolve));
+  await exporter.shutdown();
   return result;
 }
 
-describe('createSpanExporter', () => {
+describe('createSpanExporters', () => {
   let receiver: TraceReceiver;
   beforeEach(async () => {
     receiver = await TraceReceiver.start();
@@ -106,6 +113,14 @@ describe('createSpanExporter', () => {
     expect(await createSpanExporter(loadTracingConfig({}))).toBeInstanceOf(ConsoleTreeExporter);
     expect(await createSpanExporter(loadTracingConfig({ TRACING_CONSOLE_FORMAT: 'raw' }))).toBeInstanceOf(ConsoleSpanExporter);
     expect(await createSpanExporter(loadTracingConfig({ TRACING_EXPORTER: 'zipkin' }))).toBeInstanceOf(ZipkinExporter);
-    expect(await createSpanExporter(loadTracingConfig({ TRACING_EXPORTER: 'none' }))).toBeUndefined();
+    expect(await createSpanExporters(loadTracingConfig({ TRACING_EXPORTER: 'none' }))).toEqual([]);
+  });
+
+  it('builds one exporter per listed name, so spans can go to the console and a backend at once', async () => {
+    const exporters = await createSpanExporters(loadTracingConfig({ TRACING_EXPORTER: 'console, otlp', OTLP_ENDPOINT: receiver.url() }));
+    expect(exporters[0]).toBeInstanceOf(ConsoleTreeExporter);
+    expect((await exportTo(exporters[1])).code).toBe(ExportResultCode.SUCCESS);
+    expect(receiver.spans.map((span) => span.name).sort()).toEqual(['GET /users/:id', 'UsersController.findOne']);
+    await exporters[0].shutdown();
   });
 });

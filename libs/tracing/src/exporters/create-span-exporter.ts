@@ -1,6 +1,6 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { importOptional } from '../config/optional-package.js';
-import type { OtlpProtocol, TracingConfig } from '../config/tracing-config.js';
+import type { OtlpProtocol, TracingConfig, SpanExporterName } from '../config/tracing-config.js';
 import { ZipkinExporter } from '../sdk-replacements/zipkin/zipkin-exporter.js';
 import { ConsoleTreeExporter } from './console-tree-exporter.js';
 
@@ -8,13 +8,15 @@ import { ConsoleTreeExporter } from './console-tree-exporter.js';
 const ZIPKIN_MAX_IN_FLIGHT = 2;
 
 /**
- * Builds the exporter `TRACING_EXPORTER` names. Exporter packages are imported on demand so a
- * service pays the load time of the one it uses only.
+ * Builds the exporters `TRACING_EXPORTER` names. Exporter packages are imported on demand so a
+ * service pays the load time of the ones it uses only.
  */
-export async function createSpanExporter(config: TracingConfig): Promise<SpanExporter | undefined> {
-  switch (config.exporter) {
-    case 'none':
-      return undefined;
+export function createSpanExporters(config: TracingConfig): Promise<SpanExporter[]> {
+  return Promise.all(config.exporters.map((name) => createSpanExporter(name, config)));
+}
+
+async function createSpanExporter(name: SpanExporterName, config: TracingConfig): Promise<SpanExporter> {
+  switch (name) {
     case 'console': {
       if (config.consoleFormat === 'tree') return new ConsoleTreeExporter();
       const { ConsoleSpanExporter } = await import('@opentelemetry/sdk-trace');

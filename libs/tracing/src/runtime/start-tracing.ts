@@ -1,6 +1,6 @@
 import Module from 'node:module';
 import type { TracingConfig } from '../config/tracing-config.js';
-import { createSpanExporter } from '../exporters/create-span-exporter.js';
+import { createSpanExporters } from '../exporters/create-span-exporter.js';
 import { DroppedSpans } from '../exporters/dropped-spans.js';
 import { HOOKED_SPECIFIERS, loadInstrumentations } from '../instrumentation/instrumentations.js';
 import { AttributeRedactor } from '../redaction/attribute-redactor.js';
@@ -33,8 +33,8 @@ export async function startTracing(config: TracingConfig, owner: RuntimeOwner): 
   const apps = new AppSpanProcessors();
   const resource = createResource(config);
   const unhookedRequire = Module.prototype.require;
-  const [exporter, instrumentations, propagator, signals] = await Promise.all([
-    createSpanExporter(config),
+  const [exporters, instrumentations, propagator, signals] = await Promise.all([
+    createSpanExporters(config),
     loadInstrumentations(config.instrumentations),
     createPropagator(config),
     startOtelSignals(resource),
@@ -42,12 +42,13 @@ export async function startTracing(config: TracingConfig, owner: RuntimeOwner): 
   narrowRequireHook(unhookedRequire, config.instrumentations.flatMap((name) => HOOKED_SPECIFIERS[name]));
   // After sdk-node, if it was loaded: it installs a console diag logger of its own for OTEL_LOG_LEVEL.
   routeDiagnostics(process.env.OTEL_LOG_LEVEL);
-  const exportProcessor = exporter && new BatchSpanProcessor(new RedactingSpanExporter(exporter, redactor), config.batch, dropped);
+  // A queue per exporter: a slow or unreachable backend drops its own spans, never another's.
+  const exportProcessors = exporters.map((exporter) => new BatchSpanProcessor(new RedactingSpanExporter(exporter, redactor), config.batch, dropped));
   const sdk = new TracingSdk({
     resource,
     sampler: createSampler(config),
     spanLimits: config.spanLimits,
-    spanProcessors: exportProcessor ? [exportProcessor, apps] : [apps],
+    spanProcessors: [...exportProcessors, apps],
     instrumentations,
     isUnsampled,
     propagator,
@@ -59,7 +60,7 @@ export async function startTracing(config: TracingConfig, owner: RuntimeOwner): 
     redactor,
     dropped,
     apps,
-    pendingSpans: () => exportProcessor?.pendingSpans ?? 0,
+    pendingSpans: () => exportProcessors.reduce((pending, processor) => pending + processor.pendingSpans, 0),
   });
   setTracingRuntime(runtime);
   return runtime;
