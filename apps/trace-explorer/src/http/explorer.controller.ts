@@ -1,0 +1,89 @@
+import { BadRequestException, Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { buildServiceMap, type ServiceMap } from '../store/service-map.js';
+import type { StoredLog, StoredSpan } from '../store/stored-model.js';
+import { DEFAULT_LIST_LIMIT, listTraces, type TraceFilter } from '../store/trace-filter.js';
+import { type StoreStats, TraceStore } from '../store/trace-store.js';
+import { summarize, type TraceSummary } from '../store/trace-summary.js';
+
+type Parameters = Record<string, string | string[] | undefined>;
+
+function text(parameters: Parameters, name: string): string | undefined {
+  const value = parameters[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first.trim() === '' ? undefined : first.trim();
+}
+
+function milliseconds(parameters: Parameters, name: string): number | undefined {
+  const value = text(parameters, name);
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0) throw new BadRequestException(`${name} must be a number of milliseconds`);
+  return number;
+}
+
+/** The UI's search parameters: `service`, `operation`, `errors=true`, `minMs`, `maxMs`, `attr=key=value`, `traceId`, `limit`. */
+export function parseFilter(parameters: Parameters): TraceFilter {
+  const attribute = text(parameters, 'attr');
+  const separator = attribute?.indexOf('=') ?? -1;
+  if (attribute !== undefined && separator < 1) throw new BadRequestException('attr must be key=value');
+  const traceId = text(parameters, 'traceId')?.toLowerCase();
+  if (traceId !== undefined && !/^[0-9a-f]{1,32}$/.test(traceId)) throw new BadRequestException('traceId must be hex digits');
+  const limit = text(parameters, 'limit');
+  if (limit !== undefined && !/^\d{1,4}$/.test(limit)) throw new BadRequestException('limit must be a whole number up to 9999');
+  return {
+    service: text(parameters, 'service'),
+    operation: text(parameters, 'operation'),
+    errorsOnly: text(parameters, 'errors') === 'true',
+    minDurationMs: milliseconds(parameters, 'minMs'),
+    maxDurationMs: milliseconds(parameters, 'maxMs'),
+    attribute: attribute === undefined ? undefined : { key: attribute.slice(0, separator).trim(), value: attribute.slice(separator + 1).trim() },
+    traceId,
+    limit: limit === undefined ? DEFAULT_LIST_LIMIT : Number(limit),
+  };
+}
+
+export interface TraceDetail {
+  summary: TraceSummary;
+  spans: StoredSpan[];
+  logs: StoredLog[];
+}
+
+/** What the explorer's own pages read: summaries, a whole trace with its logs, the service map. */
+@Controller('api/explorer')
+export class ExplorerController {
+  constructor(private readonly store: TraceStore) {}
+
+  /** `version` lets the page skip re-rendering when nothing arrived since its last look. */
+  @Get('traces')
+  traces(@Query() parameters: Parameters): { version: number; traces: TraceSummary[]; stats: StoreStats } {
+    return { version: this.store.currentVersion, traces: listTraces(this.store.newestFirst(), parseFilter(parameters)), stats: this.store.stats() };
+  }
+
+  @Get('traces/:traceId')
+  trace(@Param('traceId') traceId: string): TraceDetail {
+    const trace = /^[0-9a-fA-F]{32}$/.test(traceId) ? this.store.get(traceId) : undefined;
+    if (trace === undefined || trace.spans.length === 0) throw new NotFoundException(`trace ${traceId} is not here (not received, or evicted)`);
+    return {
+      summary: summarize(trace),
+      spans: [...trace.spans].sort((a, b) => a.startUs - b.startUs),
+      logs: [...trace.logs].sort((a, b) => a.timeUs - b.timeUs),
+    };
+  }
+
+  @Get('services')
+  services(): { name: string; operations: string[] }[] {
+    return [...this.store.operationsByService()]
+      .map(([name, operations]) => ({ name, operations: [...operations.keys()].sort() }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  @Get('map')
+  map(): ServiceMap {
+    return buildServiceMap(this.store.newestFirst());
+  }
+
+  @Get('stats')
+  stats(): StoreStats {
+    return this.store.stats();
+  }
+}

@@ -1,0 +1,128 @@
+import { type AttributeValue, type Attributes, spanKindName, type StoredResource, type StoredSpan } from '../store/stored-model.js';
+
+/*
+ * Jaeger's query API JSON (its `uimodel` package): what Jaeger's UI, Grafana's Jaeger data source
+ * and scripts written against Jaeger read. OTLP fields map the way Jaeger maps them on ingest:
+ * kind, status and scope become tags, events become logs, the parent a CHILD_OF reference and
+ * links FOLLOWS_FROM references.
+ */
+
+export interface JaegerKeyValue {
+  key: string;
+  type: 'string' | 'bool' | 'int64' | 'float64' | 'binary';
+  value: string | number | boolean;
+}
+
+export interface JaegerReference {
+  refType: 'CHILD_OF' | 'FOLLOWS_FROM';
+  traceID: string;
+  spanID: string;
+}
+
+export interface JaegerSpan {
+  traceID: string;
+  spanID: string;
+  flags: number;
+  operationName: string;
+  references: JaegerReference[];
+  startTime: number;
+  duration: number;
+  tags: JaegerKeyValue[];
+  logs: { timestamp: number; fields: JaegerKeyValue[] }[];
+  processID: string;
+  warnings: string[] | null;
+}
+
+export interface JaegerProcess {
+  serviceName: string;
+  tags: JaegerKeyValue[];
+}
+
+export interface JaegerTrace {
+  traceID: string;
+  spans: JaegerSpan[];
+  processes: Record<string, JaegerProcess>;
+  warnings: string[] | null;
+}
+
+export interface JaegerResponse<T> {
+  data: T;
+  total: number;
+  limit: number;
+  offset: number;
+  errors: { code: number; msg: string }[] | null;
+}
+
+export function jaegerResponse<T>(data: T, total = Array.isArray(data) ? data.length : 0): JaegerResponse<T> {
+  return { data, total, limit: 0, offset: 0, errors: null };
+}
+
+export function jaegerError(code: number, msg: string): JaegerResponse<null> {
+  return { data: null, total: 0, limit: 0, offset: 0, errors: [{ code, msg }] };
+}
+
+function keyValue(key: string, value: AttributeValue): JaegerKeyValue {
+  if (typeof value === 'boolean') return { key, type: 'bool', value };
+  if (typeof value === 'number') return { key, type: Number.isInteger(value) ? 'int64' : 'float64', value };
+  if (typeof value === 'string') return { key, type: 'string', value };
+  return { key, type: 'string', value: value === null ? '' : JSON.stringify(value) };
+}
+
+export function keyValues(attributes: Attributes, except?: string): JaegerKeyValue[] {
+  const result: JaegerKeyValue[] = [];
+  for (const key in attributes) if (key !== except) result.push(keyValue(key, attributes[key]));
+  return result;
+}
+
+const STATUS_NAMES = ['', 'OK', 'ERROR'];
+
+/** A span's tags as Jaeger shows them: its attributes, then what Jaeger derives from OTLP's fields. */
+export function spanTags(span: StoredSpan): JaegerKeyValue[] {
+  const tags = keyValues(span.attributes);
+  if (span.scope.name) tags.push({ key: 'otel.scope.name', type: 'string', value: span.scope.name });
+  if (span.scope.version) tags.push({ key: 'otel.scope.version', type: 'string', value: span.scope.version });
+  if (span.kind !== 0) tags.push({ key: 'span.kind', type: 'string', value: spanKindName(span.kind) });
+  if (span.status.code !== 0) tags.push({ key: 'otel.status_code', type: 'string', value: STATUS_NAMES[span.status.code] });
+  if (span.status.code === 2) tags.push({ key: 'error', type: 'bool', value: true });
+  if (span.status.message) tags.push({ key: 'otel.status_description', type: 'string', value: span.status.message });
+  if (span.traceState) tags.push({ key: 'w3c.tracestate', type: 'string', value: span.traceState });
+  return tags;
+}
+
+export function toJaegerTrace(traceId: string, spans: readonly StoredSpan[]): JaegerTrace {
+  const processIds = new Map<StoredResource, string>();
+  const processes: Record<string, JaegerProcess> = {};
+  const processOf = (resource: StoredResource) => {
+    let id = processIds.get(resource);
+    if (id === undefined) {
+      id = `p${processIds.size + 1}`;
+      processIds.set(resource, id);
+      processes[id] = { serviceName: resource.serviceName, tags: keyValues(resource.attributes, 'service.name') };
+    }
+    return id;
+  };
+  return {
+    traceID: traceId,
+    spans: spans.map((span) => ({
+      traceID: span.traceId,
+      spanID: span.spanId,
+      flags: 1,
+      operationName: span.name,
+      references: [
+        ...(span.parentSpanId ? [{ refType: 'CHILD_OF' as const, traceID: span.traceId, spanID: span.parentSpanId }] : []),
+        ...span.links.map((link) => ({ refType: 'FOLLOWS_FROM' as const, traceID: link.traceId, spanID: link.spanId })),
+      ],
+      startTime: span.startUs,
+      duration: span.durationUs,
+      tags: spanTags(span),
+      logs: span.events.map((event) => ({
+        timestamp: event.timeUs,
+        fields: [{ key: 'event', type: 'string' as const, value: event.name }, ...keyValues(event.attributes)],
+      })),
+      processID: processOf(span.resource),
+      warnings: null,
+    })),
+    processes,
+    warnings: null,
+  };
+}

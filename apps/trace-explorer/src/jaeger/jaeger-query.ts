@@ -1,0 +1,151 @@
+import type { StoredTrace, TraceStore } from '../store/trace-store.js';
+import type { StoredSpan } from '../store/stored-model.js';
+import { spanTags } from './jaeger-model.js';
+
+/** A query parameter Jaeger would refuse; answered with 400 and Jaeger's error shape. */
+export class QueryError extends Error {
+  override name = 'QueryError';
+}
+
+export type QueryParameters = Record<string, string | string[] | undefined>;
+
+/** Jaeger's defaults: 100 traces, two days back. */
+const DEFAULT_LIMIT = 100;
+const DEFAULT_LOOKBACK_US = 2 * 24 * 3_600 * 1_000_000;
+const DEFAULT_DEPENDENCIES_LOOKBACK_MS = 24 * 3_600 * 1_000;
+
+const UNIT_MICROS: Record<string, number> = { ns: 0.001, us: 1, µs: 1, μs: 1, ms: 1_000, s: 1_000_000, m: 60_000_000, h: 3_600_000_000 };
+
+/** A Go duration (`1.5s`, `250ms`, `1h30m`), as Jaeger's `minDuration`/`maxDuration` take, in microseconds. */
+export function parseGoDuration(text: string, name: string): number {
+  const parts = [...text.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((part) => part[0]).join('') !== text) throw new QueryError(`cannot parse ${name}: time: invalid duration "${text}"`);
+  return parts.reduce((total, [, amount, unit]) => total + Number(amount) * UNIT_MICROS[unit], 0);
+}
+
+function single(parameters: QueryParameters, name: string): string | undefined {
+  const value = parameters[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first === '' ? undefined : first;
+}
+
+function many(parameters: QueryParameters, name: string): string[] {
+  const value = parameters[name];
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+function integer(parameters: QueryParameters, name: string): number | undefined {
+  const value = single(parameters, name);
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value)) throw new QueryError(`cannot parse ${name}: strconv.ParseInt: parsing "${value}": invalid syntax`);
+  return Number(value);
+}
+
+export interface JaegerTraceQuery {
+  service?: string;
+  operation?: string;
+  tags: Record<string, string>;
+  startUs: number;
+  endUs: number;
+  minDurationUs?: number;
+  maxDurationUs?: number;
+  limit: number;
+  traceIds: string[];
+}
+
+/**
+ * `/api/traces`' parameters as Jaeger reads them: `service` (required unless `traceID` is given),
+ * `operation`, `tag=key:value` and `tags` (a JSON object), `start`/`end` in microseconds (default:
+ * the last two days, or `lookback`, a duration such as `1h` as Jaeger's UI sends), `minDuration`
+ * and `maxDuration` as Go durations, `limit` (default 100) and any number of `traceID`.
+ */
+export function parseTraceQuery(parameters: QueryParameters, nowUs: number): JaegerTraceQuery {
+  const tags: Record<string, string> = {};
+  for (const tag of many(parameters, 'tag')) {
+    const separator = tag.indexOf(':');
+    if (separator < 1) throw new QueryError(`malformed 'tag' parameter, expecting key:value, received: ${tag}`);
+    tags[tag.slice(0, separator)] = tag.slice(separator + 1);
+  }
+  for (const json of many(parameters, 'tags')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch (error) {
+      throw new QueryError(`malformed 'tags' parameter, cannot unmarshal JSON: ${(error as Error).message}`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((value) => typeof value !== 'string')) {
+      throw new QueryError("malformed 'tags' parameter, cannot unmarshal JSON: expected an object of strings");
+    }
+    Object.assign(tags, parsed);
+  }
+  const endUs = integer(parameters, 'end') ?? nowUs;
+  const lookback = single(parameters, 'lookback');
+  const lookbackUs = lookback === undefined || lookback === 'custom' ? DEFAULT_LOOKBACK_US : parseLookback(lookback);
+  const minDuration = single(parameters, 'minDuration');
+  const maxDuration = single(parameters, 'maxDuration');
+  const query: JaegerTraceQuery = {
+    service: single(parameters, 'service'),
+    operation: single(parameters, 'operation'),
+    tags,
+    startUs: integer(parameters, 'start') ?? endUs - lookbackUs,
+    endUs,
+    minDurationUs: minDuration === undefined ? undefined : parseGoDuration(minDuration, 'minDuration'),
+    maxDurationUs: maxDuration === undefined ? undefined : parseGoDuration(maxDuration, 'maxDuration'),
+    limit: integer(parameters, 'limit') ?? DEFAULT_LIMIT,
+    traceIds: many(parameters, 'traceID').map((id) => {
+      if (!/^[0-9a-fA-F]{1,32}$/.test(id)) throw new QueryError(`cannot parse traceID param: ${id}`);
+      return id.toLowerCase().padStart(32, '0');
+    }),
+  };
+  if (query.traceIds.length === 0 && query.service === undefined) throw new QueryError("parameter 'service' is required");
+  if (query.minDurationUs !== undefined && query.maxDurationUs !== undefined && query.maxDurationUs < query.minDurationUs) {
+    throw new QueryError("'maxDuration' should be greater than 'minDuration'");
+  }
+  return query;
+}
+
+/** Jaeger UI's lookback values: `1h`, `2d`, and Go durations. */
+function parseLookback(text: string): number {
+  const days = /^(\d+)d$/.exec(text);
+  return days ? Number(days[1]) * 24 * 3_600_000_000 : parseGoDuration(text, 'lookback');
+}
+
+/** Jaeger's rule: a trace matches when one of its spans meets every condition. */
+function spanMatches(span: StoredSpan, query: JaegerTraceQuery): boolean {
+  if (query.service !== undefined && span.resource.serviceName !== query.service) return false;
+  if (query.operation !== undefined && span.name !== query.operation) return false;
+  if (span.startUs < query.startUs || span.startUs > query.endUs) return false;
+  if (query.minDurationUs !== undefined && span.durationUs < query.minDurationUs) return false;
+  if (query.maxDurationUs !== undefined && query.maxDurationUs > 0 && span.durationUs > query.maxDurationUs) return false;
+  const wanted = Object.entries(query.tags);
+  if (wanted.length === 0) return true;
+  const found = new Map<string, string>();
+  for (const tag of spanTags(span)) found.set(tag.key, String(tag.value));
+  for (const [key, value] of Object.entries(span.resource.attributes)) if (!found.has(key)) found.set(key, String(value));
+  for (const event of span.events) for (const [key, value] of Object.entries(event.attributes)) if (!found.has(key)) found.set(key, String(value));
+  return wanted.every(([key, value]) => found.get(key) === value);
+}
+
+export function findTraces(store: TraceStore, query: JaegerTraceQuery): StoredTrace[] {
+  if (query.traceIds.length > 0) {
+    return query.traceIds.map((id) => store.get(id)).filter((trace): trace is StoredTrace => trace !== undefined && trace.spans.length > 0);
+  }
+  const found: StoredTrace[] = [];
+  for (const trace of store.newestFirst()) {
+    if (query.limit > 0 && found.length >= query.limit) break;
+    if (trace.spans.some((span) => spanMatches(span, query))) found.push(trace);
+  }
+  return found;
+}
+
+export interface DependenciesQuery {
+  endUs: number;
+  lookbackUs: number;
+}
+
+/** `/api/dependencies`: `endTs` and `lookback` in milliseconds (default: the day before now). */
+export function parseDependenciesQuery(parameters: QueryParameters, nowUs: number): DependenciesQuery {
+  const endTs = integer(parameters, 'endTs');
+  const lookback = integer(parameters, 'lookback');
+  return { endUs: endTs === undefined ? nowUs : endTs * 1_000, lookbackUs: (lookback ?? DEFAULT_DEPENDENCIES_LOOKBACK_MS) * 1_000 };
+}

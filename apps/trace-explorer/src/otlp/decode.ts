@@ -1,0 +1,40 @@
+import type { StoredLog, StoredSpan } from '../store/stored-model.js';
+import { decodeLogsJson, decodeTracesJson } from './decode-json.js';
+import { decodeLogsProtobuf, decodeTracesProtobuf } from './decode-protobuf.js';
+import { DecodeError } from './protobuf-reader.js';
+
+export { DecodeError } from './protobuf-reader.js';
+
+export type OtlpEncoding = 'protobuf' | 'json';
+
+/** OTLP/HTTP's two content types; anything else is refused with 415. */
+export function encodingOf(contentType: string | undefined): OtlpEncoding | undefined {
+  const type = contentType?.split(';', 1)[0].trim().toLowerCase();
+  if (type === 'application/x-protobuf' || type === 'application/protobuf') return 'protobuf';
+  if (type === 'application/json') return 'json';
+  return undefined;
+}
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
+
+export function decodeTraces(body: Buffer, encoding: OtlpEncoding): StoredSpan[] {
+  const spans = encoding === 'protobuf' ? decodeTracesProtobuf(body) : decodeTracesJson(body);
+  spans.forEach((span, index) => {
+    if (!TRACE_ID.test(span.traceId) || span.traceId === '0'.repeat(32)) throw new DecodeError(`span ${index}: traceId must be 16 bytes, not all zero`);
+    if (!SPAN_ID.test(span.spanId)) throw new DecodeError(`span ${index}: spanId must be 8 bytes`);
+    if (span.parentSpanId !== '' && !SPAN_ID.test(span.parentSpanId)) throw new DecodeError(`span ${index}: parentSpanId must be 8 bytes or empty`);
+    if (span.parentSpanId === '0'.repeat(16)) span.parentSpanId = '';
+  });
+  return spans;
+}
+
+/** Log records; one with a malformed trace id is kept, without its trace. */
+export function decodeLogs(body: Buffer, encoding: OtlpEncoding): StoredLog[] {
+  const logs = encoding === 'protobuf' ? decodeLogsProtobuf(body) : decodeLogsJson(body);
+  for (const log of logs) {
+    if (!TRACE_ID.test(log.traceId) || log.traceId === '0'.repeat(32)) log.traceId = '';
+    if (!SPAN_ID.test(log.spanId)) log.spanId = '';
+  }
+  return logs;
+}

@@ -1,0 +1,105 @@
+import { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '@opentelemetry/semantic-conventions';
+import type { StoredSpan } from './stored-model.js';
+import type { StoredTrace } from './trace-store.js';
+
+/** `db.system.name`, and `db.system` of instrumentations on the older conventions. */
+const DB_SYSTEM_KEYS = ['db.system.name', 'db.system'];
+const PEER_SERVICE = 'peer.service';
+const KIND_CLIENT = 3;
+const KIND_PRODUCER = 4;
+
+export interface ServiceMapNode {
+  id: string;
+  name: string;
+  kind: 'service' | 'database' | 'external';
+}
+
+export interface ServiceMapEdge {
+  from: string;
+  to: string;
+  calls: number;
+  errors: number;
+  /** The 95th percentile of the calls' durations, as the caller saw them where it recorded a client span. */
+  p95Us: number;
+}
+
+export interface ServiceMap {
+  nodes: ServiceMapNode[];
+  edges: ServiceMapEdge[];
+}
+
+/** The calls an edge keeps durations of, for its percentile: the most recent ones. */
+const DURATION_SAMPLES = 1_000;
+
+function databaseOf(span: StoredSpan): string | undefined {
+  for (const key of DB_SYSTEM_KEYS) {
+    const value = span.attributes[key];
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return undefined;
+}
+
+function peerOf(span: StoredSpan): string | undefined {
+  const peer = span.attributes[PEER_SERVICE];
+  if (typeof peer === 'string' && peer !== '') return peer;
+  const address = span.attributes[ATTR_SERVER_ADDRESS];
+  if (typeof address !== 'string' || address === '') return undefined;
+  const port = span.attributes[ATTR_SERVER_PORT];
+  return port === undefined ? address : `${address}:${String(port)}`;
+}
+
+function percentile95(durations: number[]): number {
+  const sorted = [...durations].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)] ?? 0;
+}
+
+/**
+ * Services, the databases they use (by `db.system.name`) and the peers they call that send no
+ * spans of their own, from the spans of the given traces: an edge per caller and callee, with the
+ * number of calls, how many failed, and their 95th percentile duration.
+ */
+export function buildServiceMap(traces: Iterable<StoredTrace>, sinceUs = 0): ServiceMap {
+  const nodes = new Map<string, ServiceMapNode>();
+  const edges = new Map<string, { from: string; to: string; calls: number; errors: number; durations: number[] }>();
+  const node = (id: string, name: string, kind: ServiceMapNode['kind']) => {
+    if (!nodes.has(id)) nodes.set(id, { id, name, kind });
+    return id;
+  };
+  const call = (from: string, to: string, failed: boolean, durationUs: number) => {
+    const key = `${from}\u0000${to}`;
+    let edge = edges.get(key);
+    if (edge === undefined) edges.set(key, (edge = { from, to, calls: 0, errors: 0, durations: [] }));
+    edge.calls++;
+    if (failed) edge.errors++;
+    edge.durations.push(durationUs);
+    if (edge.durations.length > DURATION_SAMPLES) edge.durations.shift();
+  };
+
+  for (const trace of traces) {
+    const byId = new Map(trace.spans.map((span) => [span.spanId, span]));
+    const callsOut = new Set<string>();
+    for (const span of trace.spans) {
+      if (span.startUs < sinceUs) continue;
+      const service = node(`service:${span.resource.serviceName}`, span.resource.serviceName, 'service');
+      const parent = span.parentSpanId ? byId.get(span.parentSpanId) : undefined;
+      if (parent !== undefined && parent.resource.serviceName !== span.resource.serviceName) {
+        callsOut.add(parent.spanId);
+        const caller = node(`service:${parent.resource.serviceName}`, parent.resource.serviceName, 'service');
+        const viewedByCaller = parent.kind === KIND_CLIENT || parent.kind === KIND_PRODUCER;
+        call(caller, service, span.status.code === 2 || (viewedByCaller && parent.status.code === 2), viewedByCaller ? parent.durationUs : span.durationUs);
+      }
+    }
+    for (const span of trace.spans) {
+      if (span.startUs < sinceUs || span.kind !== KIND_CLIENT || callsOut.has(span.spanId)) continue;
+      const service = `service:${span.resource.serviceName}`;
+      const database = databaseOf(span);
+      const peer = database === undefined ? peerOf(span) : undefined;
+      if (database !== undefined) call(service, node(`database:${database}`, database, 'database'), span.status.code === 2, span.durationUs);
+      else if (peer !== undefined) call(service, node(`external:${peer}`, peer, 'external'), span.status.code === 2, span.durationUs);
+    }
+  }
+  return {
+    nodes: [...nodes.values()].sort((a, b) => a.id.localeCompare(b.id)),
+    edges: [...edges.values()].map(({ durations, ...edge }) => ({ ...edge, p95Us: percentile95(durations) })),
+  };
+}

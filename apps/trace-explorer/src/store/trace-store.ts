@@ -1,0 +1,192 @@
+import { type AttributeValue, type Attributes, spanKindName, type StoredLog, type StoredResource, type StoredSpan } from './stored-model.js';
+
+export interface TraceStoreOptions {
+  /** Estimated bytes the stored traces may take; past it the oldest traces are evicted. */
+  memoryBudgetBytes: number;
+}
+
+/** A trace as stored: its spans and log lines in arrival order. */
+export interface StoredTrace {
+  traceId: string;
+  spans: StoredSpan[];
+  logs: StoredLog[];
+  /** Bumped on every change, so summaries and live views know what is new. */
+  version: number;
+  bytes: number;
+}
+
+export interface StoreStats {
+  traces: number;
+  spans: number;
+  logs: number;
+  estimatedBytes: number;
+  memoryBudgetBytes: number;
+  evicted: { traces: number; spans: number; logs: number };
+  /** Log records without a trace id: not kept, since every view shows logs by trace. */
+  logsWithoutTrace: number;
+}
+
+/** Resources are shared by every span of a service: kept once each, up to this many. */
+const MAX_INTERNED_RESOURCES = 1_000;
+
+/** Fixed cost of a stored span or log record beyond its strings (object headers, numbers, arrays). */
+const SPAN_OVERHEAD_BYTES = 480;
+const LOG_OVERHEAD_BYTES = 240;
+
+function valueBytes(value: AttributeValue): number {
+  if (typeof value === 'string') return 16 + value.length * 2;
+  if (value === null || typeof value !== 'object') return 16;
+  if (Array.isArray(value)) return value.reduce<number>((total, entry) => total + valueBytes(entry), 32);
+  return attributesBytes(value);
+}
+
+function attributesBytes(attributes: Attributes): number {
+  let total = 64;
+  for (const key in attributes) total += 32 + key.length * 2 + valueBytes(attributes[key]);
+  return total;
+}
+
+/** An estimate of what a span costs on the heap, close enough to keep the budget honest. */
+export function spanBytes(span: StoredSpan): number {
+  let total = SPAN_OVERHEAD_BYTES + (span.name.length + span.status.message.length + span.traceState.length) * 2 + attributesBytes(span.attributes);
+  for (const event of span.events) total += 96 + event.name.length * 2 + attributesBytes(event.attributes);
+  for (const link of span.links) total += 160 + attributesBytes(link.attributes);
+  return total;
+}
+
+function logBytes(log: StoredLog): number {
+  return LOG_OVERHEAD_BYTES + (log.body.length + log.severityText.length) * 2 + attributesBytes(log.attributes);
+}
+
+/**
+ * The traces received, in memory, within a budget: when the estimated size passes it, whole traces
+ * are evicted oldest first (by when their first span or log line arrived) and counted.
+ */
+export class TraceStore {
+  private readonly traces = new Map<string, StoredTrace>();
+  private readonly resources = new Map<string, StoredResource>();
+  private bytes = 0;
+  private spanCount = 0;
+  private logCount = 0;
+  private logsWithoutTrace = 0;
+  private readonly evicted = { traces: 0, spans: 0, logs: 0 };
+  private version = 0;
+
+  constructor(private readonly options: TraceStoreOptions) {}
+
+  /** Increases whenever anything is stored. */
+  get currentVersion(): number {
+    return this.version;
+  }
+
+  addSpans(spans: StoredSpan[]): void {
+    const version = ++this.version;
+    const interned = this.interner();
+    for (const span of spans) {
+      span.resource = interned(span.resource);
+      const trace = this.traceFor(span.traceId, version);
+      const bytes = spanBytes(span);
+      trace.spans.push(span);
+      trace.bytes += bytes;
+      this.bytes += bytes;
+      this.spanCount++;
+    }
+    this.evictOverBudget();
+  }
+
+  addLogs(logs: StoredLog[]): void {
+    const version = ++this.version;
+    const interned = this.interner();
+    for (const log of logs) {
+      if (log.traceId === '') {
+        this.logsWithoutTrace++;
+        continue;
+      }
+      log.resource = interned(log.resource);
+      const trace = this.traceFor(log.traceId, version);
+      const bytes = logBytes(log);
+      trace.logs.push(log);
+      trace.bytes += bytes;
+      this.bytes += bytes;
+      this.logCount++;
+    }
+    this.evictOverBudget();
+  }
+
+  get(traceId: string): StoredTrace | undefined {
+    return this.traces.get(traceId.toLowerCase());
+  }
+
+  /** Traces with at least one span, the most recently received first. */
+  *newestFirst(): Generator<StoredTrace> {
+    const all = [...this.traces.values()];
+    for (let index = all.length - 1; index >= 0; index--) if (all[index].spans.length > 0) yield all[index];
+  }
+
+  /** Each service and its operations (span names), with the kind of the operation's spans. */
+  operationsByService(): Map<string, Map<string, string>> {
+    const services = new Map<string, Map<string, string>>();
+    for (const trace of this.traces.values()) {
+      for (const span of trace.spans) {
+        let operations = services.get(span.resource.serviceName);
+        if (operations === undefined) services.set(span.resource.serviceName, (operations = new Map()));
+        if (!operations.has(span.name)) operations.set(span.name, spanKindName(span.kind));
+      }
+    }
+    return services;
+  }
+
+  stats(): StoreStats {
+    return {
+      traces: this.traces.size,
+      spans: this.spanCount,
+      logs: this.logCount,
+      estimatedBytes: this.bytes,
+      memoryBudgetBytes: this.options.memoryBudgetBytes,
+      evicted: { ...this.evicted },
+      logsWithoutTrace: this.logsWithoutTrace,
+    };
+  }
+
+  private traceFor(traceId: string, version: number): StoredTrace {
+    let trace = this.traces.get(traceId);
+    if (trace === undefined) {
+      trace = { traceId, spans: [], logs: [], version, bytes: 0 };
+      this.traces.set(traceId, trace);
+    }
+    trace.version = version;
+    return trace;
+  }
+
+  /** One lookup per resource of a request (its spans share the decoded object), not per span. */
+  private interner(): (resource: StoredResource) => StoredResource {
+    const seen = new Map<StoredResource, StoredResource>();
+    return (resource) => {
+      let known = seen.get(resource);
+      if (known === undefined) {
+        const key = JSON.stringify(resource.attributes);
+        known = this.resources.get(key);
+        if (known === undefined) {
+          if (this.resources.size >= MAX_INTERNED_RESOURCES) this.resources.clear();
+          this.resources.set(key, resource);
+          known = resource;
+        }
+        seen.set(resource, known);
+      }
+      return known;
+    };
+  }
+
+  private evictOverBudget(): void {
+    for (const [traceId, trace] of this.traces) {
+      if (this.bytes <= this.options.memoryBudgetBytes) return;
+      this.traces.delete(traceId);
+      this.bytes -= trace.bytes;
+      this.spanCount -= trace.spans.length;
+      this.logCount -= trace.logs.length;
+      this.evicted.traces++;
+      this.evicted.spans += trace.spans.length;
+      this.evicted.logs += trace.logs.length;
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import type { StoredTrace } from './trace-store.js';
+import type { StoredSpan } from './stored-model.js';
+
+/** One line of the trace list. */
+export interface TraceSummary {
+  traceId: string;
+  /** The root span's service and name; the earliest span's when the root has not arrived. */
+  rootService: string;
+  rootName: string;
+  /** The root span is missing: the trace is shown from its earliest span. */
+  rootMissing: boolean;
+  startUs: number;
+  durationUs: number;
+  spanCount: number;
+  errorCount: number;
+  logCount: number;
+  services: { name: string; spans: number }[];
+}
+
+const summaries = new WeakMap<StoredTrace, { version: number; summary: TraceSummary }>();
+
+const earlier = (a: StoredSpan, b: StoredSpan) => (b.startUs < a.startUs ? b : a);
+
+/** The span without a parent; else, while it has not arrived, the earliest span whose parent is missing. */
+export function rootSpan(spans: readonly StoredSpan[]): { span: StoredSpan; missing: boolean } {
+  const roots = spans.filter((span) => span.parentSpanId === '');
+  if (roots.length > 0) return { span: roots.reduce(earlier), missing: false };
+  const ids = new Set(spans.map((span) => span.spanId));
+  const orphans = spans.filter((span) => !ids.has(span.parentSpanId));
+  return { span: (orphans.length > 0 ? orphans : spans).reduce(earlier), missing: true };
+}
+
+/** The summary of a trace with at least one span, computed again only when the trace changed. */
+export function summarize(trace: StoredTrace): TraceSummary {
+  const cached = summaries.get(trace);
+  if (cached?.version === trace.version) return cached.summary;
+  const { span: root, missing } = rootSpan(trace.spans);
+  let startUs = Number.POSITIVE_INFINITY;
+  let endUs = 0;
+  let errorCount = 0;
+  const services = new Map<string, number>();
+  for (const span of trace.spans) {
+    startUs = Math.min(startUs, span.startUs);
+    endUs = Math.max(endUs, span.startUs + span.durationUs);
+    if (span.status.code === 2) errorCount++;
+    services.set(span.resource.serviceName, (services.get(span.resource.serviceName) ?? 0) + 1);
+  }
+  const summary: TraceSummary = {
+    traceId: trace.traceId,
+    rootService: root.resource.serviceName,
+    rootName: root.name,
+    rootMissing: missing,
+    startUs,
+    durationUs: endUs - startUs,
+    spanCount: trace.spans.length,
+    errorCount,
+    logCount: trace.logs.length,
+    services: [...services].map(([name, spans]) => ({ name, spans })).sort((a, b) => a.name.localeCompare(b.name)),
+  };
+  summaries.set(trace, { version: trace.version, summary });
+  return summary;
+}

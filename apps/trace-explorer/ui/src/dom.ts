@@ -1,0 +1,68 @@
+import type { AttributeValue } from './types.js';
+
+type Child = Node | string | number | null | undefined | false;
+
+/**
+ * Builds an element. Children that are strings become text nodes and attributes are set one by
+ * one, never parsed as HTML: whatever a span holds (`<script>`, markup, megabytes) shows as text.
+ */
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string | undefined> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined) continue;
+    // Through the CSSOM: the page's content security policy refuses style attributes in markup.
+    if (name === 'style') element.style.cssText = value;
+    else element.setAttribute(name, value);
+  }
+  append(element, children);
+  return element;
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+export function svg(tag: string, attributes: Record<string, string | number> = {}, ...children: Child[]): SVGElement {
+  const element = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
+  append(element, children);
+  return element;
+}
+
+function append(parent: Element, children: Child[]): void {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.append(typeof child === 'number' ? String(child) : child);
+  }
+}
+
+export function formatDuration(us: number): string {
+  if (us < 1_000) return `${us} µs`;
+  if (us < 1_000_000) return `${(us / 1_000).toFixed(us < 10_000 ? 2 : 1)} ms`;
+  return `${(us / 1_000_000).toFixed(2)} s`;
+}
+
+export function formatTime(us: number): string {
+  const date = new Date(us / 1_000);
+  return `${date.toLocaleTimeString([], { hour12: false })}.${String(date.getMilliseconds()).padStart(3, '0')}`;
+}
+
+export function valueText(value: AttributeValue): string {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
+
+export const KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
+
+/** A stable colour per service name. */
+export function serviceColour(name: string): string {
+  let hash = 0;
+  for (const char of name) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return `hsl(${hash % 360} 55% 45%)`;
+}
+
+export async function getJson<T>(path: string): Promise<T> {
+  const response = await fetch(path, { headers: { accept: 'application/json' } });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { message?: string };
+    throw new Error(body.message ?? `${response.status} ${response.statusText}`);
+  }
+  return (await response.json()) as T;
+}

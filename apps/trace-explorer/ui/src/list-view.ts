@@ -1,0 +1,88 @@
+import { el, formatDuration, formatTime, getJson, serviceColour } from './dom.js';
+import type { Stats, TraceList, TraceSummary } from './types.js';
+
+const FILTERS = ['service', 'operation', 'errors', 'minMs', 'maxMs', 'attr', 'traceId'] as const;
+const POLL_MS = 1_000;
+
+function statsLine(stats: Stats): string {
+  const evicted = stats.evicted.traces > 0 ? ` · ${stats.evicted.traces} oldest evicted (memory budget)` : '';
+  return `${stats.traces} traces · ${stats.spans} spans · ${stats.logs} log lines${evicted}`;
+}
+
+function row(trace: TraceSummary): HTMLElement {
+  return el(
+    'a',
+    { class: `trace-row${trace.errorCount > 0 ? ' error' : ''}`, href: `/trace/${trace.traceId}`, 'data-testid': 'trace-row', 'data-trace-id': trace.traceId },
+    el('span', { class: 'time' }, formatTime(trace.startUs)),
+    el('span', { class: 'root' }, el('span', { class: 'service', style: `color: ${serviceColour(trace.rootService)}` }, trace.rootService), ' ', trace.rootName, trace.rootMissing ? el('span', { class: 'note' }, ' (root not received)') : null),
+    el('span', { class: 'duration' }, formatDuration(trace.durationUs)),
+    el('span', { class: 'count' }, `${trace.spanCount} spans`),
+    el('span', { class: 'errors', 'data-testid': 'error-mark' }, trace.errorCount > 0 ? `⚠ ${trace.errorCount} error${trace.errorCount > 1 ? 's' : ''}` : ''),
+    el('span', { class: 'services' }, ...trace.services.map((service) => el('span', { class: 'chip', style: `border-color: ${serviceColour(service.name)}` }, `${service.name} ${service.spans}`))),
+  );
+}
+
+/** The trace list: filters kept in the address (so a search can be shared) and live updates. */
+export function renderList(root: HTMLElement, statusLine: HTMLElement): void {
+  const params = new URLSearchParams(location.search);
+  const input = (name: string, placeholder: string, width = '9em') =>
+    el('input', { name, placeholder, value: params.get(name) ?? '', style: `width: ${width}`, 'data-testid': `filter-${name}` });
+  const errors = el('input', { type: 'checkbox', name: 'errors', 'data-testid': 'filter-errors' });
+  errors.checked = params.get('errors') === 'true';
+  const live = el('input', { type: 'checkbox', 'data-testid': 'live' });
+  live.checked = true;
+  const form = el(
+    'form',
+    { class: 'filters' },
+    input('service', 'service'),
+    input('operation', 'operation', '12em'),
+    el('label', {}, errors, ' errors only'),
+    input('minMs', 'min ms', '5em'),
+    input('maxMs', 'max ms', '5em'),
+    input('attr', 'attribute key=value', '16em'),
+    input('traceId', 'trace id', '12em'),
+    el('button', { type: 'submit' }, 'Search'),
+    el('label', { class: 'live' }, live, ' live'),
+  );
+  const list = el('div', { class: 'trace-list', 'data-testid': 'trace-list' });
+  const message = el('p', { class: 'message' });
+  root.replaceChildren(form, message, list);
+
+  let shownVersion = -1;
+  let query = '';
+  const readForm = () => {
+    const next = new URLSearchParams();
+    for (const name of FILTERS) {
+      const field = form.elements.namedItem(name) as HTMLInputElement;
+      const value = name === 'errors' ? (field.checked ? 'true' : '') : field.value.trim();
+      if (value) next.set(name, value);
+    }
+    query = next.toString();
+    history.replaceState(null, '', query ? `/?${query}` : '/');
+    shownVersion = -1;
+  };
+  readForm();
+
+  const refresh = async () => {
+    try {
+      const result = await getJson<TraceList>(`/api/explorer/traces${query ? `?${query}` : ''}`);
+      statusLine.textContent = statsLine(result.stats);
+      message.textContent = '';
+      if (result.version === shownVersion) return;
+      shownVersion = result.version;
+      list.replaceChildren(...(result.traces.length > 0 ? result.traces.map(row) : [el('p', { class: 'empty' }, 'No traces match. Send some: set OTLP_ENDPOINT to this address.')]));
+    } catch (error) {
+      message.textContent = `Cannot list traces: ${(error as Error).message}`;
+    }
+  };
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    readForm();
+    void refresh();
+  });
+  errors.addEventListener('change', () => form.requestSubmit());
+  void refresh();
+  setInterval(() => {
+    if (live.checked && document.visibilityState === 'visible') void refresh();
+  }, POLL_MS);
+}
