@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * `npm start` and `npm run start:dev`: both sample services, each started with the tracing
- * preload, their output prefixed with their name. Settings come from the environment, then
- * `.env`, then these defaults: tracing on, console exporter, so every request's spans appear here.
+ * `npm start` and `npm run start:dev`: the trace explorer and both sample services, each service
+ * started with the tracing preload, every output prefixed with its name. Settings come from the
+ * environment, then `.env`, then these defaults: tracing on, each trace printed here as a tree and
+ * sent with the services' log lines to the explorer.
  *
  *   node scripts/start.mjs         the built apps (npm start builds them first)
  *   node scripts/start.mjs --dev   `nest start --watch` for each app
@@ -19,10 +20,16 @@ const dev = process.argv.includes('--dev');
 if (existsSync('.env')) process.loadEnvFile('.env');
 // The console exporter writes a tree per trace; a short batch delay shows it right after the request,
 // and colours survive the pipe through this script when it writes to a terminal.
+const explorerPort = process.env.TRACE_EXPLORER_PORT ?? '16700';
+const explorer = `http://127.0.0.1:${explorerPort}`;
 const shared = {
   ENABLE_TRACING: 'true',
-  TRACING_EXPORTER: 'console',
+  TRACING_EXPORTER: 'console,otlp',
+  OTLP_ENDPOINT: explorer,
+  OTEL_LOGS_EXPORTER: 'otlp',
+  OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${explorer}/v1/logs`,
   OTEL_BSP_SCHEDULE_DELAY: '300',
+  OTEL_BLRP_SCHEDULE_DELAY: '300',
   ...(process.stdout.isTTY && process.env.NO_COLOR === undefined ? { FORCE_COLOR: '1' } : {}),
   ...process.env,
 };
@@ -30,6 +37,8 @@ const emailPort = process.env.EMAIL_SERVICE_PORT ?? '3001';
 const usersPort = process.env.USERS_API_PORT ?? '3000';
 
 const services = [
+  // Without the preload: the explorer never traces the requests that bring it the others' spans.
+  { name: 'trace-explorer', color: 33, env: { TRACE_EXPLORER_PORT: explorerPort }, untraced: true },
   { name: 'email-service', color: 35, env: { PORT: emailPort } },
   {
     name: 'users-api',
@@ -38,14 +47,15 @@ const services = [
   },
 ];
 
-function command(name) {
+function command(name, untraced) {
+  if (untraced) return [process.execPath, [`dist/apps/${name}/main.js`]];
   if (!dev) return [process.execPath, [...PRELOAD.split(' '), `dist/apps/${name}/main.js`]];
   const nest = createRequire(import.meta.url).resolve('@nestjs/cli/bin/nest.js');
   return [process.execPath, [nest, 'start', name, '--watch', '--preserveWatchOutput', '--exec', `node ${PRELOAD}`]];
 }
 
-const children = services.map(({ name, color, env }) => {
-  const [file, args] = command(name);
+const children = services.map(({ name, color, env, untraced }) => {
+  const [file, args] = command(name, untraced);
   const child = spawn(file, args, { env: { ...shared, ...env } });
   const prefix = `\x1b[${color}m[${name}]\x1b[0m `;
   for (const stream of [child.stdout, child.stderr]) {
@@ -55,7 +65,7 @@ const children = services.map(({ name, color, env }) => {
 });
 
 process.stdout.write(
-  `users-api     http://localhost:${usersPort}\nemail-service http://localhost:${emailPort}\n` +
+  `trace explorer http://localhost:${explorerPort}\nusers-api      http://localhost:${usersPort}\nemail-service  http://localhost:${emailPort}\n` +
     `try: curl -i -X POST localhost:${usersPort}/users -H 'content-type: application/json' ` +
     `-d '{"email":"ada@example.com","name":"Ada","password":"correct-horse"}'\n`,
 );

@@ -1,0 +1,99 @@
+import { hrTimeToMicroseconds } from '@opentelemetry/core';
+import { randomBytes } from 'node:crypto';
+import { encodeLogs, encodeTraces, makeTelemetry } from '../../test/telemetry-factory.js';
+import { DecodeError, decodeLogs, decodeTraces, encodingOf } from './decode.js';
+
+describe('OTLP decoding', () => {
+  const telemetry = makeTelemetry();
+
+  it.each(['protobuf', 'json'] as const)('decodes the SDK exporters\' %s trace requests field by field', (encoding) => {
+    const spans = decodeTraces(encodeTraces[encoding](telemetry.spans), encoding);
+    const [query, server] = spans;
+    const sdkServer = telemetry.spans[1];
+    expect(server).toMatchObject({
+      traceId: sdkServer.spanContext().traceId,
+      spanId: sdkServer.spanContext().spanId,
+      parentSpanId: '',
+      name: 'POST /users',
+      kind: 2,
+      startUs: Math.floor(hrTimeToMicroseconds(sdkServer.startTime)),
+      attributes: { 'http.route': '/users', 'http.response.status_code': 500, ratio: 0.25, cached: false, tags: ['a', 'b'], html: '<script>alert(1)</script>' },
+      status: { code: 2, message: '' },
+      scope: { name: 'explorer-test', version: '0.1.0' },
+      resource: { serviceName: 'users-api', attributes: { 'service.name': 'users-api', 'service.version': '1.2.3', 'deployment.environment.name': 'test' } },
+    });
+    expect(server.durationUs).toBeGreaterThanOrEqual(query.durationUs);
+    expect(query).toMatchObject({ parentSpanId: server.spanId, kind: 3, status: { code: 2, message: 'value too long' } });
+    expect(query.events).toEqual([
+      { timeUs: expect.any(Number), name: 'exception', attributes: { 'exception.type': 'TypeError', 'exception.message': 'value too long', 'exception.stacktrace': expect.stringContaining('TypeError: value too long') } },
+    ]);
+    expect(query.links).toEqual([{ traceId: server.traceId, spanId: server.spanId, attributes: { reason: 'retry' } }]);
+    // Every span of a resource shares one resource object.
+    expect(query.resource).toBe(server.resource);
+  });
+
+  it.each(['protobuf', 'json'] as const)('decodes %s log records with their trace, severity and body as text', (encoding) => {
+    const [correlated, plain] = decodeLogs(encodeLogs[encoding](telemetry.logs), encoding);
+    expect(correlated).toMatchObject({
+      traceId: telemetry.spans[1].spanContext().traceId,
+      spanId: telemetry.spans[1].spanContext().spanId,
+      severityNumber: 17,
+      severityText: 'error',
+      body: 'could not create user',
+      attributes: { route: '/users' },
+      resource: { serviceName: 'users-api' },
+    });
+    expect(correlated.timeUs).toBeGreaterThan(1_600_000_000_000_000);
+    expect(plain).toMatchObject({ traceId: '', spanId: '', body: '{"structured":true}' });
+  });
+
+  it('knows OTLP/HTTP\'s two content types and nothing else', () => {
+    expect(encodingOf('application/x-protobuf')).toBe('protobuf');
+    expect(encodingOf('application/json; charset=utf-8')).toBe('json');
+    expect(encodingOf('text/plain')).toBeUndefined();
+    expect(encodingOf(undefined)).toBeUndefined();
+  });
+
+  it('refuses, with a DecodeError and nothing else, every truncation of a valid request and random bytes', () => {
+    const valid = encodeTraces.protobuf(telemetry.spans);
+    const outcomes = new Set<string>();
+    for (let length = 0; length < valid.length; length++) {
+      try {
+        decodeTraces(valid.subarray(0, length), 'protobuf');
+        outcomes.add('decoded');
+      } catch (error) {
+        expect(error).toBeInstanceOf(DecodeError);
+        outcomes.add('refused');
+      }
+    }
+    expect(outcomes).toEqual(new Set(['decoded', 'refused']));
+    for (let round = 0; round < 2_000; round++) {
+      try {
+        decodeTraces(randomBytes(1 + (round % 300)), 'protobuf');
+      } catch (error) {
+        expect(error).toBeInstanceOf(DecodeError);
+      }
+    }
+  });
+
+  it('names the field of a JSON body with the wrong shape', () => {
+    const refusal = (body: unknown) => {
+      try {
+        decodeTraces(Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)), 'json');
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'decoded';
+    };
+    expect(refusal('{"resourceSpans": [')).toMatch(/^body is not JSON/);
+    expect(refusal({ resourceSpans: {} })).toBe('resourceSpans must be an array');
+    expect(refusal({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'xyz', spanId: '0123456789abcdef' }] }] }] })).toBe('resourceSpans[0].scopeSpans[0].spans[0].traceId must be 32 hex digits');
+    expect(refusal({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: '01'.repeat(8), startTimeUnixNano: 'soon' }] }] }] })).toBe(
+      'resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano must be a nanosecond timestamp',
+    );
+    expect(refusal({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16) }] }] }] })).toBe('span 0: spanId must be 8 bytes');
+    let nested: unknown = { stringValue: 'deep' };
+    for (let depth = 0; depth < 40; depth++) nested = { arrayValue: { values: [nested] } };
+    expect(refusal({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: '01'.repeat(8), attributes: [{ key: 'deep', value: nested }] }] }] }] })).toMatch(/nested deeper than 16/);
+  });
+});

@@ -1,0 +1,57 @@
+import { storedLog, storedSpan } from '../../test/stored-spans.js';
+import { listTraces } from './trace-filter.js';
+import { spanBytes, TraceStore } from './trace-store.js';
+import { summarize } from './trace-summary.js';
+
+const id = (index: number) => index.toString(16).padStart(32, '0');
+
+describe('TraceStore', () => {
+  it('keeps a trace\'s spans and log lines together, and counts the log lines it cannot place', () => {
+    const store = new TraceStore({ memoryBudgetBytes: 1_000_000 });
+    store.addLogs([storedLog({ traceId: id(1), body: 'before the spans' }), storedLog({ traceId: '', body: 'startup' })]);
+    store.addSpans([storedSpan({ traceId: id(1) })]);
+    expect(store.get(id(1))).toMatchObject({ spans: [{ name: 'GET /users/:id' }], logs: [{ body: 'before the spans' }] });
+    expect(store.stats()).toMatchObject({ traces: 1, spans: 1, logs: 1, logsWithoutTrace: 1 });
+  });
+
+  it('evicts the oldest traces past its budget, counting what went, and stays within it', () => {
+    const perTrace = spanBytes(storedSpan({})) * 2;
+    const store = new TraceStore({ memoryBudgetBytes: perTrace * 10 });
+    for (let index = 1; index <= 25; index++) store.addSpans([storedSpan({ traceId: id(index) }), storedSpan({ traceId: id(index), parentSpanId: '1'.repeat(16) })]);
+    const stats = store.stats();
+    expect(stats.estimatedBytes).toBeLessThanOrEqual(stats.memoryBudgetBytes);
+    expect(stats).toMatchObject({ traces: 10, spans: 20, evicted: { traces: 15, spans: 30, logs: 0 } });
+    expect(store.get(id(15))).toBeUndefined();
+    expect(store.get(id(16))).toBeDefined();
+    expect([...store.newestFirst()].map((trace) => trace.traceId)[0]).toBe(id(25));
+  });
+
+  it('summarises a trace from its root, or from its earliest orphan while the root is missing', () => {
+    const store = new TraceStore({ memoryBudgetBytes: 1_000_000 });
+    const start = 1_700_000_000_000_000;
+    store.addSpans([storedSpan({ traceId: id(1), spanId: '2'.repeat(16), parentSpanId: '1'.repeat(16), name: 'POST /emails', service: 'email-service', startUs: start + 10, durationUs: 50, status: { code: 2, message: '' } })]);
+    expect(summarize(store.get(id(1))!)).toMatchObject({ rootName: 'POST /emails', rootMissing: true, errorCount: 1 });
+    store.addSpans([storedSpan({ traceId: id(1), spanId: '1'.repeat(16), name: 'POST /users', startUs: start, durationUs: 100 })]);
+    expect(summarize(store.get(id(1))!)).toMatchObject({
+      rootService: 'users-api', rootName: 'POST /users', rootMissing: false, startUs: start, durationUs: 100, spanCount: 2, errorCount: 1,
+      services: [{ name: 'email-service', spans: 1 }, { name: 'users-api', spans: 1 }],
+    });
+  });
+
+  it('filters the list by service, operation, errors, duration, attribute and trace id', () => {
+    const store = new TraceStore({ memoryBudgetBytes: 1_000_000 });
+    store.addSpans([storedSpan({ traceId: id(1), name: 'GET /users/:id', durationUs: 2_000, attributes: { 'http.response.status_code': 200 } })]);
+    store.addSpans([storedSpan({ traceId: id(2), name: 'POST /users', durationUs: 90_000, status: { code: 2, message: '' }, attributes: { 'http.response.status_code': 500 } })]);
+    store.addSpans([storedSpan({ traceId: id(3), name: 'POST /emails', service: 'email-service', durationUs: 5_000 })]);
+    const found = (filter: Parameters<typeof listTraces>[1]) => listTraces(store.newestFirst(), filter).map((summary) => summary.traceId);
+    expect(found({ limit: 100 })).toEqual([id(3), id(2), id(1)]);
+    expect(found({ limit: 2 })).toEqual([id(3), id(2)]);
+    expect(found({ limit: 100, service: 'email-service' })).toEqual([id(3)]);
+    expect(found({ limit: 100, operation: 'POST /users', service: 'email-service' })).toEqual([]);
+    expect(found({ limit: 100, errorsOnly: true })).toEqual([id(2)]);
+    expect(found({ limit: 100, minDurationMs: 3, maxDurationMs: 10 })).toEqual([id(3)]);
+    expect(found({ limit: 100, attribute: { key: 'http.response.status_code', value: '500' } })).toEqual([id(2)]);
+    expect(found({ limit: 100, attribute: { key: 'service.name', value: 'email-service' } })).toEqual([id(3)]);
+    expect(found({ limit: 100, traceId: id(1) })).toEqual([id(1)]);
+  });
+});
