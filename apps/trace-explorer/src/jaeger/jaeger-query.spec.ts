@@ -1,4 +1,4 @@
-import { storedSpan } from '../../test/stored-spans.js';
+import { storedSpan } from '../../test/support/stored-spans.js';
 import { TraceStore } from '../store/trace-store.js';
 import { findTraces, parseDependenciesQuery, parseGoDuration, parseTraceQuery, QueryError } from './jaeger-query.js';
 

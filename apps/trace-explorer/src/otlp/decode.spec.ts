@@ -1,6 +1,6 @@
 import { hrTimeToMicroseconds } from '@opentelemetry/core';
 import { randomBytes } from 'node:crypto';
-import { encodeLogs, encodeTraces, makeTelemetry } from '../../test/telemetry-factory.js';
+import { encodeLogs, encodeTraces, makeTelemetry } from '../../test/support/telemetry-factory.js';
 import { DecodeError, decodeLogs, decodeTraces, encodingOf } from './decode.js';
 
 describe('OTLP decoding', () => {

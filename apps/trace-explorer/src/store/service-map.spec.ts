@@ -1,4 +1,4 @@
-import { storedSpan } from '../../test/stored-spans.js';
+import { storedSpan } from '../../test/support/stored-spans.js';
 import { buildServiceMap } from './service-map.js';
 import { TraceStore } from './trace-store.js';
 

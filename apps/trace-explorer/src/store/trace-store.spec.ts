@@ -1,4 +1,4 @@
-import { storedLog, storedSpan } from '../../test/stored-spans.js';
+import { storedLog, storedSpan } from '../../test/support/stored-spans.js';
 import { listTraces } from './trace-filter.js';
 import { spanBytes, TraceStore } from './trace-store.js';
 import { summarize } from './trace-summary.js';

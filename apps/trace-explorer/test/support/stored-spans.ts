@@ -1,4 +1,4 @@
-import type { StoredLog, StoredResource, StoredSpan } from '../src/store/stored-model.js';
+import type { StoredLog, StoredResource, StoredSpan } from '../../src/store/stored-model.js';
 
 const resources = new Map<string, StoredResource>();
 
