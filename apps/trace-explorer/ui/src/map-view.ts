@@ -1,7 +1,7 @@
 import { el, formatDuration, getJson, serviceColour, svg } from './dom.js';
 import type { ServiceMap } from './types.js';
 
-const COLUMN_WIDTH = 280;
+const COLUMN_WIDTH = 400;
 const ROW_HEIGHT = 110;
 const NODE_WIDTH = 170;
 const NODE_HEIGHT = 44;
@@ -50,11 +50,13 @@ export async function renderMap(root: HTMLElement): Promise<void> {
       const to = position.get(edge.to)!;
       const [x1, y1, x2, y2] = [from.x + NODE_WIDTH, from.y + NODE_HEIGHT / 2, to.x, to.y + NODE_HEIGHT / 2];
       const errorShare = edge.calls > 0 ? (edge.errors / edge.calls) * 100 : 0;
+      // The label sits nearer the callee, where edges from one caller have fanned out.
+      const [labelX, labelY] = [x1 + (x2 - x1) * 0.6, y1 + (y2 - y1) * 0.6 - 6];
       return svg(
         'g',
         { class: `edge${edge.errors > 0 ? ' error' : ''}`, 'data-testid': 'map-edge' },
         svg('line', { x1, y1, x2, y2, 'marker-end': 'url(#arrow)' }),
-        svg('text', { x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 6, 'text-anchor': 'middle' }, `${edge.calls} calls · ${errorShare.toFixed(errorShare > 0 && errorShare < 1 ? 1 : 0)}% err · p95 ${formatDuration(edge.p95Us)}`),
+        svg('text', { x: labelX, y: labelY, 'text-anchor': 'middle' }, `${edge.calls} call${edge.calls === 1 ? '' : 's'} · ${errorShare.toFixed(errorShare > 0 && errorShare < 1 ? 1 : 0)}% errors · p95 ${formatDuration(edge.p95Us)}`),
       );
     }),
     ...map.nodes.map((node) => {

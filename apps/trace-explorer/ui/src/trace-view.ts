@@ -105,7 +105,8 @@ export function renderTrace(root: HTMLElement, traceId: string): void {
             'div',
             { class: 'track' },
             el('div', { class: 'bar', style: `left: ${left}%; width: ${width}%; background: ${serviceColour(span.resource.serviceName)}` }),
-            el('span', { class: 'bar-label', style: `left: ${Math.min(left + width, 88)}%`, 'data-testid': 'span-duration' }, formatDuration(span.durationUs)),
+            // Right of the bar, or left of it when the bar reaches the end of the track.
+            el('span', { class: 'bar-label', style: left + width > 80 ? `right: ${100 - left}%` : `left: ${left + width}%`, 'data-testid': 'span-duration' }, formatDuration(span.durationUs)),
           ),
         );
         line.addEventListener('click', () => select(span.spanId));

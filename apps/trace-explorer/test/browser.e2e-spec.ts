@@ -1,0 +1,171 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { createDatabase, freePort, query, REDIS_URL, waitUntil } from '../../users-api/test/support/sample-system.js';
+
+/**
+ * The explorer in a real browser (Debian's chromium), beside the sample system started as
+ * `npm start` starts it. Screenshots are kept in artifacts/trace-explorer/.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = resolve('artifacts/trace-explorer');
+const PASSWORD = 'correct-horse-battery';
+
+describe('the trace explorer in a browser, beside the sample system', () => {
+  let system: ChildProcess;
+  let output = '';
+  let database: Awaited<ReturnType<typeof createDatabase>>;
+  let browser: Browser;
+  let page: Page;
+  let api: string;
+  let explorer: string;
+  let created: string;
+  let failed: string;
+
+  const screenshot = (name: string) => page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    database = await createDatabase();
+    const [usersPort, emailPort, explorerPort] = [await freePort(), await freePort(), await freePort()];
+    api = `http://127.0.0.1:${usersPort}`;
+    explorer = `http://127.0.0.1:${explorerPort}`;
+    const { PATH, HOME, TMPDIR } = process.env;
+    system = spawn(process.execPath, ['scripts/start.mjs'], {
+      env: { PATH, HOME, TMPDIR, NO_COLOR: '1', DATABASE_URL: database.url, REDIS_URL, USERS_API_PORT: String(usersPort), EMAIL_SERVICE_PORT: String(emailPort), TRACE_EXPLORER_PORT: String(explorerPort) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    system.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    system.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitUntil(() => (/\[users-api\].*listening on/.test(output) && /\[email-service\].*listening on/.test(output) && /trace explorer: http/.test(output) ? true : undefined), 60_000).catch((error: Error) => {
+      throw new Error(`${error.message}\n${output}`);
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('dialog', (dialog) => {
+      throw new Error(`a dialog opened: ${dialog.message()}`);
+    });
+
+    const signup = await fetch(`${api}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ada@example.com', name: 'Ada', password: PASSWORD }) });
+    expect(signup.status).toBe(201);
+    created = signup.headers.get('x-trace-id')!;
+    await query(database.url, "ALTER TABLE users ADD CONSTRAINT users_name_allowed CHECK (name <> 'Forbidden Name')");
+    const refused = await fetch(`${api}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bob@example.com', name: 'Forbidden Name', password: PASSWORD }) });
+    expect(refused.status).toBe(500);
+    failed = refused.headers.get('x-trace-id')!;
+    await query(database.url, 'ALTER TABLE users DROP CONSTRAINT users_name_allowed');
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (system && system.exitCode === null) {
+      const exited = new Promise((done) => system.once('exit', done));
+      system.kill('SIGTERM');
+      await exited;
+    }
+    await database?.drop();
+  });
+
+  it("opens /trace/<x-trace-id> with both services' spans nested under their callers, durations shown", async () => {
+    await page.goto(`${explorer}/trace/${created}`);
+    // The welcome email leaves through the outbox after the response: the page follows the trace until it arrives.
+    await page.locator('[data-testid=span-row]', { hasText: 'email-service' }).first().waitFor({ timeout: 20_000 });
+    const rows = await page.locator('[data-testid=span-row]').evaluateAll((elements) =>
+      elements.map((element) => ({ id: element.getAttribute('data-span-id')!, depth: Number(element.getAttribute('data-depth')), text: element.textContent!, duration: element.querySelector('[data-testid=span-duration]')!.textContent! })),
+    );
+    const detail = (await (await fetch(`${explorer}/api/explorer/traces/${created}`)).json()) as { spans: { spanId: string; parentSpanId: string; name: string; resource: { serviceName: string } }[] };
+    expect(rows).toHaveLength(detail.spans.length);
+    expect(rows[0]).toMatchObject({ depth: 0, text: expect.stringContaining('POST /users') });
+    expect(rows[0].text).toContain('users-api');
+    // Every span sits one level below its parent and after it.
+    for (const span of detail.spans.filter((candidate) => candidate.parentSpanId)) {
+      const index = rows.findIndex((row) => row.id === span.spanId);
+      const parentIndex = rows.findIndex((row) => row.id === span.parentSpanId);
+      expect(parentIndex).toBeLessThan(index);
+      expect(rows[index].depth).toBe(rows[parentIndex].depth + 1);
+    }
+    const emailServer = detail.spans.find((span) => span.resource.serviceName === 'email-service' && span.name === 'POST /emails')!;
+    const caller = detail.spans.find((span) => span.spanId === emailServer.parentSpanId)!;
+    expect(caller.resource.serviceName).toBe('users-api');
+    for (const row of rows) expect(row.duration).toMatch(/^\d+(\.\d+)? (µs|ms|s)$/);
+    await screenshot('trace');
+  });
+
+  it('shows a span\'s attributes when it is clicked', async () => {
+    await page.locator('[data-testid=span-row]').first().click();
+    const attributes = page.locator('[data-testid=span-details] [data-testid=span-attributes]');
+    await expect(attributes.locator('tr', { hasText: 'http.route' }).textContent()).resolves.toContain('/users');
+    await expect(page.locator('[data-testid=span-details] h3').textContent()).resolves.toContain('POST /users');
+    await screenshot('span-details');
+  });
+
+  it("shows the trace's log lines in time order, without the password", async () => {
+    const lines = page.locator('[data-testid=log-line]');
+    await lines.filter({ hasText: 'POST /users 201' }).first().waitFor({ timeout: 15_000 });
+    const texts = await lines.allTextContents();
+    expect(texts.some((text) => text.includes('email-service'))).toBe(true);
+    const stored = await (await fetch(`${explorer}/api/explorer/traces/${created}`)).text();
+    expect(stored).not.toContain(PASSWORD);
+    expect(stored).not.toContain('scrypt$');
+  });
+
+  it('finds the 500 among the errors', async () => {
+    await page.goto(`${explorer}/?errors=true`);
+    const row = page.locator(`[data-testid=trace-row][data-trace-id="${failed}"]`);
+    await row.waitFor({ timeout: 15_000 });
+    await expect(row.locator('[data-testid=error-mark]').textContent()).resolves.toMatch(/error/);
+    expect(await page.locator(`[data-testid=trace-row][data-trace-id="${created}"]`).count()).toBe(0);
+    await screenshot('errors');
+    await row.click();
+    await page.waitForURL(`**/trace/${failed}`);
+    await page.locator('[data-testid=span-row].error').first().waitFor();
+  });
+
+  it('shows a new request in the list as it arrives, without a reload', async () => {
+    await page.goto(`${explorer}/`);
+    await page.locator('[data-testid=trace-row]').first().waitFor();
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    const response = await fetch(`${api}/users?limit=5`);
+    expect(response.status).toBe(200);
+    await page.locator(`[data-testid=trace-row][data-trace-id="${response.headers.get('x-trace-id')}"]`).waitFor({ timeout: 15_000 });
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    await screenshot('live-list');
+  });
+
+  it('renders attribute values holding HTML, scripts and 100 KB as text', async () => {
+    const traceId = 'feed'.repeat(8);
+    const hostile = { markup: '<img src=x onerror="window.pwned=1"><b>bold</b>', script: '<script>window.pwned=1</script>', large: 'x'.repeat(100_000) };
+    const body = {
+      resourceSpans: [{
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: '<i>evil-service</i>' } }] },
+        scopeSpans: [{ scope: { name: 'hostile' }, spans: [{
+          traceId, spanId: 'beef'.repeat(4), name: '<svg onload="window.pwned=1">', kind: 2,
+          startTimeUnixNano: String(Date.now() * 1e6), endTimeUnixNano: String(Date.now() * 1e6 + 5e6),
+          attributes: Object.entries(hostile).map(([key, value]) => ({ key, value: { stringValue: value } })),
+        }] }],
+      }],
+    };
+    expect((await fetch(`${explorer}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status).toBe(200);
+    await page.goto(`${explorer}/trace/${traceId}`);
+    await page.locator('[data-testid=span-row]').first().click();
+    const cell = (key: string) => page.locator('[data-testid=span-attributes] tr', { has: page.locator('th', { hasText: new RegExp(`^${key}$`) }) }).locator('td');
+    expect(await cell('markup').textContent()).toBe(hostile.markup);
+    expect(await cell('script').textContent()).toBe(hostile.script);
+    expect(await cell('large').textContent()).toBe(hostile.large);
+    expect(await page.locator('[data-testid=span-name]').first().textContent()).toBe('<svg onload="window.pwned=1">');
+    expect(await page.locator('#content img, #content script, #content svg[onload], #content b, #content i').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    await screenshot('hostile-attributes');
+  });
+
+  it('draws the service map with the services, their databases and the calls between them', async () => {
+    await page.goto(`${explorer}/map`);
+    const names = await page.locator('[data-testid=map-node] .node-name').allTextContents();
+    expect(names).toEqual(expect.arrayContaining(['users-api', 'email-service', 'postgresql', 'redis']));
+    expect(await page.locator('[data-testid=map-edge]', { hasText: /\d+ calls? · / }).count()).toBeGreaterThanOrEqual(3);
+    await screenshot('service-map');
+    const dependencies = (await (await fetch(`${explorer}/api/dependencies`)).json()) as { data: { parent: string; child: string; callCount: number }[] };
+    expect(dependencies.data).toContainEqual({ parent: 'users-api', child: 'email-service', callCount: expect.any(Number) });
+  });
+});
