@@ -125,11 +125,11 @@ describe('the trace explorer in a browser, beside the sample system', () => {
   it('shows a new request in the list as it arrives, without a reload', async () => {
     await page.goto(`${explorer}/`);
     await page.locator('[data-testid=trace-row]').first().waitFor();
-    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    await page.evaluate(() => ((globalThis as unknown as { sameDocument: boolean }).sameDocument = true));
     const response = await fetch(`${api}/users?limit=5`);
     expect(response.status).toBe(200);
     await page.locator(`[data-testid=trace-row][data-trace-id="${response.headers.get('x-trace-id')}"]`).waitFor({ timeout: 15_000 });
-    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     await screenshot('live-list');
   });
 
@@ -155,7 +155,7 @@ describe('the trace explorer in a browser, beside the sample system', () => {
     expect(await cell('large').textContent()).toBe(hostile.large);
     expect(await page.locator('[data-testid=span-name]').first().textContent()).toBe('<svg onload="window.pwned=1">');
     expect(await page.locator('#content img, #content script, #content svg[onload], #content b, #content i').count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned)).toBeUndefined();
     await screenshot('hostile-attributes');
   });
 
