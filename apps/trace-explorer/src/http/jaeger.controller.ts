@@ -1,7 +1,6 @@
 import { Controller, Get, HttpException, HttpStatus, NotFoundException, Param, Query } from '@nestjs/common';
 import { type JaegerResponse, type JaegerTrace, jaegerError, jaegerResponse, toJaegerTrace } from '../jaeger/jaeger-model.js';
-import { findTraces, parseDependenciesQuery, parseTraceQuery, QueryError, type QueryParameters } from '../jaeger/jaeger-query.js';
-import { buildServiceMap } from '../store/service-map.js';
+import { dependencyLinks, findTraces, parseDependenciesQuery, parseTraceQuery, QueryError, type QueryParameters } from '../jaeger/jaeger-query.js';
 import { TraceStore } from '../store/trace-store.js';
 
 const nowUs = () => Date.now() * 1_000;
@@ -48,12 +47,8 @@ export class JaegerController {
 
   @Get('dependencies')
   dependencies(@Query() parameters: QueryParameters): JaegerResponse<{ parent: string; child: string; callCount: number }[]> {
-    const { endUs, lookbackUs } = parse(() => parseDependenciesQuery(parameters, nowUs()));
-    const map = buildServiceMap(this.store.newestFirst(), endUs - lookbackUs);
-    const links = map.edges
-      .filter((edge) => edge.from.startsWith('service:') && edge.to.startsWith('service:'))
-      .map((edge) => ({ parent: edge.from.slice('service:'.length), child: edge.to.slice('service:'.length), callCount: edge.calls }));
-    return jaegerResponse(links);
+    const query = parse(() => parseDependenciesQuery(parameters, nowUs()));
+    return jaegerResponse(dependencyLinks(this.store.newestFirst(), query));
   }
 }
 

@@ -19,10 +19,10 @@ export interface JaegerReference {
   spanID: string;
 }
 
+/** Jaeger's `flags` is left out, as Jaeger leaves it out for spans that arrived over OTLP. */
 export interface JaegerSpan {
   traceID: string;
   spanID: string;
-  flags: number;
   operationName: string;
   references: JaegerReference[];
   startTime: number;
@@ -76,17 +76,31 @@ export function keyValues(attributes: Attributes, except?: string): JaegerKeyVal
 
 const STATUS_NAMES = ['', 'OK', 'ERROR'];
 
-/** A span's tags as Jaeger shows them: its attributes, then what Jaeger derives from OTLP's fields. */
+/** A span's tags in Jaeger's order: the scope, the attributes, then what Jaeger derives from OTLP's fields. */
 export function spanTags(span: StoredSpan): JaegerKeyValue[] {
-  const tags = keyValues(span.attributes);
+  const tags: JaegerKeyValue[] = [];
   if (span.scope.name) tags.push({ key: 'otel.scope.name', type: 'string', value: span.scope.name });
   if (span.scope.version) tags.push({ key: 'otel.scope.version', type: 'string', value: span.scope.version });
+  tags.push(...keyValues(span.attributes));
   if (span.kind !== 0) tags.push({ key: 'span.kind', type: 'string', value: spanKindName(span.kind) });
   if (span.status.code !== 0) tags.push({ key: 'otel.status_code', type: 'string', value: STATUS_NAMES[span.status.code] });
   if (span.status.code === 2) tags.push({ key: 'error', type: 'bool', value: true });
   if (span.status.message) tags.push({ key: 'otel.status_description', type: 'string', value: span.status.message });
   if (span.traceState) tags.push({ key: 'w3c.tracestate', type: 'string', value: span.traceState });
   return tags;
+}
+
+/** Tags and log fields come sorted by key, as Jaeger's query service answers. */
+const byKey = (a: JaegerKeyValue, b: JaegerKeyValue) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/** The parent first (CHILD_OF), then links (FOLLOWS_FROM); a link to the parent makes the parent's reference FOLLOWS_FROM. */
+function references(span: StoredSpan): JaegerReference[] {
+  const result: JaegerReference[] = span.parentSpanId ? [{ refType: 'CHILD_OF', traceID: span.traceId, spanID: span.parentSpanId }] : [];
+  for (const link of span.links) {
+    if (span.parentSpanId && link.traceId === span.traceId && link.spanId === span.parentSpanId) result[0].refType = 'FOLLOWS_FROM';
+    else result.push({ refType: 'FOLLOWS_FROM', traceID: link.traceId, spanID: link.spanId });
+  }
+  return result;
 }
 
 export function toJaegerTrace(traceId: string, spans: readonly StoredSpan[]): JaegerTrace {
@@ -97,7 +111,7 @@ export function toJaegerTrace(traceId: string, spans: readonly StoredSpan[]): Ja
     if (id === undefined) {
       id = `p${processIds.size + 1}`;
       processIds.set(resource, id);
-      processes[id] = { serviceName: resource.serviceName, tags: keyValues(resource.attributes, 'service.name') };
+      processes[id] = { serviceName: resource.serviceName, tags: keyValues(resource.attributes, 'service.name').sort(byKey) };
     }
     return id;
   };
@@ -106,18 +120,15 @@ export function toJaegerTrace(traceId: string, spans: readonly StoredSpan[]): Ja
     spans: spans.map((span) => ({
       traceID: span.traceId,
       spanID: span.spanId,
-      flags: 1,
       operationName: span.name,
-      references: [
-        ...(span.parentSpanId ? [{ refType: 'CHILD_OF' as const, traceID: span.traceId, spanID: span.parentSpanId }] : []),
-        ...span.links.map((link) => ({ refType: 'FOLLOWS_FROM' as const, traceID: link.traceId, spanID: link.spanId })),
-      ],
+      references: references(span),
       startTime: span.startUs,
       duration: span.durationUs,
-      tags: spanTags(span),
+      tags: spanTags(span).sort(byKey),
       logs: span.events.map((event) => ({
         timestamp: event.timeUs,
-        fields: [{ key: 'event', type: 'string' as const, value: event.name }, ...keyValues(event.attributes)],
+        // The name as an `event` field, unless an attribute already has that key.
+        fields: [...(event.name && !('event' in event.attributes) ? [{ key: 'event', type: 'string' as const, value: event.name }] : []), ...keyValues(event.attributes)].sort(byKey),
       })),
       processID: processOf(span.resource),
       warnings: null,

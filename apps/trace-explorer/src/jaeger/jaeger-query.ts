@@ -1,6 +1,5 @@
 import type { StoredTrace, TraceStore } from '../store/trace-store.js';
-import type { StoredSpan } from '../store/stored-model.js';
-import { spanTags } from './jaeger-model.js';
+import { type Attributes, attributeText, type StoredSpan } from '../store/stored-model.js';
 
 /** A query parameter Jaeger would refuse; answered with 400 and Jaeger's error shape. */
 export class QueryError extends Error {
@@ -110,20 +109,29 @@ function parseLookback(text: string): number {
   return days ? Number(days[1]) * 24 * 3_600_000_000 : parseGoDuration(text, 'lookback');
 }
 
-/** Jaeger's rule: a trace matches when one of its spans meets every condition. */
+function hasAttribute(attributes: Attributes, key: string, value: string): boolean {
+  return key in attributes && attributeText(attributes[key]) === value;
+}
+
+/**
+ * Jaeger's rule (its in-memory store's): a trace matches when one of its spans meets every
+ * condition. `error=true` asks for an error status and `error=false` for an OK status; any other tag
+ * is looked for among the span's attributes, its resource's and its events'.
+ */
 function spanMatches(span: StoredSpan, query: JaegerTraceQuery): boolean {
   if (query.service !== undefined && span.resource.serviceName !== query.service) return false;
   if (query.operation !== undefined && span.name !== query.operation) return false;
   if (span.startUs < query.startUs || span.startUs > query.endUs) return false;
-  if (query.minDurationUs !== undefined && span.durationUs < query.minDurationUs) return false;
+  if (query.minDurationUs !== undefined && query.minDurationUs > 0 && span.durationUs < query.minDurationUs) return false;
   if (query.maxDurationUs !== undefined && query.maxDurationUs > 0 && span.durationUs > query.maxDurationUs) return false;
-  const wanted = Object.entries(query.tags);
-  if (wanted.length === 0) return true;
-  const found = new Map<string, string>();
-  for (const tag of spanTags(span)) found.set(tag.key, String(tag.value));
-  for (const [key, value] of Object.entries(span.resource.attributes)) if (!found.has(key)) found.set(key, String(value));
-  for (const event of span.events) for (const [key, value] of Object.entries(event.attributes)) if (!found.has(key)) found.set(key, String(value));
-  return wanted.every(([key, value]) => found.get(key) === value);
+  for (const [key, value] of Object.entries(query.tags)) {
+    if (key === 'error') {
+      if (span.status.code !== (value === 'true' ? 2 : 1)) return false;
+    } else if (!hasAttribute(span.attributes, key, value) && !hasAttribute(span.resource.attributes, key, value) && !span.events.some((event) => hasAttribute(event.attributes, key, value))) {
+      return false;
+    }
+  }
+  return true;
 }
 
 export function findTraces(store: TraceStore, query: JaegerTraceQuery): StoredTrace[] {
@@ -136,6 +144,33 @@ export function findTraces(store: TraceStore, query: JaegerTraceQuery): StoredTr
     if (trace.spans.some((span) => spanMatches(span, query))) found.push(trace);
   }
   return found;
+}
+
+/**
+ * Jaeger's dependency links: a count per (parent's service, child's service) over every span with
+ * its parent in the trace, same-service pairs included, of the traces that ran within the window.
+ */
+export function dependencyLinks(traces: Iterable<StoredTrace>, { endUs, lookbackUs }: DependenciesQuery): { parent: string; child: string; callCount: number }[] {
+  const links = new Map<string, { parent: string; child: string; callCount: number }>();
+  for (const trace of traces) {
+    let startUs = Number.POSITIVE_INFINITY;
+    let lastEndUs = 0;
+    for (const span of trace.spans) {
+      startUs = Math.min(startUs, span.startUs);
+      lastEndUs = Math.max(lastEndUs, span.startUs + span.durationUs);
+    }
+    if (startUs <= endUs - lookbackUs || lastEndUs >= endUs) continue;
+    const byId = new Map(trace.spans.map((span) => [span.spanId, span]));
+    for (const span of trace.spans) {
+      const parent = span.parentSpanId ? byId.get(span.parentSpanId) : undefined;
+      if (parent === undefined) continue;
+      const key = `${parent.resource.serviceName}\u0000${span.resource.serviceName}`;
+      const link = links.get(key);
+      if (link) link.callCount++;
+      else links.set(key, { parent: parent.resource.serviceName, child: span.resource.serviceName, callCount: 1 });
+    }
+  }
+  return [...links.values()];
 }
 
 export interface DependenciesQuery {

@@ -58,7 +58,7 @@ function percentile95(durations: number[]): number {
  * spans of their own, from the spans of the given traces: an edge per caller and callee, with the
  * number of calls, how many failed, and their 95th percentile duration.
  */
-export function buildServiceMap(traces: Iterable<StoredTrace>, sinceUs = 0): ServiceMap {
+export function buildServiceMap(traces: Iterable<StoredTrace>): ServiceMap {
   const nodes = new Map<string, ServiceMapNode>();
   const edges = new Map<string, { from: string; to: string; calls: number; errors: number; durations: number[] }>();
   const node = (id: string, name: string, kind: ServiceMapNode['kind']) => {
@@ -79,7 +79,6 @@ export function buildServiceMap(traces: Iterable<StoredTrace>, sinceUs = 0): Ser
     const byId = new Map(trace.spans.map((span) => [span.spanId, span]));
     const callsOut = new Set<string>();
     for (const span of trace.spans) {
-      if (span.startUs < sinceUs) continue;
       const service = node(`service:${span.resource.serviceName}`, span.resource.serviceName, 'service');
       const parent = span.parentSpanId ? byId.get(span.parentSpanId) : undefined;
       if (parent !== undefined && parent.resource.serviceName !== span.resource.serviceName) {
@@ -90,7 +89,7 @@ export function buildServiceMap(traces: Iterable<StoredTrace>, sinceUs = 0): Ser
       }
     }
     for (const span of trace.spans) {
-      if (span.startUs < sinceUs || span.kind !== KIND_CLIENT || callsOut.has(span.spanId)) continue;
+      if (span.kind !== KIND_CLIENT || callsOut.has(span.spanId)) continue;
       const service = `service:${span.resource.serviceName}`;
       const database = databaseOf(span);
       const peer = database === undefined ? peerOf(span) : undefined;
