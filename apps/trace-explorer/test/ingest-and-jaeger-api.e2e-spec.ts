@@ -96,7 +96,7 @@ describe('the trace explorer over HTTP', () => {
     expect(server.tags).toEqual(expect.arrayContaining([{ key: 'http.response.status_code', type: 'int64', value: 500 }, { key: 'ratio', type: 'float64', value: 0.25 }, { key: 'tags', type: 'string', value: '["a","b"]' }]));
     expect((trace.processes as Record<string, unknown>).p1).toEqual({
       serviceName: 'users-api',
-      tags: [{ key: 'service.version', type: 'string', value: '1.2.3' }, { key: 'deployment.environment.name', type: 'string', value: 'test' }],
+      tags: [{ key: 'deployment.environment.name', type: 'string', value: 'test' }, { key: 'service.version', type: 'string', value: '1.2.3' }],
     });
 
     const missing = await get(`/api/traces/${'f'.repeat(32)}`);
