@@ -59,13 +59,6 @@ describe('loadTracingConfig', () => {
     });
   });
 
-  it('sends pino lines to the logs pipeline only when OTEL_LOGS_EXPORTER builds one', () => {
-    expect(load({}).instrumentations).not.toContain('pino');
-    expect(load({ OTEL_LOGS_EXPORTER: 'none' }).instrumentations).not.toContain('pino');
-    expect(load({ OTEL_LOGS_EXPORTER: 'otlp' }).instrumentations).toEqual(['http', 'undici', 'pg', 'ioredis', 'pino']);
-    expect(load({ OTEL_LOGS_EXPORTER: 'otlp', OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'pino' }).instrumentations).not.toContain('pino');
-  });
-
   it('reads a list of exporters, each once, and none alone as no exporter', () => {
     expect(load({ TRACING_EXPORTER: 'console,OTLP, console' }).exporters).toEqual(['console', 'otlp']);
     expect(load({ TRACING_EXPORTER: 'none' }).exporters).toEqual([]);
@@ -89,7 +82,7 @@ describe('loadTracingConfig', () => {
     [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'thrift' }, 'OTEL_EXPORTER_OTLP_PROTOCOL', 'http/protobuf, http/json, grpc'],
     [{ OTEL_BSP_MAX_QUEUE_SIZE: '-1' }, 'OTEL_BSP_MAX_QUEUE_SIZE', 'non-negative integer'],
     [{ OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '5000' }, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 'OTEL_BSP_MAX_QUEUE_SIZE'],
-    [{ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,mongodb' }, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', 'http, undici, express, pg, ioredis, pino'],
+    [{ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,mongodb' }, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', 'http, undici, express, pg, ioredis'],
     [{ OTEL_TRACES_SAMPLER: 'ratio' }, 'OTEL_TRACES_SAMPLER', 'always_on, always_off, traceidratio, parentbased_always_on'],
     [{ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '10' }, 'OTEL_TRACES_SAMPLER_ARG', 'from 0 to 1'],
     [{ OTEL_PROPAGATORS: 'tracecontext,jaeger' }, 'OTEL_PROPAGATORS', 'tracecontext, baggage, b3, b3multi, none'],

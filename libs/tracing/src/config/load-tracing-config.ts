@@ -9,7 +9,6 @@ import {
   CONSOLE_FORMATS,
   EXPORTER_NAMES,
   INSTRUMENTATION_NAMES,
-  LOGS_INSTRUMENTATIONS,
   OTLP_PROTOCOLS,
 } from './choices.js';
 import type {
@@ -165,10 +164,8 @@ function parseBatchConfig(env: Env): BatchConfig {
 }
 
 function parseInstrumentations(env: Env): InstrumentationName[] {
-  const logs = (readEnv(env, 'OTEL_LOGS_EXPORTER') ?? 'none') !== 'none';
   const enabled = envList(env, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', INSTRUMENTATION_NAMES, withoutPackagePrefix) ?? [
     ...DEFAULT_INSTRUMENTATIONS,
-    ...(logs ? LOGS_INSTRUMENTATIONS : []),
   ];
   const disabled = envList(env, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS', INSTRUMENTATION_NAMES, withoutPackagePrefix) ?? [];
   return enabled.filter((name) => !disabled.includes(name));

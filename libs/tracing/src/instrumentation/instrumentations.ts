@@ -10,11 +10,10 @@ export const HOOKED_SPECIFIERS: Record<InstrumentationName, string[]> = {
   express: ['express'],
   pg: ['pg', 'pg-pool'],
   ioredis: ['ioredis'],
-  pino: ['pino'],
 };
 
 /** The npm package an instrumentation needs in the app; `http` and `undici` (fetch) are part of Node. */
-const INSTRUMENTED_PACKAGE: Partial<Record<InstrumentationName, string>> = { express: 'express', pg: 'pg', ioredis: 'ioredis', pino: 'pino' };
+const INSTRUMENTED_PACKAGE: Partial<Record<InstrumentationName, string>> = { express: 'express', pg: 'pg', ioredis: 'ioredis' };
 
 type Loader = () => Promise<Instrumentation>;
 
@@ -43,12 +42,6 @@ const LOADERS: Record<InstrumentationName, Loader> = {
   ioredis: async () => {
     const { IORedisInstrumentation } = await import('@opentelemetry/instrumentation-ioredis');
     return new IORedisInstrumentation({ requireParentSpan: true });
-  },
-  pino: async () => {
-    const { PinoInstrumentation } = await import('@opentelemetry/instrumentation-pino');
-    // Log sending only: lines get their trace fields from `traceLogFields`, and a second set of
-    // the same keys would be written twice.
-    return new PinoInstrumentation({ disableLogCorrelation: true });
   },
 };
 
