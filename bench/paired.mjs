@@ -90,16 +90,20 @@ async function startApps(env, apps) {
   }
 }
 
-/** Loads every app at once with the endpoint's requests; returns each app's CPU µs per request. */
+/** Loads every app at once with the endpoint's requests; returns each app's CPU µs per request, in all and on its main thread. */
 async function loadTogether(apps, endpoint, seconds) {
   const ticksBefore = apps.map((app) => cpuTicks(app.child.pid));
+  const mainTicksBefore = apps.map((app) => cpuTicks(app.child.pid, { mainThreadOnly: true }));
   const results = await Promise.all(
     apps.map((app) => autocannon({ url: app.url, connections: SETTINGS.connections, duration: seconds, requests: endpoint.requests(app.state) })),
   );
   return apps.map((app, index) => {
     const { total } = results[index].requests;
     if (results[index].non2xx || results[index].errors) throw new Error(`${app.name}: ${endpoint.name} failed ${results[index].non2xx + results[index].errors} requests`);
-    return ((cpuTicks(app.child.pid) - ticksBefore[index]) * 10_000) / total;
+    return {
+      all: ((cpuTicks(app.child.pid) - ticksBefore[index]) * 10_000) / total,
+      main: ((cpuTicks(app.child.pid, { mainThreadOnly: true }) - mainTicksBefore[index]) * 10_000) / total,
+    };
   });
 }
 
@@ -114,8 +118,9 @@ async function measure(apps) {
       apps.map((app, index) => [
         app.name,
         {
-          cpuMicrosPerRequest: median(rounds.map((round) => round[index])),
-          ratiosToOff: rounds.map((round) => round[0] / round[index]),
+          cpuMicrosPerRequest: median(rounds.map((round) => round[index].all)),
+          mainThreadMicrosPerRequest: median(rounds.map((round) => round[index].main)),
+          ratiosToOff: rounds.map((round) => round[0].all / round[index].all),
         },
       ]),
     );
@@ -126,10 +131,10 @@ async function measure(apps) {
 function printTable(report) {
   for (const [endpoint, configurations] of Object.entries(report)) {
     process.stdout.write(`\n${endpoint}: CPU time per request, all configurations at once on one core\n`);
-    process.stdout.write(`${'configuration'.padEnd(18)}${'µs/request'.padStart(11)}${'x off'.padStart(8)}   per round\n`);
-    for (const [name, { cpuMicrosPerRequest, ratiosToOff }] of Object.entries(configurations)) {
+    process.stdout.write(`${'configuration'.padEnd(18)}${'µs/request'.padStart(11)}${'main thread'.padStart(12)}${'x off'.padStart(8)}   per round\n`);
+    for (const [name, { cpuMicrosPerRequest, mainThreadMicrosPerRequest, ratiosToOff }] of Object.entries(configurations)) {
       const rounds = ratiosToOff.map((ratio) => ratio.toFixed(3)).join(' ');
-      process.stdout.write(`${name.padEnd(18)}${cpuMicrosPerRequest.toFixed(1).padStart(11)}${median(ratiosToOff).toFixed(3).padStart(8)}   ${rounds}\n`);
+      process.stdout.write(`${name.padEnd(18)}${cpuMicrosPerRequest.toFixed(1).padStart(11)}${mainThreadMicrosPerRequest.toFixed(1).padStart(12)}${median(ratiosToOff).toFixed(3).padStart(8)}   ${rounds}\n`);
     }
   }
 }

@@ -33,6 +33,19 @@ describe('loggerParams', () => {
     expect(development.transport).toMatchObject({ target: 'pino-pretty' });
     expect(() => loggerParams({ LOG_LEVEL: 'loud' })).toThrow(ConfigError);
   });
+
+  it('with OTEL_LOGS_EXPORTER=otlp also sends every line through the OpenTelemetry transport, named as the spans are', () => {
+    const production = loggerParams({ NODE_ENV: 'production', OTEL_LOGS_EXPORTER: 'otlp', OTEL_SERVICE_NAME: 'users-api' }).pinoHttp as Options;
+    expect(production.transport).toEqual({
+      targets: [
+        { target: 'pino/file', level: 'info', options: { destination: 1 } },
+        { target: 'pino-opentelemetry-transport', level: 'info', options: { loggerName: 'users-api', resourceAttributes: { 'service.name': 'users-api' } } },
+      ],
+    });
+    const development = loggerParams({ OTEL_LOGS_EXPORTER: 'otlp', LOG_LEVEL: 'debug' }).pinoHttp as Options;
+    expect(development.transport).toMatchObject({ targets: [{ target: 'pino-pretty', level: 'debug' }, { target: 'pino-opentelemetry-transport', level: 'debug' }] });
+    expect(() => loggerParams({ OTEL_LOGS_EXPORTER: 'loki' })).toThrow('Invalid OTEL_LOGS_EXPORTER="loki": allowed values are otlp, console, none');
+  });
 });
 
 describe('request logs', () => {
