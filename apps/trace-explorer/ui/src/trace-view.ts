@@ -120,7 +120,7 @@ export function renderTrace(root: HTMLElement, traceId: string): void {
       'div',
       { class: 'logs', 'data-testid': 'logs' },
       el('h3', {}, `Log lines (${trace.logs.length})`),
-      trace.logs.length === 0 ? el('p', { class: 'empty' }, 'No log lines for this trace. Apps send them with OTEL_LOGS_EXPORTER=otlp.') : null,
+      trace.logs.length === 0 ? el('p', { class: 'empty' }, 'No log lines for this trace. Apps send them to /v1/logs over OTLP.') : null,
       ...trace.logs.map((log) => {
         const line = el(
           'div',
