@@ -70,7 +70,7 @@ describe('docker/', () => {
     const users = system.services['users-api'];
     const emails = system.services['email-service'];
     for (const service of [users, emails]) expect(() => loadTracingConfig(service.environment)).not.toThrow();
-    expect(loadTracingConfig(users.environment)).toMatchObject({ enabled: true, exporter: 'otlp', otlpEndpoint: 'http://otel-collector:4318/v1/traces' });
+    expect(loadTracingConfig(users.environment)).toMatchObject({ enabled: true, exporters: ['otlp'], otlpEndpoint: 'http://otel-collector:4318/v1/traces' });
 
     const usersConfig = loadUsersApiConfig(users.environment);
     expect(usersConfig.port).toBe(loadUsersApiConfig({}).port);
