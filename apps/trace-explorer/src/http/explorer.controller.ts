@@ -1,9 +1,9 @@
 import { BadRequestException, Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
-import { buildServiceMap, type ServiceMap } from '../store/service-map.js';
-import type { StoredLog, StoredSpan } from '../store/stored-model.js';
+import type { ServiceMap, StoreStats, TraceDetail, TraceList } from '../explorer-api.js';
+import { buildServiceMap } from '../store/service-map.js';
 import { DEFAULT_LIST_LIMIT, listTraces, type TraceFilter } from '../store/trace-filter.js';
-import { type StoreStats, TraceStore } from '../store/trace-store.js';
-import { summarize, type TraceSummary } from '../store/trace-summary.js';
+import { TraceStore } from '../store/trace-store.js';
+import { summarize } from '../store/trace-summary.js';
 
 type Parameters = Record<string, string | string[] | undefined>;
 
@@ -42,20 +42,13 @@ export function parseFilter(parameters: Parameters): TraceFilter {
   };
 }
 
-export interface TraceDetail {
-  summary: TraceSummary;
-  spans: StoredSpan[];
-  logs: StoredLog[];
-}
-
 /** What the explorer's own pages read: summaries, a whole trace with its logs, the service map. */
 @Controller('api/explorer')
 export class ExplorerController {
   constructor(private readonly store: TraceStore) {}
 
-  /** `version` lets the page skip re-rendering when nothing arrived since its last look. */
   @Get('traces')
-  traces(@Query() parameters: Parameters): { version: number; traces: TraceSummary[]; stats: StoreStats } {
+  traces(@Query() parameters: Parameters): TraceList {
     return { version: this.store.currentVersion, traces: listTraces(this.store.newestFirst(), parseFilter(parameters)), stats: this.store.stats() };
   }
 

@@ -1,4 +1,5 @@
-import { type AttributeValue, type Attributes, spanKindName, type StoredResource, type StoredSpan } from '../store/stored-model.js';
+import type { AttributeValue, Attributes, StoredResource, StoredSpan } from '../explorer-api.js';
+import { spanKindName } from '../store/stored-model.js';
 
 /*
  * Jaeger's query API JSON (its `uimodel` package): what Jaeger's UI, Grafana's Jaeger data source

@@ -1,5 +1,6 @@
 import type { StoredTrace, TraceStore } from '../store/trace-store.js';
-import { type Attributes, attributeText, type StoredSpan } from '../store/stored-model.js';
+import type { Attributes, StoredSpan } from '../explorer-api.js';
+import { attributeText } from '../store/stored-model.js';
 
 /** A query parameter Jaeger would refuse; answered with 400 and Jaeger's error shape. */
 export class QueryError extends Error {

@@ -1,4 +1,4 @@
-import type { Attributes, AttributeValue, StoredLog, StoredResource, StoredScope, StoredSpan } from '../store/stored-model.js';
+import type { Attributes, AttributeValue, StoredLog, StoredResource, StoredScope, StoredSpan } from '../explorer-api.js';
 import { bodyText, statusCode } from './decode-protobuf.js';
 import { DecodeError, MAX_VALUE_DEPTH } from './protobuf-reader.js';
 

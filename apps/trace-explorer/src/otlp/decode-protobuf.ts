@@ -1,4 +1,4 @@
-import type { Attributes, AttributeValue, StatusCode, StoredLog, StoredResource, StoredScope, StoredSpan } from '../store/stored-model.js';
+import type { Attributes, AttributeValue, StatusCode, StoredLog, StoredResource, StoredScope, StoredSpan } from '../explorer-api.js';
 import { DecodeError, MAX_VALUE_DEPTH, ProtobufReader } from './protobuf-reader.js';
 
 /*

@@ -1,4 +1,4 @@
-import type { StoredLog, StoredSpan } from '../store/stored-model.js';
+import type { StoredLog, StoredSpan } from '../explorer-api.js';
 import { decodeLogsJson, decodeTracesJson } from './decode-json.js';
 import { decodeLogsProtobuf, decodeTracesProtobuf } from './decode-protobuf.js';
 import { DecodeError } from './protobuf-reader.js';

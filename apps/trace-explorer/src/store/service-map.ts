@@ -1,5 +1,5 @@
 import { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '@opentelemetry/semantic-conventions';
-import type { StoredSpan } from './stored-model.js';
+import type { ServiceMap, ServiceMapNode, StoredSpan } from '../explorer-api.js';
 import type { StoredTrace } from './trace-store.js';
 
 /** `db.system.name`, and `db.system` of instrumentations on the older conventions. */
@@ -7,26 +7,6 @@ const DB_SYSTEM_KEYS = ['db.system.name', 'db.system'];
 const PEER_SERVICE = 'peer.service';
 const KIND_CLIENT = 3;
 const KIND_PRODUCER = 4;
-
-export interface ServiceMapNode {
-  id: string;
-  name: string;
-  kind: 'service' | 'database' | 'external';
-}
-
-export interface ServiceMapEdge {
-  from: string;
-  to: string;
-  calls: number;
-  errors: number;
-  /** The 95th percentile of the calls' durations, as the caller saw them where it recorded a client span. */
-  p95Us: number;
-}
-
-export interface ServiceMap {
-  nodes: ServiceMapNode[];
-  edges: ServiceMapEdge[];
-}
 
 /** The calls an edge keeps durations of, for its percentile: the most recent ones. */
 const DURATION_SAMPLES = 1_000;

@@ -1,6 +1,7 @@
 import { attributeText } from './stored-model.js';
 import type { StoredTrace } from './trace-store.js';
-import { summarize, type TraceSummary } from './trace-summary.js';
+import type { TraceSummary } from '../explorer-api.js';
+import { summarize } from './trace-summary.js';
 
 /** The trace list's search: every condition given must hold. */
 export interface TraceFilter {

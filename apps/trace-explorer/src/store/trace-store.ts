@@ -1,4 +1,5 @@
-import { type AttributeValue, type Attributes, spanKindName, type StoredLog, type StoredResource, type StoredSpan } from './stored-model.js';
+import type { AttributeValue, Attributes, StoredLog, StoredResource, StoredSpan, StoreStats } from '../explorer-api.js';
+import { spanKindName } from './stored-model.js';
 
 export interface TraceStoreOptions {
   /** Estimated bytes the stored traces may take; past it the oldest traces are evicted. */
@@ -13,17 +14,6 @@ export interface StoredTrace {
   /** Bumped on every change, so summaries and live views know what is new. */
   version: number;
   bytes: number;
-}
-
-export interface StoreStats {
-  traces: number;
-  spans: number;
-  logs: number;
-  estimatedBytes: number;
-  memoryBudgetBytes: number;
-  evicted: { traces: number; spans: number; logs: number };
-  /** Log records without a trace id: not kept, since every view shows logs by trace. */
-  logsWithoutTrace: number;
 }
 
 /** Resources are shared by every span of a service: kept once each, up to this many. */

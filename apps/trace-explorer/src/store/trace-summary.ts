@@ -1,21 +1,5 @@
 import type { StoredTrace } from './trace-store.js';
-import type { StoredSpan } from './stored-model.js';
-
-/** One line of the trace list. */
-export interface TraceSummary {
-  traceId: string;
-  /** The root span's service and name; the earliest span's when the root has not arrived. */
-  rootService: string;
-  rootName: string;
-  /** The root span is missing: the trace is shown from its earliest span. */
-  rootMissing: boolean;
-  startUs: number;
-  durationUs: number;
-  spanCount: number;
-  errorCount: number;
-  logCount: number;
-  services: { name: string; spans: number }[];
-}
+import type { StoredSpan, TraceSummary } from '../explorer-api.js';
 
 const summaries = new WeakMap<StoredTrace, { version: number; summary: TraceSummary }>();
 

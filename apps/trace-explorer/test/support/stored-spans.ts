@@ -1,4 +1,4 @@
-import type { StoredLog, StoredResource, StoredSpan } from '../../src/store/stored-model.js';
+import type { StoredLog, StoredResource, StoredSpan } from '../../src/explorer-api.js';
 
 const resources = new Map<string, StoredResource>();
 

@@ -1,4 +1,4 @@
-import type { AttributeValue } from './types.js';
+import type { AttributeValue } from '../../src/explorer-api.js';
 
 type Child = Node | string | number | null | undefined | false;
 

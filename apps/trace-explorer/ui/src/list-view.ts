@@ -1,10 +1,10 @@
 import { el, formatDuration, formatTime, getJson, serviceColour } from './dom.js';
-import type { Stats, TraceList, TraceSummary } from './types.js';
+import type { StoreStats, TraceList, TraceSummary } from '../../src/explorer-api.js';
 
 const FILTERS = ['service', 'operation', 'errors', 'minMs', 'maxMs', 'attr', 'traceId'] as const;
 const POLL_MS = 1_000;
 
-function statsLine(stats: Stats): string {
+function statsLine(stats: StoreStats): string {
   const evicted = stats.evicted.traces > 0 ? ` · ${stats.evicted.traces} oldest evicted (memory budget)` : '';
   return `${stats.traces} traces · ${stats.spans} spans · ${stats.logs} log lines${evicted}`;
 }

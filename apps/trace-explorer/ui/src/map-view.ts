@@ -1,5 +1,5 @@
 import { el, formatDuration, getJson, serviceColour, svg } from './dom.js';
-import type { ServiceMap } from './types.js';
+import type { ServiceMap } from '../../src/explorer-api.js';
 
 const COLUMN_WIDTH = 400;
 const ROW_HEIGHT = 110;

@@ -1,18 +1,18 @@
 import { el, formatDuration, formatTime, getJson, KIND_NAMES, serviceColour, valueText } from './dom.js';
-import type { Attributes, Span, TraceDetail } from './types.js';
+import type { Attributes, StoredSpan, TraceDetail } from '../../src/explorer-api.js';
 
 const POLL_MS = 2_000;
 
 interface Row {
-  span: Span;
+  span: StoredSpan;
   depth: number;
 }
 
 /** Spans in tree order: each parent before its children, siblings by start time; orphans at the top level. */
-function treeOrder(spans: Span[]): Row[] {
+function treeOrder(spans: StoredSpan[]): Row[] {
   const ids = new Set(spans.map((span) => span.spanId));
-  const children = new Map<string, Span[]>();
-  const roots: Span[] = [];
+  const children = new Map<string, StoredSpan[]>();
+  const roots: StoredSpan[] = [];
   for (const span of spans) {
     if (span.parentSpanId && ids.has(span.parentSpanId)) {
       const siblings = children.get(span.parentSpanId) ?? [];
@@ -21,7 +21,7 @@ function treeOrder(spans: Span[]): Row[] {
     } else roots.push(span);
   }
   const rows: Row[] = [];
-  const visit = (span: Span, depth: number) => {
+  const visit = (span: StoredSpan, depth: number) => {
     rows.push({ span, depth });
     for (const child of (children.get(span.spanId) ?? []).sort((a, b) => a.startUs - b.startUs)) visit(child, depth + 1);
   };
@@ -39,7 +39,7 @@ function attributeTable(attributes: Attributes, testId?: string): HTMLElement {
   );
 }
 
-function details(span: Span, traceStartUs: number): HTMLElement {
+function details(span: StoredSpan, traceStartUs: number): HTMLElement {
   const exceptions = span.events.filter((event) => event.name === 'exception');
   return el(
     'div',
