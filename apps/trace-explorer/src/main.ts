@@ -10,7 +10,12 @@ import { UI_DIRECTORY } from './http/pages.controller.js';
  * The trace explorer. It runs without the tracing preload: it must never trace (and so send to
  * itself) the requests that carry other apps' spans to it.
  */
+const PRELOAD = 'nestjs-tracing/register';
+
 try {
+  if ([...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((argument) => argument.includes(PRELOAD))) {
+    throw new ConfigError('NODE_OPTIONS', PRELOAD, 'the explorer runs without the tracing preload, or it would trace and store its own ingest; start it with `node dist/apps/trace-explorer/main.js`');
+  }
   const config = loadExplorerConfig();
   // Bodies are read by the OTLP controller itself, with its own limit and decompression.
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bodyParser: false, logger: ['error', 'warn'] });

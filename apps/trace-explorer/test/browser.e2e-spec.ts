@@ -120,6 +120,16 @@ describe('the trace explorer in a browser, beside the sample system', () => {
     await expect(row.locator('[data-testid=error-mark]').textContent()).resolves.toMatch(/error/);
     expect(await page.locator(`[data-testid=trace-row][data-trace-id="${created}"]`).count()).toBe(0);
     await screenshot('errors');
+    // The service field suggests the services that sent spans; filtering by one keeps only its traces.
+    await page.locator('[data-testid=filter-service]').focus();
+    await page.locator('#service-names option[value="email-service"]').waitFor({ state: 'attached' });
+    await page.locator('[data-testid=filter-errors]').uncheck();
+    await page.locator('[data-testid=filter-service]').fill('email-service');
+    await page.locator('[data-testid=filter-service]').press('Enter');
+    await page.waitForURL(/service=email-service/);
+    await expect(page.locator(`[data-testid=trace-row][data-trace-id="${created}"]`).waitFor()).resolves.toBeUndefined();
+    expect(await page.locator(`[data-testid=trace-row][data-trace-id="${failed}"]`).count()).toBe(0);
+    await page.goto(`${explorer}/?errors=true`);
     await row.click();
     await page.waitForURL(`**/trace/${failed}`);
     await page.locator('[data-testid=span-row].error').first().waitFor();

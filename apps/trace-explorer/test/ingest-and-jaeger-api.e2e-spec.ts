@@ -157,6 +157,12 @@ describe('the trace explorer over HTTP', () => {
     expect(await connects('127.0.0.2')).toBe(false);
   });
 
+  it('refuses to start with the tracing preload, which would make it trace its own ingest', async () => {
+    const started = spawnExplorer({ TRACE_EXPLORER_PORT: String(await freePort()), NODE_OPTIONS: '--import nestjs-tracing/register', ENABLE_TRACING: 'true' });
+    expect(await started.exited).toBe(1);
+    expect(started.output()).toContain('[trace-explorer] Invalid NODE_OPTIONS="nestjs-tracing/register": the explorer runs without the tracing preload');
+  });
+
   it('stops at startup with one line naming a wrong setting', async () => {
     const started = spawnExplorer({ TRACE_EXPLORER_PORT: 'eighty' });
     expect(await started.exited).toBe(1);

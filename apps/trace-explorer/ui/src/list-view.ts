@@ -1,6 +1,11 @@
 import { el, formatDuration, formatTime, getJson, serviceColour } from './dom.js';
 import type { StoreStats, TraceList, TraceSummary } from '../../src/explorer-api.js';
 
+interface ServiceOperations {
+  name: string;
+  operations: string[];
+}
+
 const FILTERS = ['service', 'operation', 'errors', 'minMs', 'maxMs', 'attr', 'traceId'] as const;
 const POLL_MS = 1_000;
 
@@ -25,8 +30,11 @@ function row(trace: TraceSummary): HTMLElement {
 /** The trace list: filters kept in the address (so a search can be shared) and live updates. */
 export function renderList(root: HTMLElement, statusLine: HTMLElement): void {
   const params = new URLSearchParams(location.search);
-  const input = (name: string, placeholder: string, width = '9em') =>
-    el('input', { name, placeholder, value: params.get(name) ?? '', style: `width: ${width}`, 'data-testid': `filter-${name}` });
+  const input = (name: string, placeholder: string, width = '9em', list?: string) =>
+    el('input', { name, placeholder, value: params.get(name) ?? '', style: `width: ${width}`, list, 'data-testid': `filter-${name}` });
+  // Suggestions for the service and operation fields, from what has arrived.
+  const serviceNames = el('datalist', { id: 'service-names' });
+  const operationNames = el('datalist', { id: 'operation-names' });
   const errors = el('input', { type: 'checkbox', name: 'errors', 'data-testid': 'filter-errors' });
   errors.checked = params.get('errors') === 'true';
   const live = el('input', { type: 'checkbox', 'data-testid': 'live' });
@@ -34,8 +42,8 @@ export function renderList(root: HTMLElement, statusLine: HTMLElement): void {
   const form = el(
     'form',
     { class: 'filters' },
-    input('service', 'service'),
-    input('operation', 'operation', '12em'),
+    input('service', 'service', '9em', 'service-names'),
+    input('operation', 'operation', '12em', 'operation-names'),
     el('label', {}, errors, ' errors only'),
     input('minMs', 'min ms', '5em'),
     input('maxMs', 'max ms', '5em'),
@@ -46,7 +54,14 @@ export function renderList(root: HTMLElement, statusLine: HTMLElement): void {
   );
   const list = el('div', { class: 'trace-list', 'data-testid': 'trace-list' });
   const message = el('p', { class: 'message' });
-  root.replaceChildren(form, message, list);
+  root.replaceChildren(form, serviceNames, operationNames, message, list);
+  const suggest = async () => {
+    const services = await getJson<ServiceOperations[]>('/api/explorer/services').catch(() => []);
+    const chosen = (form.elements.namedItem('service') as HTMLInputElement).value.trim();
+    const operations = new Set(services.filter((service) => !chosen || service.name === chosen).flatMap((service) => service.operations));
+    serviceNames.replaceChildren(...services.map((service) => el('option', { value: service.name })));
+    operationNames.replaceChildren(...[...operations].sort().map((operation) => el('option', { value: operation })));
+  };
 
   let shownVersion = -1;
   let query = '';
@@ -80,6 +95,8 @@ export function renderList(root: HTMLElement, statusLine: HTMLElement): void {
     readForm();
     void refresh();
   });
+  (form.elements.namedItem('service') as HTMLInputElement).addEventListener('change', () => void suggest());
+  form.addEventListener('focusin', () => void suggest());
   errors.addEventListener('change', () => form.requestSubmit());
   void refresh();
   setInterval(() => {
