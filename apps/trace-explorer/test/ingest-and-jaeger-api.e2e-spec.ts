@@ -139,6 +139,20 @@ describe('the trace explorer over HTTP', () => {
     expect((await get('/api/services')).status).toBe(200);
   });
 
+  it("answers the pages' own API, and refuses a bad filter with 400 naming it", async () => {
+    const list = await get('/api/explorer/traces?errors=true&service=users-api&attr=http.route%3D%2Fusers');
+    expect(list.status).toBe(200);
+    expect((list.body as unknown as { traces: { traceId: string; rootName: string; errorCount: number }[] }).traces).toEqual([expect.objectContaining({ traceId, rootName: 'POST /users', errorCount: 2 })]);
+    const detail = await get(`/api/explorer/traces/${traceId}`);
+    expect(detail.body).toMatchObject({ summary: { traceId }, logs: [{ body: 'could not create user' }] });
+    expect((detail.body as unknown as { spans: { name: string }[] }).spans.map((span) => span.name).sort()).toEqual(['INSERT test.users', 'POST /users']);
+    for (const [query, message] of [['minMs=soon', 'minMs must be a number of milliseconds'], ['attr=novalue', 'attr must be key=value'], ['traceId=xyz', 'traceId must be hex digits'], ['limit=-1', 'limit must be a whole number up to 9999']]) {
+      const refused = await get(`/api/explorer/traces?${query}`);
+      expect(refused).toMatchObject({ status: 400, body: { message } });
+    }
+    expect((await get(`/api/explorer/traces/${'e'.repeat(32)}`)).status).toBe(404);
+  });
+
   it('shows its pages with a policy that lets no script but its own run', async () => {
     for (const path of ['/', `/trace/${traceId}`, '/map']) {
       const response = await fetch(`${explorer.url}${path}`);

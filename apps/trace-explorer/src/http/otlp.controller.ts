@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Controller, HttpCode, HttpException, HttpStatus, Inject, Post, Req, Res, UnsupportedMediaTypeException } from '@nestjs/common';
+import { Controller, HttpException, HttpStatus, Inject, Post, Req, Res, UnsupportedMediaTypeException } from '@nestjs/common';
 import { EXPLORER_CONFIG, type ExplorerConfig } from '../explorer.config.js';
 import { DecodeError, decodeLogs, decodeTraces, encodingOf, type OtlpEncoding } from '../otlp/decode.js';
 import { TraceStore } from '../store/trace-store.js';
@@ -35,13 +35,11 @@ export class OtlpController {
   ) {}
 
   @Post('traces')
-  @HttpCode(200)
   async traces(@Req() request: IncomingMessage, @Res() response: ServerResponse): Promise<void> {
     await this.ingest(request, response, (body, encoding) => this.store.addSpans(decodeTraces(body, encoding)));
   }
 
   @Post('logs')
-  @HttpCode(200)
   async logs(@Req() request: IncomingMessage, @Res() response: ServerResponse): Promise<void> {
     await this.ingest(request, response, (body, encoding) => this.store.addLogs(decodeLogs(body, encoding)));
   }
