@@ -74,7 +74,8 @@ function start(command: string, args: string[], cwd: string, env: Record<string,
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | string | null>((done) => child.once('exit', (code, signal) => done(code ?? signal)));
+  // 'close', not 'exit': only then has all of the child's output been read from its pipes.
+  const exited = new Promise<number | string | null>((done) => child.once('close', (code, signal) => done(code ?? signal)));
   return { child, output: () => output, exited };
 }
 

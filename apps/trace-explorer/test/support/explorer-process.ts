@@ -18,7 +18,8 @@ export function spawnExplorer(env: Record<string, string>): Omit<ExplorerProcess
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | string | null>((done) => child.once('exit', (code, signal) => done(code ?? signal)));
+  // 'close', not 'exit': only then has all of the child's output been read from its pipes.
+  const exited = new Promise<number | string | null>((done) => child.once('close', (code, signal) => done(code ?? signal)));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     return exited;

@@ -38,7 +38,8 @@ export function spawnWithPreload(entry: string, env: Record<string, string>): Sp
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<ExitStatus>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  // 'close', not 'exit': only then has all of the child's output been read from its pipes.
+  const exited = new Promise<ExitStatus>((resolve) => child.once('close', (code, signal) => resolve(code ?? signal)));
   return { child, output: () => output, exited };
 }
 
