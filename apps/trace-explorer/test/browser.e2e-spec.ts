@@ -68,29 +68,47 @@ describe('the trace explorer in a browser, beside the sample system', () => {
   });
 
   it("opens /trace/<x-trace-id> with both services' spans nested under their callers, durations shown", async () => {
+    type Detail = { spans: { spanId: string; parentSpanId: string; name: string; resource: { serviceName: string } }[] };
+    const readDetail = async (): Promise<Detail> => {
+      const response = await fetch(`${explorer}/api/explorer/traces/${created}`);
+      // 404 until the first of its spans has arrived.
+      return response.ok ? ((await response.json()) as Detail) : { spans: [] };
+    };
+    // The welcome email leaves through the outbox after the response, and each service exports in
+    // its own batches: wait until the trace is whole (every parent arrived) and stays so for a second.
+    let previous = -1;
+    const whole = await waitUntil(async () => {
+      const trace = await readDetail();
+      const ids = new Set(trace.spans.map((span) => span.spanId));
+      const complete = trace.spans.some((span) => span.resource.serviceName === 'email-service') && trace.spans.every((span) => !span.parentSpanId || ids.has(span.parentSpanId));
+      const stable = complete && trace.spans.length === previous;
+      previous = complete ? trace.spans.length : -1;
+      if (!stable) await new Promise((wait) => setTimeout(wait, 1_000));
+      return stable ? trace : undefined;
+    }, 30_000);
     await page.goto(`${explorer}/trace/${created}`);
-    // The welcome email leaves through the outbox after the response: the page follows the trace until it arrives.
-    await page.locator('[data-testid=span-row]', { hasText: 'email-service' }).first().waitFor({ timeout: 20_000 });
+    await waitUntil(async () => ((await page.locator('[data-testid=span-row]').count()) >= whole.spans.length ? true : undefined), 10_000);
     const rows = await page.locator('[data-testid=span-row]').evaluateAll((elements) =>
       elements.map((element) => ({ id: element.getAttribute('data-span-id')!, depth: Number(element.getAttribute('data-depth')), text: element.textContent!, duration: element.querySelector('[data-testid=span-duration]')!.textContent! })),
     );
-    const detail = (await (await fetch(`${explorer}/api/explorer/traces/${created}`)).json()) as { spans: { spanId: string; parentSpanId: string; name: string; resource: { serviceName: string } }[] };
-    expect(rows).toHaveLength(detail.spans.length);
+    const detail = await readDetail();
     expect(rows[0]).toMatchObject({ depth: 0, text: expect.stringContaining('POST /users') });
     expect(rows[0].text).toContain('users-api');
     // Every span sits one level below its parent and after it.
-    for (const span of detail.spans.filter((candidate) => candidate.parentSpanId)) {
-      const index = rows.findIndex((row) => row.id === span.spanId);
-      const parentIndex = rows.findIndex((row) => row.id === span.parentSpanId);
-      expect(parentIndex).toBeLessThan(index);
-      expect(rows[index].depth).toBe(rows[parentIndex].depth + 1);
+    for (const row of rows) {
+      const span = detail.spans.find((candidate) => candidate.spanId === row.id)!;
+      if (!span.parentSpanId) continue;
+      const parentIndex = rows.findIndex((candidate) => candidate.id === span.parentSpanId);
+      expect(parentIndex).toBeGreaterThanOrEqual(0);
+      expect(parentIndex).toBeLessThan(rows.indexOf(row));
+      expect(row.depth).toBe(rows[parentIndex].depth + 1);
     }
     const emailServer = detail.spans.find((span) => span.resource.serviceName === 'email-service' && span.name === 'POST /emails')!;
     const caller = detail.spans.find((span) => span.spanId === emailServer.parentSpanId)!;
     expect(caller.resource.serviceName).toBe('users-api');
     for (const row of rows) expect(row.duration).toMatch(/^\d+(\.\d+)? (µs|ms|s)$/);
     await screenshot('trace');
-  });
+  }, 60_000);
 
   it('shows a span\'s attributes when it is clicked', async () => {
     await page.locator('[data-testid=span-row]').first().click();
