@@ -11,8 +11,7 @@
  *   storing 100 000 spans against the heap before, per 10 000 spans, beside the store's own estimate
  *   (what its budget counts).
  */
-import { spawn, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,6 +19,7 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/ap
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { cpuTicks, pinSelf, procMemoryKiB } from './harness.mjs';
 
 if (typeof globalThis.gc !== 'function') {
   // Re-run with the collector exposed, so the memory figure is live objects, not garbage.
@@ -33,7 +33,7 @@ async function main() {
   const { values: args } = parseArgs({ options: { batches: { type: 'string', default: '400' }, rounds: { type: 'string', default: '3' } } });
   const ROOT = resolve(import.meta.dirname, '..');
   const EXPLORER = join(ROOT, 'dist/apps/trace-explorer/main.js');
-  execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
+  pinSelf();
 
   const batches = makeBatches(Number(args.batches));
   const spansPerBatch = 512;
@@ -67,7 +67,7 @@ async function main() {
     console.log(`round ${round}: ${spans} spans in ${seconds.toFixed(2)} s: ${(spans / seconds).toFixed(0)} spans/s, ${(spans / cpuSeconds).toFixed(0)} spans per CPU-second`);
   }
   const stats = await (await fetch(`http://127.0.0.1:${port}/api/explorer/stats`)).json();
-  console.log(`explorer after the run: ${stats.spans} spans stored, ${stats.evicted.spans} evicted, estimate ${(stats.estimatedBytes / 2 ** 20).toFixed(0)} of ${(stats.memoryBudgetBytes / 2 ** 20).toFixed(0)} MiB, RSS ${rssMiB(explorer.pid)} MiB`);
+  console.log(`explorer after the run: ${stats.spans} spans stored, ${stats.evicted.spans} evicted, estimate ${(stats.estimatedBytes / 2 ** 20).toFixed(0)} of ${(stats.memoryBudgetBytes / 2 ** 20).toFixed(0)} MiB, RSS ${(procMemoryKiB(explorer.pid, 'VmRSS') / 1024).toFixed(0)} MiB`);
   explorer.kill('SIGTERM');
 
   const sorted = results.map((result) => result.perSecond).sort((a, b) => a - b);
@@ -139,16 +139,6 @@ function makeBatches(count) {
     }
   }
   return batches;
-}
-
-function cpuTicks(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
-
-function rssMiB(pid) {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? (Number(match[1]) / 1024).toFixed(0) : '?';
 }
 
 function freePort() {

@@ -143,6 +143,11 @@ export function cpuTicks(pid, { mainThreadOnly = false } = {}) {
   return Number(fields[11]) + Number(fields[12]);
 }
 
+/** A `/proc/<pid>/status` memory field (`VmRSS`, `VmHWM`), in KiB. */
+export function procMemoryKiB(pid, field) {
+  return Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+)`))[1]);
+}
+
 /**
  * A users-api (or a benchmark setup around it) on core 0, the app's core, its output to the file
  * descriptor `log`. taskset execs node, so the child's pid is node's.

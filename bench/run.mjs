@@ -6,7 +6,7 @@
  * bench/results/. Budgets are reported, never asserted: a figure is not a test.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import {
@@ -16,6 +16,7 @@ import {
   ENDPOINTS,
   pinDatabases,
   pinSelf,
+  procMemoryKiB,
   seedUser,
   spawnOnAppCore,
   startDiscardReceiver,
@@ -43,10 +44,6 @@ const CONFIGURATIONS = [
   { name: 'otel-docs', label: '(d) OpenTelemetry docs setup', args: ['--import', './bench/setups/otel-docs.mjs', USERS_API], env: { ENABLE_TRACING: 'false' } },
   { name: 'nestjs-otel', label: '(e) nestjs-otel README', args: ['bench/setups/nestjs-otel.mjs'], env: { ENABLE_TRACING: 'false' } },
 ];
-
-function procMemoryKiB(pid, field) {
-  return Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+)`))[1]);
-}
 
 async function startApp(configuration, env, logFile) {
   const port = 3900;
