@@ -2,18 +2,16 @@ import { BadRequestException, Controller, Get, NotFoundException, Param, Query }
 import type { ServiceMap, StoreStats, TraceDetail, TraceList } from '../explorer-api.js';
 import { buildServiceMap } from '../store/service-map.js';
 import { DEFAULT_LIST_LIMIT, listTraces, type TraceFilter } from '../store/trace-filter.js';
+import { firstValue, type QueryParameters } from '../query-parameters.js';
 import { TraceStore } from '../store/trace-store.js';
 import { summarize } from '../store/trace-summary.js';
 
-type Parameters = Record<string, string | string[] | undefined>;
-
-function text(parameters: Parameters, name: string): string | undefined {
-  const value = parameters[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined || first.trim() === '' ? undefined : first.trim();
+/** A filter's value, trimmed; undefined when absent or blank. */
+function text(parameters: QueryParameters, name: string): string | undefined {
+  return firstValue(parameters, name)?.trim() || undefined;
 }
 
-function milliseconds(parameters: Parameters, name: string): number | undefined {
+function milliseconds(parameters: QueryParameters, name: string): number | undefined {
   const value = text(parameters, name);
   if (value === undefined) return undefined;
   const number = Number(value);
@@ -22,7 +20,7 @@ function milliseconds(parameters: Parameters, name: string): number | undefined 
 }
 
 /** The UI's search parameters: `service`, `operation`, `errors=true`, `minMs`, `maxMs`, `attr=key=value`, `traceId`, `limit`. */
-export function parseFilter(parameters: Parameters): TraceFilter {
+export function parseFilter(parameters: QueryParameters): TraceFilter {
   const attribute = text(parameters, 'attr');
   const separator = attribute?.indexOf('=') ?? -1;
   if (attribute !== undefined && separator < 1) throw new BadRequestException('attr must be key=value');
@@ -48,7 +46,7 @@ export class ExplorerController {
   constructor(private readonly store: TraceStore) {}
 
   @Get('traces')
-  traces(@Query() parameters: Parameters): TraceList {
+  traces(@Query() parameters: QueryParameters): TraceList {
     return { version: this.store.currentVersion, traces: listTraces(this.store.newestFirst(), parseFilter(parameters)), stats: this.store.stats() };
   }
 

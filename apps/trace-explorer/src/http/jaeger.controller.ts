@@ -1,6 +1,7 @@
 import { Controller, Get, HttpException, HttpStatus, NotFoundException, Param, Query } from '@nestjs/common';
 import { type JaegerResponse, type JaegerTrace, jaegerError, jaegerResponse, toJaegerTrace } from '../jaeger/jaeger-model.js';
-import { dependencyLinks, findTraces, parseDependenciesQuery, parseTraceQuery, QueryError, type QueryParameters } from '../jaeger/jaeger-query.js';
+import { dependencyLinks, findTraces, parseDependenciesQuery, parseTraceQuery, QueryError } from '../jaeger/jaeger-query.js';
+import type { QueryParameters } from '../query-parameters.js';
 import { TraceStore } from '../store/trace-store.js';
 
 const nowUs = () => Date.now() * 1_000;

@@ -1,5 +1,7 @@
 import type { StoredTrace, TraceStore } from '../store/trace-store.js';
+import { summarize } from '../store/trace-summary.js';
 import type { Attributes, StoredSpan } from '../explorer-api.js';
+import { allValues, firstValue, type QueryParameters } from '../query-parameters.js';
 import { attributeText } from '../store/stored-model.js';
 
 /** A query parameter Jaeger would refuse; answered with 400 and Jaeger's error shape. */
@@ -7,7 +9,6 @@ export class QueryError extends Error {
   override name = 'QueryError';
 }
 
-export type QueryParameters = Record<string, string | string[] | undefined>;
 
 /** Jaeger's defaults: 100 traces, two days back. */
 const DEFAULT_LIMIT = 100;
@@ -23,19 +24,8 @@ export function parseGoDuration(text: string, name: string): number {
   return parts.reduce((total, [, amount, unit]) => total + Number(amount) * UNIT_MICROS[unit], 0);
 }
 
-function single(parameters: QueryParameters, name: string): string | undefined {
-  const value = parameters[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined || first === '' ? undefined : first;
-}
-
-function many(parameters: QueryParameters, name: string): string[] {
-  const value = parameters[name];
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
-
 function integer(parameters: QueryParameters, name: string): number | undefined {
-  const value = single(parameters, name);
+  const value = firstValue(parameters, name);
   if (value === undefined) return undefined;
   if (!/^-?\d+$/.test(value)) throw new QueryError(`cannot parse ${name}: strconv.ParseInt: parsing "${value}": invalid syntax`);
   return Number(value);
@@ -61,12 +51,12 @@ export interface JaegerTraceQuery {
  */
 export function parseTraceQuery(parameters: QueryParameters, nowUs: number): JaegerTraceQuery {
   const tags: Record<string, string> = {};
-  for (const tag of many(parameters, 'tag')) {
+  for (const tag of allValues(parameters, 'tag')) {
     const separator = tag.indexOf(':');
     if (separator < 1) throw new QueryError(`malformed 'tag' parameter, expecting key:value, received: ${tag}`);
     tags[tag.slice(0, separator)] = tag.slice(separator + 1);
   }
-  for (const json of many(parameters, 'tags')) {
+  for (const json of allValues(parameters, 'tags')) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(json);
@@ -79,20 +69,20 @@ export function parseTraceQuery(parameters: QueryParameters, nowUs: number): Jae
     Object.assign(tags, parsed);
   }
   const endUs = integer(parameters, 'end') ?? nowUs;
-  const lookback = single(parameters, 'lookback');
+  const lookback = firstValue(parameters, 'lookback');
   const lookbackUs = lookback === undefined || lookback === 'custom' ? DEFAULT_LOOKBACK_US : parseLookback(lookback);
-  const minDuration = single(parameters, 'minDuration');
-  const maxDuration = single(parameters, 'maxDuration');
+  const minDuration = firstValue(parameters, 'minDuration');
+  const maxDuration = firstValue(parameters, 'maxDuration');
   const query: JaegerTraceQuery = {
-    service: single(parameters, 'service'),
-    operation: single(parameters, 'operation'),
+    service: firstValue(parameters, 'service'),
+    operation: firstValue(parameters, 'operation'),
     tags,
     startUs: integer(parameters, 'start') ?? endUs - lookbackUs,
     endUs,
     minDurationUs: minDuration === undefined ? undefined : parseGoDuration(minDuration, 'minDuration'),
     maxDurationUs: maxDuration === undefined ? undefined : parseGoDuration(maxDuration, 'maxDuration'),
     limit: integer(parameters, 'limit') ?? DEFAULT_LIMIT,
-    traceIds: many(parameters, 'traceID').map((id) => {
+    traceIds: allValues(parameters, 'traceID').map((id) => {
       if (!/^[0-9a-fA-F]{1,32}$/.test(id)) throw new QueryError(`cannot parse traceID param: ${id}`);
       return id.toLowerCase().padStart(32, '0');
     }),
@@ -154,13 +144,8 @@ export function findTraces(store: TraceStore, query: JaegerTraceQuery): StoredTr
 export function dependencyLinks(traces: Iterable<StoredTrace>, { endUs, lookbackUs }: DependenciesQuery): { parent: string; child: string; callCount: number }[] {
   const links = new Map<string, { parent: string; child: string; callCount: number }>();
   for (const trace of traces) {
-    let startUs = Number.POSITIVE_INFINITY;
-    let lastEndUs = 0;
-    for (const span of trace.spans) {
-      startUs = Math.min(startUs, span.startUs);
-      lastEndUs = Math.max(lastEndUs, span.startUs + span.durationUs);
-    }
-    if (startUs <= endUs - lookbackUs || lastEndUs >= endUs) continue;
+    const { startUs, durationUs } = summarize(trace);
+    if (startUs <= endUs - lookbackUs || startUs + durationUs >= endUs) continue;
     const byId = new Map(trace.spans.map((span) => [span.spanId, span]));
     for (const span of trace.spans) {
       const parent = span.parentSpanId ? byId.get(span.parentSpanId) : undefined;
