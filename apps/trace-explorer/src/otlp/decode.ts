@@ -17,14 +17,17 @@ export function encodingOf(contentType: string | undefined): OtlpEncoding | unde
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
+/** The all-zero ids OTLP uses for "none". */
+const NO_TRACE_ID = '0'.repeat(32);
+const NO_SPAN_ID = '0'.repeat(16);
 
 export function decodeTraces(body: Buffer, encoding: OtlpEncoding): StoredSpan[] {
   const spans = encoding === 'protobuf' ? decodeTracesProtobuf(body) : decodeTracesJson(body);
   spans.forEach((span, index) => {
-    if (!TRACE_ID.test(span.traceId) || span.traceId === '0'.repeat(32)) throw new DecodeError(`span ${index}: traceId must be 16 bytes, not all zero`);
+    if (!TRACE_ID.test(span.traceId) || span.traceId === NO_TRACE_ID) throw new DecodeError(`span ${index}: traceId must be 16 bytes, not all zero`);
     if (!SPAN_ID.test(span.spanId)) throw new DecodeError(`span ${index}: spanId must be 8 bytes`);
     if (span.parentSpanId !== '' && !SPAN_ID.test(span.parentSpanId)) throw new DecodeError(`span ${index}: parentSpanId must be 8 bytes or empty`);
-    if (span.parentSpanId === '0'.repeat(16)) span.parentSpanId = '';
+    if (span.parentSpanId === NO_SPAN_ID) span.parentSpanId = '';
   });
   return spans;
 }
@@ -33,7 +36,7 @@ export function decodeTraces(body: Buffer, encoding: OtlpEncoding): StoredSpan[]
 export function decodeLogs(body: Buffer, encoding: OtlpEncoding): StoredLog[] {
   const logs = encoding === 'protobuf' ? decodeLogsProtobuf(body) : decodeLogsJson(body);
   for (const log of logs) {
-    if (!TRACE_ID.test(log.traceId) || log.traceId === '0'.repeat(32)) log.traceId = '';
+    if (!TRACE_ID.test(log.traceId) || log.traceId === NO_TRACE_ID) log.traceId = '';
     if (!SPAN_ID.test(log.spanId)) log.spanId = '';
   }
   return logs;
