@@ -12,6 +12,7 @@ const LAYERS = [
   ['config'],
   ['redaction'],
   ['sdk-replacements'],
+  ['spans'],
   ['exporters', 'instrumentation'],
   ['runtime'],
   ['api'],

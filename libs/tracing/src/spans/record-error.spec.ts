@@ -1,7 +1,7 @@
 import { BadRequestException, ConflictException, InternalServerErrorException, NotFoundException } from '@nestjs/common';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { setupTestTracing, type TestTracing } from '../testing/index.js';
-import { withSpan } from './context-api.js';
+import { withSpan } from '../api/context-api.js';
 
 describe('recordError', () => {
   let tracing: TestTracing;
