@@ -3,7 +3,9 @@ import { type Context, context, type Span, SpanKind } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { ATTR_CODE_FUNCTION_NAME } from '@opentelemetry/semantic-conventions';
 import type { Observable } from 'rxjs';
-import { recordObservableError, runInNewSpan } from '../api/span-lifecycle.js';
+import { runInNewSpan } from '../api/span-lifecycle.js';
+import { recordObservableError } from '../spans/run-in-span.js';
+import { getMessageSpan } from '../instrumentation/message-span.js';
 import { isUnsampled } from '../runtime/library-tracer.js';
 import type { TracingRuntime } from '../runtime/tracing-runtime.js';
 import { TRACING_REQUEST_OPTIONS, TRACING_RUNTIME } from '../tracing.constants.js';
@@ -12,9 +14,10 @@ import type { RequestTracingOptions } from './request-filter.js';
 
 /**
  * Names the request's SERVER span after the route template and the handler (`code.function.name`)
- * and records the handler's exception on it. Handlers without a SERVER span (microservice,
- * WebSocket), and HTTP handlers when `httpHandlerSpans` is on, get an INTERNAL span
- * `Controller.method` of their own.
+ * and records the handler's exception on it; a message handler's span (SERVER or CONSUMER, made by
+ * the microservices instrumentation) gets the handler's name too. Handlers without an entry span
+ * (WebSocket, a microservice transport the library does not trace), and HTTP handlers when
+ * `httpHandlerSpans` is on, get an INTERNAL span `Controller.method` of their own.
  */
 @Injectable()
 export class TracingInterceptor implements NestInterceptor {
@@ -29,6 +32,11 @@ export class TracingInterceptor implements NestInterceptor {
     // An unsampled request's spans record nothing, the server span's name included.
     if (isUnsampled(parent)) return next.handle();
     const name = `${executionContext.getClass().name}.${executionContext.getHandler().name}`;
+    const messageSpan = executionContext.getType() === 'rpc' ? getMessageSpan(parent) : undefined;
+    if (messageSpan) {
+      messageSpan.setAttribute(ATTR_CODE_FUNCTION_NAME, name);
+      return next.handle();
+    }
     const serverSpan = executionContext.getType() === 'http' ? this.describeServerSpan(executionContext, parent, name) : undefined;
     if (serverSpan && !this.options.httpHandlerSpans) {
       return recordObservableError(next.handle(), serverSpan);

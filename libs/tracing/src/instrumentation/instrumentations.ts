@@ -10,10 +10,20 @@ export const HOOKED_SPECIFIERS: Record<InstrumentationName, string[]> = {
   express: ['express'],
   pg: ['pg', 'pg-pool'],
   ioredis: ['ioredis'],
+  'nestjs-microservices': ['@nestjs/microservices'],
+  grpc: ['@grpc/grpc-js'],
+  bullmq: ['bullmq'],
 };
 
 /** The npm package an instrumentation needs in the app; `http` and `undici` (fetch) are part of Node. */
-const INSTRUMENTED_PACKAGE: Partial<Record<InstrumentationName, string>> = { express: 'express', pg: 'pg', ioredis: 'ioredis' };
+const INSTRUMENTED_PACKAGE: Partial<Record<InstrumentationName, string>> = {
+  express: 'express',
+  pg: 'pg',
+  ioredis: 'ioredis',
+  'nestjs-microservices': '@nestjs/microservices',
+  grpc: '@grpc/grpc-js',
+  bullmq: 'bullmq',
+};
 
 type Loader = () => Promise<Instrumentation>;
 
@@ -42,6 +52,18 @@ const LOADERS: Record<InstrumentationName, Loader> = {
   ioredis: async () => {
     const { IORedisInstrumentation } = await import('@opentelemetry/instrumentation-ioredis');
     return new IORedisInstrumentation({ requireParentSpan: true });
+  },
+  'nestjs-microservices': async () => {
+    const { NestMicroservicesInstrumentation } = await import('./microservices/microservices-instrumentation.js');
+    return new NestMicroservicesInstrumentation();
+  },
+  grpc: async () => {
+    const { GrpcInstrumentation } = await import('@opentelemetry/instrumentation-grpc');
+    return new GrpcInstrumentation();
+  },
+  bullmq: async () => {
+    const { BullMqInstrumentation } = await import('./bullmq/bullmq-instrumentation.js');
+    return new BullMqInstrumentation();
   },
 };
 

@@ -1,0 +1,281 @@
+import { context } from '@opentelemetry/api';
+import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import type { Observable } from 'rxjs';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../../package-info.js';
+import { type ContextFields, contextFields, type NatsHeaders, withContextFields } from './carriers.js';
+import { MessageSpans, type MessageHandler, recordHandlerException } from './message-spans.js';
+import { carriesContextInPacket, type MessageTransport, type NestClient, type NestServer, type TransportName } from './transports.js';
+
+type Class = { prototype: object };
+
+/** What the instrumentation patches of `@nestjs/microservices`; every name is exported by its index. */
+interface MicroservicesModule {
+  Transport: Record<'TCP' | 'REDIS' | 'NATS' | 'MQTT' | 'GRPC' | 'RMQ' | 'KAFKA', number>;
+  ClientProxy: Class;
+  ClientTCP: Class;
+  ClientRedis: Class;
+  ClientNats: Class;
+  ClientMqtt: Class;
+  ClientRMQ: Class;
+  ClientKafka: Class;
+  ClientGrpcProxy: Class;
+  Server: Class;
+  ServerKafka: Class;
+  ServerGrpc: Class;
+  BaseRpcExceptionFilter: Class;
+}
+
+interface Client extends NestClient {
+  normalizePattern(pattern: unknown): string;
+  serializer?: { serialize(value: unknown, options?: unknown): unknown };
+}
+
+interface TransportServer extends NestServer {
+  normalizePattern(pattern: unknown): string;
+}
+
+interface Packet {
+  pattern: unknown;
+  data: unknown;
+  metadata?: unknown;
+}
+
+type Method = (this: never, ...args: never[]) => unknown;
+
+/**
+ * The releases whose clients hand every packet to `createPacket` and whose TCP and Redis servers
+ * pass a packet's `metadata` to the handler's context: the trace context travels beside the
+ * payload, which the handler receives unchanged.
+ */
+const SUPPORTED_VERSIONS = ['>=12.0.0 <13'];
+
+/**
+ * Traces `@nestjs/microservices`: a CLIENT span for `ClientProxy.send`, a PRODUCER span for `emit`,
+ * and a SERVER (`@MessagePattern`) or CONSUMER (`@EventPattern`) span for each handled message,
+ * continuing the sender's trace. The context travels in the message's headers where the transport
+ * has them (NATS, RabbitMQ, Kafka, MQTT 5) and in the packet's `metadata` where it has none (TCP,
+ * Redis, MQTT 3.1.1). gRPC calls are traced by the gRPC instrumentation; its handlers are described here.
+ */
+export class NestMicroservicesInstrumentation extends InstrumentationBase {
+  private readonly spans = new MessageSpans(() => this.tracer);
+  private clients: [Class, TransportName][] = [];
+  private servers = new Map<number | symbol | undefined, TransportName>();
+
+  constructor() {
+    super(`${PACKAGE_NAME}/microservices`, PACKAGE_VERSION, {});
+  }
+
+  protected init(): InstrumentationNodeModuleDefinition {
+    return new InstrumentationNodeModuleDefinition(
+      '@nestjs/microservices',
+      SUPPORTED_VERSIONS,
+      (exports: MicroservicesModule) => this.patch(exports),
+      (exports?: MicroservicesModule) => exports && this.unpatch(exports),
+    );
+  }
+
+  private patch(nest: MicroservicesModule): MicroservicesModule {
+    this.clients = [
+      [nest.ClientTCP, 'tcp'],
+      [nest.ClientRedis, 'redis'],
+      [nest.ClientNats, 'nats'],
+      [nest.ClientMqtt, 'mqtt'],
+      [nest.ClientRMQ, 'rabbitmq'],
+      [nest.ClientKafka, 'kafka'],
+      [nest.ClientGrpcProxy, 'grpc'],
+    ];
+    const { Transport } = nest;
+    this.servers = new Map<number, TransportName>([
+      [Transport.TCP, 'tcp'],
+      [Transport.REDIS, 'redis'],
+      [Transport.NATS, 'nats'],
+      [Transport.MQTT, 'mqtt'],
+      [Transport.RMQ, 'rabbitmq'],
+      [Transport.KAFKA, 'kafka'],
+      [Transport.GRPC, 'grpc'],
+    ]);
+    const client = nest.ClientProxy.prototype as Record<string, Method>;
+    this._wrap(client, 'send', (send) => this.tracedSend(send));
+    this._wrap(client, 'emit', (emit) => this.tracedEmit(emit, 'emit'));
+    this._wrap(nest.ClientKafka.prototype as Record<string, Method>, 'emitBatch', (emitBatch) => this.tracedEmit(emitBatch, 'emitBatch'));
+    this._wrap(client, 'createPacket', (createPacket) => this.packetWithContext(createPacket));
+    this._wrap(nest.ClientNats.prototype as Record<string, Method>, 'mergeHeaders', natsHeadersWithContext);
+    this._wrap(nest.ClientRMQ.prototype as Record<string, Method>, 'mergeHeaders', rmqHeadersWithContext);
+    this._wrap(nest.ClientMqtt.prototype as Record<string, Method>, 'mergePacketOptions', mqttOptionsWithContext);
+    this._wrap(nest.ClientKafka.prototype as Record<string, Method>, 'initializeSerializer', kafkaSerializerWithContext);
+    for (const server of [nest.Server, nest.ServerKafka, nest.ServerGrpc]) {
+      this._wrap(server.prototype as Record<string, Method>, 'addHandler', (addHandler) => this.tracedAddHandler(addHandler));
+    }
+    this._wrap(nest.BaseRpcExceptionFilter.prototype as Record<string, Method>, 'catch', recordingCatch);
+    return nest;
+  }
+
+  private unpatch(nest: MicroservicesModule): void {
+    const client = nest.ClientProxy.prototype as Record<string, Method>;
+    for (const name of ['send', 'emit', 'createPacket']) this._unwrap(client, name);
+    this._unwrap(nest.ClientKafka.prototype as Record<string, Method>, 'emitBatch');
+    this._unwrap(nest.ClientKafka.prototype as Record<string, Method>, 'initializeSerializer');
+    this._unwrap(nest.ClientNats.prototype as Record<string, Method>, 'mergeHeaders');
+    this._unwrap(nest.ClientRMQ.prototype as Record<string, Method>, 'mergeHeaders');
+    this._unwrap(nest.ClientMqtt.prototype as Record<string, Method>, 'mergePacketOptions');
+    for (const server of [nest.Server, nest.ServerKafka, nest.ServerGrpc]) this._unwrap(server.prototype as Record<string, Method>, 'addHandler');
+    this._unwrap(nest.BaseRpcExceptionFilter.prototype as Record<string, Method>, 'catch');
+  }
+
+  private transportOf(client: object): TransportName | undefined {
+    return this.clients.find(([type]) => client instanceof (type as unknown as new () => object))?.[1];
+  }
+
+  /** A message transport's client, or undefined for gRPC's (which has no `send`) and unknown ones. */
+  private messageTransportOf(client: object): MessageTransport | undefined {
+    const transport = this.transportOf(client);
+    return transport === 'grpc' ? undefined : transport;
+  }
+
+  private tracedSend(send: Method): Method {
+    const { spans } = this;
+    const transportOf = (client: object) => this.messageTransportOf(client);
+    return function (this: Client, pattern: unknown, data: unknown): unknown {
+      const transport = transportOf(this);
+      // Nest answers a missing pattern or payload with an error of its own, sending nothing.
+      if (!transport || pattern === null || pattern === undefined || data === null || data === undefined) {
+        return (send as (pattern: unknown, data: unknown) => unknown).call(this, pattern, data);
+      }
+      return spans.send(transport, this, this.normalizePattern(pattern), () =>
+        (send as (pattern: unknown, data: unknown) => Observable<unknown>).call(this, pattern, data),
+      );
+    } as Method;
+  }
+
+  private tracedEmit(emit: Method, operation: 'emit' | 'emitBatch'): Method {
+    const { spans } = this;
+    const transportOf = (client: object) => this.messageTransportOf(client);
+    return function (this: Client, pattern: unknown, data: unknown): unknown {
+      const transport = transportOf(this);
+      if (!transport || pattern === null || pattern === undefined || data === null || data === undefined) {
+        return (emit as (pattern: unknown, data: unknown) => unknown).call(this, pattern, data);
+      }
+      const batchSize = operation === 'emitBatch' ? (data as { messages?: unknown[] }).messages?.length : undefined;
+      return spans.emit(
+        transport,
+        this,
+        this.normalizePattern(pattern),
+        operation,
+        () => (emit as (pattern: unknown, data: unknown) => Observable<unknown>).call(this, pattern, data),
+        batchSize,
+      );
+    } as Method;
+  }
+
+  /** Transports without headers carry the context in the packet's `metadata`, which Nest's servers hand to the handler's context. */
+  private packetWithContext(createPacket: Method): Method {
+    const transportOf = (client: object) => this.messageTransportOf(client);
+    return function (this: Client, pattern: unknown, data: unknown): Packet {
+      const packet = (createPacket as (pattern: unknown, data: unknown) => Packet).call(this, pattern, data);
+      const transport = transportOf(this);
+      if (transport && carriesContextInPacket(transport, this)) {
+        const fields = contextFields(context.active());
+        if (fields) packet.metadata = withContextFields(packet.metadata, fields);
+      }
+      return packet;
+    } as Method;
+  }
+
+  private tracedAddHandler(addHandler: Method): Method {
+    const { spans, servers } = this;
+    return function (this: TransportServer, pattern: unknown, callback: MessageHandler, isEventHandler = false, ...rest: unknown[]): unknown {
+      const transport = servers.get(this.transportId);
+      const route = pattern instanceof RegExp ? String(pattern) : this.normalizePattern(pattern);
+      const traced = spans.handler(this, transport, route, callback, isEventHandler);
+      return (addHandler as (...args: unknown[]) => unknown).call(this, pattern, traced, isEventHandler, ...rest);
+    } as Method;
+  }
+}
+
+function recordingCatch(catchException: Method): Method {
+  return function (this: unknown, exception: unknown, ...rest: unknown[]): unknown {
+    recordHandlerException(exception);
+    return (catchException as (...args: unknown[]) => unknown).call(this, exception, ...rest);
+  } as Method;
+}
+
+/** Fields the message does not carry already: an app that sets `traceparent` itself keeps its own. */
+function missingFields(fields: ContextFields, has: (key: string) => boolean): [string, string][] {
+  return Object.entries(fields).filter(([key]) => !has(key));
+}
+
+/**
+ * NATS headers with the trace context. A record's own headers are copied, never changed: an app may
+ * send the same record twice. An empty `MsgHdrs` comes from Nest's own `mergeHeaders`, given a
+ * client with headers, so it is made by the NATS package Nest loaded.
+ */
+function natsHeadersWithContext(mergeHeaders: Method): Method {
+  return function (this: Client, requestHeaders: NatsHeaders | undefined): NatsHeaders | undefined {
+    const merge = mergeHeaders as (this: unknown, headers?: NatsHeaders) => NatsHeaders | undefined;
+    const headers = merge.call(this, requestHeaders);
+    const fields = contextFields(context.active());
+    if (!fields) return headers;
+    const target = merge.call({ options: { headers: {} } })!;
+    for (const key of headers?.keys() ?? []) {
+      for (const value of (headers as NatsHeaders & { values(key: string): string[] }).values(key)) {
+        (target as NatsHeaders & { append(key: string, value: string): void }).append(key, value);
+      }
+    }
+    for (const [key, value] of missingFields(fields, (key) => !!headers?.get(key))) target.set(key, value);
+    return target;
+  } as Method;
+}
+
+function rmqHeadersWithContext(mergeHeaders: Method): Method {
+  return function (this: Client, requestHeaders: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+    const headers = (mergeHeaders as (this: unknown, headers?: Record<string, unknown>) => Record<string, unknown> | undefined).call(this, requestHeaders);
+    const fields = contextFields(context.active());
+    if (!fields) return headers;
+    return { ...Object.fromEntries(missingFields(fields, (key) => headers?.[key] !== undefined)), ...headers };
+  } as Method;
+}
+
+interface MqttPublishOptions {
+  properties?: { userProperties?: Record<string, unknown> };
+}
+
+/** MQTT 5 user properties with the trace context; MQTT 3.1.1 has none, and carries it in the packet. */
+function mqttOptionsWithContext(mergePacketOptions: Method): Method {
+  return function (this: Client, requestOptions: MqttPublishOptions | undefined): MqttPublishOptions | undefined {
+    const options = (mergePacketOptions as (this: unknown, options?: MqttPublishOptions) => MqttPublishOptions | undefined).call(this, requestOptions);
+    const fields = this.options?.protocolVersion === 5 ? contextFields(context.active()) : undefined;
+    if (!fields) return options;
+    const userProperties = options?.properties?.userProperties;
+    return { ...options, properties: { ...options?.properties, userProperties: { ...fields, ...userProperties } } };
+  } as Method;
+}
+
+interface KafkaMessage {
+  headers?: Record<string, unknown>;
+}
+
+/**
+ * Kafka headers with the trace context, added to what the client's serializer (Nest's or the
+ * app's) returns, as a new message: the app's record is not changed.
+ */
+function kafkaSerializerWithContext(initializeSerializer: Method): Method {
+  return function (this: Client, options: unknown): void {
+    (initializeSerializer as (this: unknown, options: unknown) => void).call(this, options);
+    const serializer = this.serializer;
+    if (!serializer) return;
+    const withHeaders = (message: unknown, fields: ContextFields | undefined): unknown => {
+      if (!fields || typeof message !== 'object' || message === null) return message;
+      const { headers } = message as KafkaMessage;
+      return { ...message, headers: { ...Object.fromEntries(missingFields(fields, (key) => headers?.[key] !== undefined)), ...headers } };
+    };
+    this.serializer = Object.create(serializer, {
+      serialize: {
+        value: (value: unknown, serializeOptions?: unknown): unknown => {
+          const fields = contextFields(context.active());
+          const message = serializer.serialize(value, serializeOptions);
+          return message instanceof Promise ? message.then((resolved) => withHeaders(resolved, fields)) : withHeaders(message, fields);
+        },
+      },
+    }) as Client['serializer'];
+  } as Method;
+}
