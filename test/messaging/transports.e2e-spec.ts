@@ -22,21 +22,23 @@ interface TransportCase {
   /** Each worker's own destination: a TCP port, a RabbitMQ queue, a Kafka client and group, a gRPC address. */
   target: (worker: 'main' | 'peer') => Promise<string>;
   events: boolean;
+  /** Where the context travels: the message's headers, or the packet beside the payload (transports without headers). */
+  carrier?: 'header' | 'packet';
 }
 
 /** Production clusters create their topics ahead; on a fresh broker, auto-creation races the first subscription. */
-const KAFKA_TOPICS = ['sum', 'sum.reply', 'echo', 'echo.reply', 'fail', 'fail.reply', 'user.created', 'user.rejected'];
+const KAFKA_TOPICS = ['sum', 'echo', 'fail', 'carrier'].flatMap((topic) => [topic, `${topic}.reply`]).concat('user.created', 'user.rejected');
 const port = async () => String(await freePort());
 const named = async (worker: string) => `${worker}-${randomUUID().slice(0, 8)}`;
 
 const CASES: TransportCase[] = [
-  { transport: 'tcp', system: 'tcp', target: port, events: true },
-  { transport: 'redis', system: 'redis', startBroker: async () => ({ address: REDIS_ADDRESS, stop: async () => {}, output: () => '' }), target: named, events: true },
-  { transport: 'nats', system: 'nats', startBroker: startNats, target: named, events: true },
-  { transport: 'mqtt', system: 'mqtt', startBroker: startMosquitto, target: named, events: true },
-  { transport: 'mqtt5', system: 'mqtt', startBroker: startMosquitto, target: named, events: true },
-  { transport: 'rmq', system: 'rabbitmq', startBroker: startRabbitMq, target: named, events: true },
-  { transport: 'kafka', system: 'kafka', startBroker: () => startKafka(['', 'peer.'].flatMap((prefix) => KAFKA_TOPICS.map((topic) => `${prefix}${topic}`))), target: named, events: true },
+  { transport: 'tcp', system: 'tcp', target: port, events: true, carrier: 'packet' },
+  { transport: 'redis', system: 'redis', startBroker: async () => ({ address: REDIS_ADDRESS, stop: async () => {}, output: () => '' }), target: named, events: true, carrier: 'packet' },
+  { transport: 'nats', system: 'nats', startBroker: startNats, target: named, events: true, carrier: 'header' },
+  { transport: 'mqtt', system: 'mqtt', startBroker: startMosquitto, target: named, events: true, carrier: 'packet' },
+  { transport: 'mqtt5', system: 'mqtt', startBroker: startMosquitto, target: named, events: true, carrier: 'header' },
+  { transport: 'rmq', system: 'rabbitmq', startBroker: startRabbitMq, target: named, events: true, carrier: 'header' },
+  { transport: 'kafka', system: 'kafka', startBroker: () => startKafka(['', 'peer.'].flatMap((prefix) => KAFKA_TOPICS.map((topic) => `${prefix}${topic}`))), target: named, events: true, carrier: 'header' },
   { transport: 'grpc', system: 'grpc', target: async () => `127.0.0.1:${await freePort()}`, events: false },
 ];
 
@@ -49,7 +51,7 @@ const PAYLOAD = {
 /** The same for gRPC, whose messages math.proto shapes. */
 const GRPC_PAYLOAD = { text: 'Grüße, 👋 «quoted»', numbers: [1, 2, -3], labels: { metadata: 'owned by the app', traceparent: 'x' } };
 
-describe.each(CASES)('the $transport transport', ({ transport, system, startBroker, target, events }) => {
+describe.each(CASES)('the $transport transport', ({ transport, system, startBroker, target, events, carrier }) => {
   let receiver: TraceReceiver;
   let downstream: Downstream;
   let broker: Broker | undefined;
@@ -131,6 +133,13 @@ describe.each(CASES)('the $transport transport', ({ transport, system, startBrok
     expect(send.attributes['server.address']).toBe('127.0.0.1');
     expect(send.attributes['server.port']).toEqual(expect.any(Number));
   });
+
+  if (carrier) {
+    it(`carries the context in the message's ${carrier === 'header' ? 'headers' : 'packet, beside the payload'}`, async () => {
+      const response = await fetch(`${gateway.url}/carrier`);
+      expect(await response.json()).toEqual({ header: carrier === 'header', packet: carrier === 'packet' });
+    });
+  }
 
   it('marks both sides as errors when the handler throws', async () => {
     const response = await fetch(`${gateway.url}/fail`);

@@ -3,7 +3,7 @@ import type { ClientKafka, ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 
 /** The patterns a gateway sends, each prefixed with its worker's prefix. */
-export const REPLY_PATTERNS = ['sum', 'echo', 'fail'];
+export const REPLY_PATTERNS = ['sum', 'echo', 'fail', 'carrier'];
 
 export const MAIN_CLIENT = 'main';
 export const PEER_CLIENT = 'peer';
@@ -39,6 +39,12 @@ export class GatewayController implements OnModuleInit {
   echo(@Body() body: unknown, @Query('to') to?: string): Promise<unknown> {
     const [client, prefix] = this.route(to);
     return firstValueFrom(client.send(`${prefix}echo`, body));
+  }
+
+  @Get('carrier')
+  carrier(): Promise<unknown> {
+    const [client, prefix] = this.route();
+    return firstValueFrom(client.send(`${prefix}carrier`, {}));
   }
 
   @Get('fail')

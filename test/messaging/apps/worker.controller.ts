@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, MessagePattern, Payload, RpcException } from '@nestjs/microservices';
+import { type BaseRpcContext, Ctx, EventPattern, MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 
 const prefix = process.env.PATTERN_PREFIX ?? '';
 const downstream = process.env.DOWNSTREAM_URL;
@@ -10,7 +10,47 @@ async function callDownstream(path: string, body?: unknown): Promise<void> {
   await response.arrayBuffer();
 }
 
-/** The handlers of every message transport's worker: a reply, an echo, a failure, and two events. */
+interface Carried {
+  /** The message's headers (NATS, RabbitMQ, Kafka) or MQTT 5 user properties hold a traceparent. */
+  header: boolean;
+  /** The packet beside the payload holds one: `metadata`, which Nest hands to TCP and Redis contexts. */
+  packet: boolean;
+}
+
+/** Where the message in `context` carries its trace context, read with each transport's own accessors. */
+function carried(context: BaseRpcContext): Carried {
+  const args = context.getArgs() as unknown[];
+  const rpc = context as BaseRpcContext & Record<string, () => unknown>;
+  const json = (value: unknown): Record<string, unknown> => {
+    try {
+      return JSON.parse(String(value)) as Record<string, unknown>;
+    } catch {
+      return {};
+    }
+  };
+  switch (process.env.TRANSPORT) {
+    case 'tcp':
+    case 'redis':
+      return { header: false, packet: typeof (rpc.getMetadata() as Record<string, unknown> | undefined)?.traceparent === 'string' };
+    case 'nats':
+      return { header: !!(rpc.getHeaders() as { get(key: string): string } | undefined)?.get('traceparent'), packet: false };
+    case 'mqtt':
+    case 'mqtt5': {
+      const packet = args[1] as { payload: Buffer; properties?: { userProperties?: Record<string, unknown> } };
+      return { header: !!packet.properties?.userProperties?.traceparent, packet: 'metadata' in json(packet.payload) };
+    }
+    case 'rmq': {
+      const message = rpc.getMessage() as { content: Buffer; properties: { headers?: Record<string, unknown> } };
+      return { header: !!message.properties.headers?.traceparent, packet: 'metadata' in json(message.content) };
+    }
+    case 'kafka':
+      return { header: !!(rpc.getMessage() as { headers?: Record<string, unknown> }).headers?.traceparent, packet: false };
+    default:
+      throw new Error(`no carrier check for ${process.env.TRANSPORT}`);
+  }
+}
+
+/** The handlers of every message transport's worker: a reply, an echo, a failure, two events, and where the context came. */
 @Controller()
 export class WorkerController {
   @MessagePattern(`${prefix}sum`)
@@ -22,6 +62,11 @@ export class WorkerController {
   @MessagePattern(`${prefix}echo`)
   echo(@Payload() data: unknown): unknown {
     return data;
+  }
+
+  @MessagePattern(`${prefix}carrier`)
+  carrier(@Payload() _data: unknown, @Ctx() context: BaseRpcContext): Carried {
+    return carried(context);
   }
 
   @MessagePattern(`${prefix}fail`)
