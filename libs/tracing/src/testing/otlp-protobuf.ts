@@ -13,6 +13,8 @@ export interface DecodedSpan {
   endTimeUnixNano: bigint;
   attributes: Record<string, unknown>;
   events: { name: string; attributes: Record<string, unknown> }[];
+  /** The spans this one links to (a scheduled job's run, to the context that scheduled it). */
+  links: { traceId: string; spanId: string }[];
   status: { code: number; message: string };
   resource: Record<string, unknown>;
   scope: string;
@@ -89,7 +91,7 @@ function repeated(buffer: Uint8Array, number: number): Uint8Array[] {
 function decodeSpan(buffer: Uint8Array, resource: Record<string, unknown>, scope: string): DecodedSpan {
   const span: DecodedSpan = {
     traceId: '', spanId: '', parentSpanId: '', name: '', kind: 0, startTimeUnixNano: 0n, endTimeUnixNano: 0n,
-    attributes: keyValues(repeated(buffer, 9)), events: [], status: { code: 0, message: '' }, resource, scope,
+    attributes: keyValues(repeated(buffer, 9)), events: [], links: [], status: { code: 0, message: '' }, resource, scope,
   };
   for (const field of fields(buffer)) {
     switch (field.number) {
@@ -104,6 +106,15 @@ function decodeSpan(buffer: Uint8Array, resource: Record<string, unknown>, scope
         const event = field.value as Uint8Array;
         const name = [...fields(event)].find((entry) => entry.number === 2);
         span.events.push({ name: name ? text(name.value) : '', attributes: keyValues(repeated(event, 3)) });
+        break;
+      }
+      case 13: {
+        const link = { traceId: '', spanId: '' };
+        for (const entry of fields(field.value as Uint8Array)) {
+          if (entry.number === 1) link.traceId = hex(entry.value);
+          if (entry.number === 2) link.spanId = hex(entry.value);
+        }
+        span.links.push(link);
         break;
       }
       case 15:

@@ -120,7 +120,8 @@ function jsonAttributes(attributes: JsonKeyValue[] = []): Record<string, unknown
 interface JsonSpan {
   traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number;
   startTimeUnixNano: string; endTimeUnixNano: string; attributes?: JsonKeyValue[];
-  events?: { name: string; attributes?: JsonKeyValue[] }[]; status?: { code?: number; message?: string };
+  events?: { name: string; attributes?: JsonKeyValue[] }[]; links?: { traceId: string; spanId: string }[];
+  status?: { code?: number; message?: string };
 }
 
 function decodeJson(request: {
@@ -138,6 +139,7 @@ function decodeJson(request: {
         endTimeUnixNano: BigInt(span.endTimeUnixNano),
         attributes: jsonAttributes(span.attributes),
         events: (span.events ?? []).map((event) => ({ name: event.name, attributes: jsonAttributes(event.attributes) })),
+        links: (span.links ?? []).map(({ traceId, spanId }) => ({ traceId, spanId })),
         status: { code: span.status?.code ?? 0, message: span.status?.message ?? '' },
         resource: jsonAttributes(resourceSpans.resource?.attributes),
         scope: scopeSpans.scope?.name ?? '',

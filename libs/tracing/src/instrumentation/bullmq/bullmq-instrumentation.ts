@@ -20,6 +20,20 @@ interface Job {
   repeatJobKey?: string;
 }
 
+/** A node of a BullMQ flow, as far as its options go. */
+interface FlowJob {
+  opts?: object;
+  children?: FlowJob[];
+}
+
+/**
+ * The flow with `opts` on every node: BullMQ stores the trace context only with nodes that have
+ * options. The app's flow object is copied, not changed.
+ */
+function withOptions(flow: FlowJob): FlowJob {
+  return { ...flow, opts: flow.opts ?? {}, ...(flow.children ? { children: flow.children.map(withOptions) } : {}) };
+}
+
 /** The releases whose telemetry interface (`QueueBase.trace`, the job's stored `telemetry.metadata`) this was written against. */
 const SUPPORTED_VERSIONS = ['>=6.0.0 <7'];
 
@@ -55,14 +69,18 @@ export class BullMqInstrumentation extends InstrumentationBase {
         return (trace as (...args: unknown[]) => unknown).apply(this, args);
       } as Method,
     );
-    for (const method of ['add', 'addBulk']) {
-      this._wrap(bullmq.FlowProducer.prototype as Record<string, Method>, method, (add) =>
-        function (this: { telemetry?: unknown }, ...args: unknown[]): unknown {
-          this.telemetry ??= telemetry;
-          return (add as (...args: unknown[]) => unknown).apply(this, args);
-        } as Method,
-      );
-    }
+    this._wrap(bullmq.FlowProducer.prototype as Record<string, Method>, 'add', (add) =>
+      function (this: { telemetry?: unknown }, flow: FlowJob, ...rest: unknown[]): unknown {
+        this.telemetry ??= telemetry;
+        return (add as (...args: unknown[]) => unknown).call(this, withOptions(flow), ...rest);
+      } as Method,
+    );
+    this._wrap(bullmq.FlowProducer.prototype as Record<string, Method>, 'addBulk', (addBulk) =>
+      function (this: { telemetry?: unknown }, flows: FlowJob[], ...rest: unknown[]): unknown {
+        this.telemetry ??= telemetry;
+        return (addBulk as (...args: unknown[]) => unknown).call(this, flows.map(withOptions), ...rest);
+      } as Method,
+    );
     this._wrap(bullmq.Worker.prototype as Record<string, Method>, 'processJob', (processJob) =>
       function (this: unknown, job: Job, ...args: unknown[]): unknown {
         const attempt = { attempt: job.attemptsStarted || (job.attemptsMade ?? 0) + 1, scheduled: job.repeatJobKey !== undefined };
