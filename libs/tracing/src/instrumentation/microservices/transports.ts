@@ -51,7 +51,7 @@ interface Peer {
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 const int = (value: unknown): number | undefined => {
-  const number = typeof value === 'string' ? Number(value) : value;
+  const number = typeof value === 'string' && value !== '' ? Number(value) : value;
   return typeof number === 'number' && Number.isInteger(number) ? number : undefined;
 };
 
