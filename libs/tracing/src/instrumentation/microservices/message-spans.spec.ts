@@ -67,7 +67,7 @@ describe('MessageSpans', () => {
         };
         return own;
       };
-      for (const name of ['first', 'second']) server.addHandler('created', spans.handler(server, 'tcp', 'created', listener(name), true), true);
+      for (const name of ['first', 'second']) server.addHandler('created', spans.handler(server, 'tcp', 'created', listener(name), true) as never, true);
       await server.getHandlerByPattern('created')!({ id: 1 }, tcpContext(sent));
       expect(calls).toEqual(['first', 'second']);
       expect(tracing.spans().map((span) => [span.kind, span.parentSpanContext?.spanId])).toEqual([
