@@ -34,16 +34,18 @@ const shared = {
   ...process.env,
 };
 const emailPort = process.env.EMAIL_SERVICE_PORT ?? '3001';
+const emailTcpPort = process.env.EMAIL_TCP_PORT ?? '3002';
 const usersPort = process.env.USERS_API_PORT ?? '3000';
 
 const services = [
   // Without the preload: the explorer never traces the requests that bring it the others' spans.
   { name: 'trace-explorer', color: 33, env: { TRACE_EXPLORER_PORT: explorerPort }, untraced: true },
-  { name: 'email-service', color: 35, env: { PORT: emailPort } },
+  { name: 'email-service', color: 35, env: { PORT: emailPort, EMAIL_TCP_PORT: emailTcpPort } },
   {
     name: 'users-api',
     color: 36,
-    env: { PORT: usersPort, EMAIL_SERVICE_URL: process.env.EMAIL_SERVICE_URL ?? `http://localhost:${emailPort}` },
+    // The outbox delivers welcome emails over Nest's TCP transport; an http:// URL would use POST /emails.
+    env: { PORT: usersPort, EMAIL_SERVICE_URL: process.env.EMAIL_SERVICE_URL ?? `tcp://localhost:${emailTcpPort}` },
   },
 ];
 

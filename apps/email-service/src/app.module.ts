@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { createLoggerModule } from '@app/common';
 import { TracingModule } from 'nestjs-tracing';
 import { EMAIL_SERVICE_CONFIG, type EmailServiceConfig } from './email-service.config.js';
+import { EmailMessagesController } from './emails/email-messages.controller.js';
 import { EmailsController } from './emails/emails.controller.js';
 import { MailboxService } from './emails/mailbox.service.js';
 import { HealthController } from './health/health.controller.js';
@@ -12,7 +13,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [TracingModule.forRoot(), createLoggerModule()],
-      controllers: [EmailsController, HealthController],
+      controllers: [EmailsController, EmailMessagesController, HealthController],
       providers: [{ provide: EMAIL_SERVICE_CONFIG, useValue: config }, MailboxService],
     };
   }

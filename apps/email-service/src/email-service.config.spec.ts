@@ -4,6 +4,7 @@ describe('loadEmailServiceConfig', () => {
   it('defaults to port 3001, no latency, no failures, and idempotency keys kept a day within 16 MiB', () => {
     expect(loadEmailServiceConfig({})).toEqual({
       port: 3001,
+      tcpPort: 3002,
       latencyMs: 0,
       failureRate: 0,
       idempotencyTtlMs: 86_400_000,

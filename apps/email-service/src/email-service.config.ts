@@ -2,6 +2,8 @@ import { type Env, envInteger, envRate } from 'nestjs-tracing/config';
 
 export interface EmailServiceConfig {
   port: number;
+  /** Where Nest's TCP transport takes deliveries (`EMAIL_TCP_PORT`); 0 takes a free port. */
+  tcpPort: number;
   /** Added to every delivery, to show a slow dependency in traces. */
   latencyMs: number;
   /** Share of deliveries that fail with 503, to show retries and error spans. */
@@ -15,6 +17,7 @@ export interface EmailServiceConfig {
 export function loadEmailServiceConfig(env: Env = process.env): EmailServiceConfig {
   return {
     port: envInteger(env, 'PORT', 3001, { max: 65535 }),
+    tcpPort: envInteger(env, 'EMAIL_TCP_PORT', 3002, { max: 65535 }),
     latencyMs: envInteger(env, 'EMAIL_LATENCY_MS', 0, { max: 60_000 }),
     failureRate: envRate(env, 'EMAIL_FAILURE_RATE', 0),
     idempotencyTtlMs: envInteger(env, 'IDEMPOTENCY_TTL_SECONDS', 86_400, { min: 1, max: 30 * 86_400 }) * 1_000,

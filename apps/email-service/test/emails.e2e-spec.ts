@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { ClientTCP } from '@nestjs/microservices';
+import { firstValueFrom } from 'rxjs';
 import request from 'supertest';
 import { type PreloadedProcess, spawnWithPreload, startWithPreload, TraceReceiver } from 'nestjs-tracing/testing';
 
@@ -6,7 +8,7 @@ const EMAIL_SERVICE = resolve('dist/apps/email-service/main.js');
 const message = { to: 'reader@example.com', subject: 'Hello', body: 'Hi there' };
 
 function env(receiver: TraceReceiver, extra: Record<string, string> = {}): Record<string, string> {
-  return { NODE_ENV: 'test', PORT: '0', ...receiver.exportEnv(), ...extra };
+  return { NODE_ENV: 'test', PORT: '0', EMAIL_TCP_PORT: '0', ...receiver.exportEnv(), ...extra };
 }
 
 describe('email-service', () => {
@@ -49,6 +51,27 @@ describe('email-service', () => {
 
     await new Promise((done) => setTimeout(done, 2_100));
     await send('key-299').expect(201);
+  });
+
+  it('takes deliveries over Nest\'s TCP transport with the same idempotency, and says why it refuses a message', async () => {
+    service = await startWithPreload(EMAIL_SERVICE, env(receiver));
+    const port = Number(/messages on tcp:\/\/[^:]+:(\d+)/.exec(service.output())![1]);
+    const client = new ClientTCP({ host: '127.0.0.1', port });
+    const send = (payload: unknown) => firstValueFrom(client.send('email.send', payload));
+    try {
+      const first = (await send({ email: message, idempotencyKey: 'tcp-1' })) as { id: string; duplicate: boolean };
+      expect(first).toEqual({ id: expect.any(String), duplicate: false });
+      await expect(send({ email: message, idempotencyKey: 'tcp-1' })).resolves.toEqual({ id: first.id, duplicate: true });
+      const refused = (await send({ email: { ...message, to: 'nobody' }, idempotencyKey: 'k' }).catch((error: unknown) => error)) as { statusCode: number; details: { fields: object } };
+      expect(refused).toMatchObject({ status: 'error', statusCode: 400, message: 'Validation failed' });
+      expect(Object.keys(refused.details.fields)).toEqual(['email.to']);
+      await expect(send({ email: message, idempotencyKey: 'x'.repeat(256) })).rejects.toMatchObject({ statusCode: 400 });
+      await expect(send([1, 2])).rejects.toMatchObject({ statusCode: 400, message: 'body must be a JSON object' });
+    } finally {
+      await client.close();
+    }
+    const { body: delivered } = await request(service.url).get('/emails').expect(200);
+    expect(delivered).toEqual([expect.objectContaining({ id: expect.any(String), idempotencyKey: 'tcp-1' })]);
   });
 
   it('answers 400 naming the invalid and unknown fields', async () => {

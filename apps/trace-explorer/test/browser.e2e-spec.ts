@@ -28,12 +28,12 @@ describe('the trace explorer in a browser, beside the sample system', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     database = await createDatabase();
-    const [usersPort, emailPort, explorerPort] = [await freePort(), await freePort(), await freePort()];
+    const [usersPort, emailPort, emailTcpPort, explorerPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
     api = `http://127.0.0.1:${usersPort}`;
     explorer = `http://127.0.0.1:${explorerPort}`;
     const { PATH, HOME, TMPDIR } = process.env;
     system = spawn(process.execPath, ['scripts/start.mjs'], {
-      env: { PATH, HOME, TMPDIR, NO_COLOR: '1', DATABASE_URL: database.url, REDIS_URL, USERS_API_PORT: String(usersPort), EMAIL_SERVICE_PORT: String(emailPort), TRACE_EXPLORER_PORT: String(explorerPort) },
+      env: { PATH, HOME, TMPDIR, NO_COLOR: '1', DATABASE_URL: database.url, REDIS_URL, USERS_API_PORT: String(usersPort), EMAIL_SERVICE_PORT: String(emailPort), EMAIL_TCP_PORT: String(emailTcpPort), TRACE_EXPLORER_PORT: String(explorerPort) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     system.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -103,9 +103,12 @@ describe('the trace explorer in a browser, beside the sample system', () => {
       expect(parentIndex).toBeLessThan(rows.indexOf(row));
       expect(row.depth).toBe(rows[parentIndex].depth + 1);
     }
-    const emailServer = detail.spans.find((span) => span.resource.serviceName === 'email-service' && span.name === 'POST /emails')!;
+    // npm start's outbox delivers over Nest's TCP transport: the email service's SERVER span is the
+    // child of users-api's CLIENT span for the message.
+    const emailServer = detail.spans.find((span) => span.resource.serviceName === 'email-service' && span.name === 'process email.send')!;
     const caller = detail.spans.find((span) => span.spanId === emailServer.parentSpanId)!;
-    expect(caller.resource.serviceName).toBe('users-api');
+    expect(caller).toMatchObject({ name: 'send email.send', resource: { serviceName: 'users-api' } });
+    expect(rows.map((row) => row.text)).toEqual(expect.arrayContaining([expect.stringContaining('send email.send'), expect.stringContaining('process email.send')]));
     for (const row of rows) expect(row.duration).toMatch(/^\d+(\.\d+)? (µs|ms|s)$/);
     await screenshot('trace');
   }, 60_000);

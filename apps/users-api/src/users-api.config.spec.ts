@@ -13,7 +13,7 @@ describe('loadUsersApiConfig', () => {
       databaseStatementTimeoutMs: 2000,
       redisCommandTimeoutMs: 100,
       redisRetryMs: 1000,
-      emailServiceUrl: 'http://localhost:3001',
+      emailServiceUrl: 'tcp://localhost:3002',
       emailTimeoutMs: 2000,
       outboxPollMs: 1000,
       passwordScryptCost: 16384,

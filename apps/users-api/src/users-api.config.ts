@@ -11,6 +11,7 @@ export interface UsersApiConfig {
   /** Redis for the read-through cache; without it the cache is off. */
   redisUrl?: string;
   cacheTtlSeconds: number;
+  /** `tcp://host:port` for Nest's TCP transport (the default), `http(s)://` for its HTTP API. */
   emailServiceUrl: string;
   emailTimeoutMs: number;
   outboxPollMs: number;
@@ -37,7 +38,7 @@ export function loadUsersApiConfig(env: Env = process.env): UsersApiConfig {
     databaseStatementTimeoutMs: envInteger(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 2_000, { min: 100, max: 600_000 }),
     redisCommandTimeoutMs: envInteger(env, 'REDIS_COMMAND_TIMEOUT_MS', 100, { min: 10, max: 10_000 }),
     redisRetryMs: envInteger(env, 'REDIS_RETRY_MS', 1_000, { min: 100, max: 60_000 }),
-    emailServiceUrl: envUrl(env, 'EMAIL_SERVICE_URL', ['http:', 'https:'], 'http://localhost:3001')!,
+    emailServiceUrl: envUrl(env, 'EMAIL_SERVICE_URL', ['tcp:', 'http:', 'https:'], 'tcp://localhost:3002')!,
     emailTimeoutMs: envInteger(env, 'EMAIL_TIMEOUT_MS', 2_000, { min: 1 }),
     outboxPollMs: envInteger(env, 'OUTBOX_POLL_MS', 1_000, { min: 10 }),
     passwordScryptCost: Number(envChoice(env, 'PASSWORD_SCRYPT_COST', SCRYPT_COSTS, '16384')),

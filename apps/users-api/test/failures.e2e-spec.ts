@@ -20,7 +20,7 @@ describe('users-api when things fail', () => {
   let receiver: TraceReceiver;
   let database: Awaited<ReturnType<typeof createDatabase>>;
   const processes: PreloadedProcess[] = [];
-  const track = async (started: Promise<PreloadedProcess>) => {
+  const track = async <P extends PreloadedProcess>(started: Promise<P>): Promise<P> => {
     const process = await started;
     processes.push(process);
     return process;
@@ -70,22 +70,25 @@ describe('users-api when things fail', () => {
     expect(findOne.events).toEqual([expect.objectContaining({ name: 'cache.bypassed', attributes: { 'cache.operation': 'get' } })]);
   });
 
-  it('keeps the welcome email while the email service is down and delivers it exactly once, in the signup trace', async () => {
-    const emailPort = await freePort();
-    const api = await track(startUsersApi(tracingEnv(receiver, { DATABASE_URL: database.url, REDIS_URL, EMAIL_SERVICE_URL: `http://127.0.0.1:${emailPort}` })));
+  it.each([
+    ['Nest\'s TCP transport', 'tcp', 'process email.send'],
+    ['HTTP', 'http', 'POST /emails'],
+  ])('keeps the welcome email while the email service is down and delivers it exactly once over %s, in the signup trace', async (_, scheme, handled) => {
+    const port = await freePort();
+    const api = await track(startUsersApi(tracingEnv(receiver, { DATABASE_URL: database.url, REDIS_URL, EMAIL_SERVICE_URL: `${scheme}://127.0.0.1:${port}` })));
     const signup = await request(api.url).post('/users').send(user('patient@example.com')).expect(201);
     const traceId = signup.headers['x-trace-id'];
 
     const failed = await receiver.waitForSpan((candidate) => candidate.traceId === traceId && candidate.name === 'outbox.dispatch welcome_email' && candidate.status.code === STATUS_ERROR);
     expect(failed.attributes['outbox.attempt']).toBe(1);
 
-    const emails = await track(startEmailService(tracingEnv(receiver, { PORT: String(emailPort) })));
+    const emails = await track(startEmailService(tracingEnv(receiver, scheme === 'tcp' ? { EMAIL_TCP_PORT: String(port) } : { PORT: String(port) })));
     const delivered = await waitUntil(async () => {
       const { body } = await request(emails.url).get('/emails');
       return body.length > 0 ? body : undefined;
     }, 30_000);
     const succeeded = await receiver.waitForSpan((candidate) => candidate.traceId === traceId && candidate.name === 'outbox.dispatch welcome_email' && candidate.status.code !== STATUS_ERROR);
-    await receiver.waitForSpan((candidate) => candidate.traceId === traceId && candidate.name === 'POST /emails' && candidate.resource['service.name'] === 'email-service');
+    await receiver.waitForSpan((candidate) => candidate.traceId === traceId && candidate.name === handled && candidate.resource['service.name'] === 'email-service');
 
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const { body: after } = await request(emails.url).get('/emails').expect(200);
@@ -95,6 +98,24 @@ describe('users-api when things fail', () => {
     expect(succeeded.attributes['outbox.attempt']).toBeGreaterThan(1);
     const rows = await query(database.url, 'SELECT attempts, delivered_at FROM outbox_messages');
     expect(rows.rows).toEqual([{ attempts: expect.any(Number), delivered_at: expect.any(Date) }]);
+  }, 60_000);
+
+  it('delivers once over TCP when replies come too late: the retry with the same key gets the first delivery back', async () => {
+    const emails = await track(startEmailService(tracingEnv(receiver, { EMAIL_LATENCY_MS: '1500' })));
+    const env = { DATABASE_URL: database.url, REDIS_URL, EMAIL_SERVICE_URL: emails.messagesUrl, EMAIL_TIMEOUT_MS: '500' };
+    const api = await track(startUsersApi(tracingEnv(receiver, env)));
+    const signup = await request(api.url).post('/users').send(user('late@example.com')).expect(201);
+    const traceId = signup.headers['x-trace-id'];
+
+    const succeeded = await receiver.waitForSpan(
+      (candidate) => candidate.traceId === traceId && candidate.name === 'outbox.dispatch welcome_email' && candidate.status.code !== STATUS_ERROR,
+      30_000,
+    );
+    expect(succeeded.attributes['outbox.attempt']).toBeGreaterThan(1);
+    const duplicate = await receiver.waitForSpan((candidate) => candidate.traceId === traceId && candidate.events.some((event) => event.name === 'email.duplicate'));
+    expect(duplicate.name).toBe('process email.send');
+    const { body: mailbox } = await request(emails.url).get('/emails').expect(200);
+    expect(mailbox).toHaveLength(1);
   }, 60_000);
 
   it('at TRACING_SAMPLE_RATE=0 exports nothing and everything still works', async () => {

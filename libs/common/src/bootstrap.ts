@@ -1,5 +1,7 @@
+import type { Server } from 'node:net';
 import { type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { loggerParams } from './logging.js';
@@ -8,6 +10,11 @@ import { createValidationPipe, RequestShapePipe } from './validation.js';
 export interface BootstrapOptions {
   name: string;
   port: number;
+  /**
+   * Also take messages over Nest's TCP transport on this port (0: a free one), with the app's
+   * pipes, interceptors and filters (`inheritAppConfig`).
+   */
+  tcpPort?: number;
 }
 
 type RootModule = Type<unknown> | DynamicModule;
@@ -20,7 +27,7 @@ type RootModule = Type<unknown> | DynamicModule;
  */
 export async function bootstrapApp(
   rootModule: () => RootModule | Promise<RootModule>,
-  { name, port }: BootstrapOptions,
+  { name, port, tcpPort }: BootstrapOptions,
 ): Promise<INestApplication | undefined> {
   // The app's own logger settings from the first line on, so a start that fails (the database
   // unreachable, say) is written as the same JSON lines as everything after it.
@@ -37,6 +44,12 @@ export async function bootstrapApp(
     app.useBodyParser('json', { strict: false, limit: '100kb' });
     app.useGlobalPipes(new RequestShapePipe(), createValidationPipe());
     app.enableShutdownHooks();
+    const messages =
+      tcpPort === undefined
+        ? undefined
+        : app.connectMicroservice<MicroserviceOptions>({ transport: Transport.TCP, options: { host: '0.0.0.0', port: tcpPort } }, { inheritAppConfig: true });
+    await app.startAllMicroservices();
+    if (messages) logger.log(`messages on tcp://localhost:${(messages.unwrap<Server>().address() as { port: number }).port}`, name);
     await app.listen(port);
     logger.log(`listening on ${(await app.getUrl()).replace('[::1]', 'localhost')}`, name);
     return app;

@@ -3,9 +3,7 @@ import { validationFailed } from '@app/common';
 import type { Response } from 'express';
 import { type DeliveredEmail, MailboxService } from './mailbox.service.js';
 import { SendEmailDto } from './send-email.dto.js';
-
-/** Up to 255 visible ASCII characters, enough for a UUID or any usual key. */
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+import { IDEMPOTENCY_KEY } from './send-email.message.js';
 
 @Controller('emails')
 export class EmailsController {

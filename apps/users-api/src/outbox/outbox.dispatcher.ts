@@ -3,7 +3,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnAppl
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { TraceService } from 'nestjs-tracing';
 import { USERS_API_CONFIG, type UsersApiConfig } from '../users-api.config.js';
-import { EmailClient } from './email.client.js';
+import { EMAIL_SENDER, type EmailSender } from './email-sender.js';
 import { type ClaimedMessage, OutboxRepository } from './outbox.repository.js';
 
 const BATCH_SIZE = 10;
@@ -33,7 +33,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
 
   constructor(
     private readonly outbox: OutboxRepository,
-    private readonly emails: EmailClient,
+    @Inject(EMAIL_SENDER) private readonly emails: EmailSender,
     private readonly traces: TraceService,
     @Inject(USERS_API_CONFIG) private readonly config: UsersApiConfig,
   ) {}

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { EmailClient } from './email.client.js';
 import { OutboxDispatcher } from './outbox.dispatcher.js';
+import { emailSenderProvider } from './outbox.providers.js';
 import { OutboxRepository } from './outbox.repository.js';
 
 @Module({
-  providers: [OutboxDispatcher, OutboxRepository, EmailClient],
+  providers: [OutboxDispatcher, OutboxRepository, emailSenderProvider],
   exports: [OutboxDispatcher],
 })
 export class OutboxModule {}

@@ -70,8 +70,18 @@ export function tracingEnv(receiver: TraceReceiver, extra: Record<string, string
   return { NODE_ENV: 'test', PORT: '0', ...receiver.exportEnv(), ...extra };
 }
 
-export function startEmailService(env: Record<string, string>): Promise<PreloadedProcess> {
-  return startWithPreload(EMAIL_SERVICE, env);
+export interface EmailServiceProcess extends PreloadedProcess {
+  /** `tcp://127.0.0.1:<port>`: where Nest's TCP transport takes its deliveries. */
+  messagesUrl: string;
+}
+
+/** email-service with HTTP on `PORT` and its TCP transport on `EMAIL_TCP_PORT` (free ports unless given). */
+export async function startEmailService(env: Record<string, string>): Promise<EmailServiceProcess> {
+  const started = await startWithPreload(EMAIL_SERVICE, { EMAIL_TCP_PORT: '0', ...env });
+  // Logged before the HTTP server listens, so it is there once the start resolves.
+  const port = /messages on tcp:\/\/[^:]+:(\d+)/.exec(started.output())?.[1];
+  if (!port) throw new Error(`email-service did not say where it takes messages:\n${started.output()}`);
+  return { ...started, messagesUrl: `tcp://127.0.0.1:${port}` };
 }
 
 export function startUsersApi(env: Record<string, string>): Promise<PreloadedProcess> {

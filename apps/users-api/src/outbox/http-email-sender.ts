@@ -1,18 +1,17 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { Span, TraceService } from 'nestjs-tracing';
-import { USERS_API_CONFIG, type UsersApiConfig } from '../users-api.config.js';
+import { Span, type TraceService } from 'nestjs-tracing';
+import type { EmailSender } from './email-sender.js';
 import type { WelcomeEmailPayload } from './outbox-message.entity.js';
 
-/** The email service over HTTP (Node's fetch, traced by the undici instrumentation). */
-@Injectable()
-export class EmailClient {
+/** The email service's `POST /emails` (Node's fetch, traced by the undici instrumentation). */
+export class HttpEmailSender implements EmailSender {
   private readonly url: string;
 
   constructor(
-    @Inject(USERS_API_CONFIG) private readonly config: UsersApiConfig,
+    serviceUrl: string,
+    private readonly timeoutMs: number,
     private readonly traces: TraceService,
   ) {
-    this.url = new URL('/emails', config.emailServiceUrl).href;
+    this.url = new URL('/emails', serviceUrl).href;
   }
 
   /** The idempotency key makes a retry after a lost response deliver nothing new. */
@@ -23,7 +22,7 @@ export class EmailClient {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
       body: JSON.stringify(email),
-      signal: AbortSignal.timeout(this.config.emailTimeoutMs),
+      signal: AbortSignal.timeout(this.timeoutMs),
     });
     await response.body?.cancel();
     if (!response.ok) throw new Error(`email-service answered ${response.status}`);
