@@ -32,4 +32,20 @@ describe('buildServiceMap', () => {
     // The client span that reached email-service is a service edge, not an external peer.
     expect(map.edges).toHaveLength(4);
   });
+
+  it('draws a message to a traced consumer as a service edge, and one nobody traced consumes as an edge to its broker', () => {
+    const store = new TraceStore({ memoryBudgetBytes: 10_000_000 });
+    const traceId = '1'.padStart(32, '0');
+    const server = storedSpan({ traceId, name: 'POST /orders', service: 'gateway' });
+    const broker = { 'messaging.system': 'kafka', 'server.address': 'kafka', 'server.port': 9092 };
+    const consumed = storedSpan({ traceId, parentSpanId: server.spanId, service: 'gateway', kind: 4, name: 'emit orders', attributes: broker });
+    const consumer = storedSpan({ traceId, parentSpanId: consumed.spanId, service: 'billing', kind: 5, name: 'process orders' });
+    const unread = storedSpan({ traceId, parentSpanId: server.spanId, service: 'gateway', kind: 4, name: 'emit audit', attributes: broker });
+    store.addSpans([server, consumed, consumer, unread]);
+    const { edges } = buildServiceMap(store.newestFirst());
+    expect(edges.map(({ from, to, calls }) => [from, to, calls])).toEqual([
+      ['service:gateway', 'service:billing', 1],
+      ['service:gateway', 'external:kafka:9092', 1],
+    ]);
+  });
 });

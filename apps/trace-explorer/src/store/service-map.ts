@@ -34,8 +34,8 @@ function percentile95(durations: number[]): number {
 }
 
 /**
- * Services, the databases they use (by `db.system.name`) and the peers they call that send no
- * spans of their own, from the spans of the given traces: an edge per caller and callee, with the
+ * Services, the databases they use (by `db.system.name`) and the peers they call or send messages
+ * to that send no spans of their own, from the spans of the given traces: an edge per caller and callee, with the
  * number of calls, how many failed, and their 95th percentile duration.
  */
 export function buildServiceMap(traces: Iterable<StoredTrace>): ServiceMap {
@@ -68,8 +68,9 @@ export function buildServiceMap(traces: Iterable<StoredTrace>): ServiceMap {
         call(caller, service, span.status.code === 2 || (viewedByCaller && parent.status.code === 2), viewedByCaller ? parent.durationUs : span.durationUs);
       }
     }
+    // A message sent to a broker whose consumers send no spans (or have not yet) ends at the broker.
     for (const span of trace.spans) {
-      if (span.kind !== KIND_CLIENT || callsOut.has(span.spanId)) continue;
+      if ((span.kind !== KIND_CLIENT && span.kind !== KIND_PRODUCER) || callsOut.has(span.spanId)) continue;
       const service = `service:${span.resource.serviceName}`;
       const database = databaseOf(span);
       const peer = database === undefined ? peerOf(span) : undefined;
