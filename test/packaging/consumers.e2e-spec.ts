@@ -247,3 +247,55 @@ describe.each([
     });
   }
 });
+
+describe('nest12-microservices (a gateway and a worker over the Redis transport and a BullMQ queue), from the packed tarball', () => {
+  const dir = join(work, 'nest12-microservices');
+  let receiver: TraceReceiver;
+  const processes: Started[] = [];
+
+  beforeAll(async () => {
+    cpSync(join(CONSUMERS, 'nest12-microservices'), dir, { recursive: true, filter: (source) => !/\/(node_modules|dist)(\/|$)/.test(source) });
+    run('npm', ['install', '--no-audit', '--no-fund', tarball], dir);
+    run('npm', ['run', 'build'], dir);
+    receiver = await TraceReceiver.start();
+  });
+  afterAll(async () => {
+    await Promise.all(processes.splice(0).map(stop));
+    await receiver?.close();
+  });
+
+  it('keeps one trace from the HTTP request through the Redis transport and the queued job to the job\'s own HTTP call', async () => {
+    const port = await freePort();
+    const env = { ...receiver.exportEnv(), REDIS_ADDRESS: process.env.E2E_REDIS_ADDRESS ?? '127.0.0.1:6379', QUEUE_PREFIX: `consumer-${port}` };
+    const worker = start(process.execPath, ['--import', 'nestjs-tracing/register', 'dist/worker/main.js'], dir, { ...env, OTEL_SERVICE_NAME: 'worker', GATEWAY_URL: `http://127.0.0.1:${port}` });
+    const gateway = start(process.execPath, ['--import', 'nestjs-tracing/register', 'dist/gateway/main.js'], dir, { ...env, OTEL_SERVICE_NAME: 'gateway', PORT: String(port) });
+    processes.push(worker, gateway);
+    await waitForOutput(worker, /successfully started/);
+    await waitForListening(gateway, port);
+
+    const response = await fetch(`http://127.0.0.1:${port}/orders/order-7`);
+    expect(await response.json()).toEqual({ id: 'order-7', price: 70, job: expect.any(String) });
+    const traceId = response.headers.get('x-trace-id')!;
+    const spans = await receiver.waitFor(() => {
+      const found = receiver.spans.filter((span) => span.traceId === traceId);
+      return found.some((span) => span.name === 'GET /orders/:id/status') && found.some((span) => span.name === 'GET /orders/:id') ? found : undefined;
+    }, 30_000).catch((error: Error) => {
+      throw new Error(`${error.message}\n${receiver.spans.map((span) => `${String(span.resource['service.name'])} ${span.name} ${span.traceId === traceId}`).join('\n')}\n${worker.output().slice(-2000)}\n${gateway.output().slice(-2000)}`);
+    });
+    const byName = (name: string) => spans.find((span) => span.name === name)!;
+    const parentOf = (name: string) => spans.find((span) => span.spanId === byName(name).parentSpanId)!;
+    expect(parentOf('send orders.price').name).toBe('GET /orders/:id');
+    expect(parentOf('process orders.price').name).toBe('send orders.price');
+    expect(byName('process orders.price')).toMatchObject({ kind: 2, resource: { 'service.name': 'worker' }, attributes: { 'messaging.system': 'redis', 'code.function.name': 'PricingController.price' } });
+    expect(parentOf('add orders.confirm').name).toBe('GET /orders/:id');
+    expect(parentOf('process orders').name).toBe('add orders.confirm');
+    expect(byName('process orders')).toMatchObject({ kind: 5, resource: { 'service.name': 'worker' }, attributes: { 'messaging.system': 'bullmq', 'bullmq.job.attempt': 1 } });
+    const callback = parentOf('GET /orders/:id/status');
+    expect(callback).toMatchObject({ kind: 3, resource: { 'service.name': 'worker' } });
+    expect(spans.find((span) => span.spanId === callback.parentSpanId)!.name).toBe('process orders');
+    // The gateway's first request connects the Redis client and subscribes for replies: none of that
+    // is in its trace.
+    const gatewaySpans = spans.filter((span) => span.resource['service.name'] === 'gateway').map((span) => span.name);
+    expect(gatewaySpans.sort()).toEqual(['GET /orders/:id', 'GET /orders/:id/status', 'add orders.confirm', 'send orders.price']);
+  });
+});

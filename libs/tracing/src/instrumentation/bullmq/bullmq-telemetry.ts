@@ -9,6 +9,7 @@ import {
   MESSAGING_OPERATION_TYPE_PROCESS,
   MESSAGING_OPERATION_TYPE_SEND,
 } from '../messaging-attributes.js';
+import { handOverContext, sentContext } from '../message-span.js';
 import { contextFields, contextFrom } from '../microservices/carriers.js';
 
 /** The attempt BullMQ is about to process, set around `Worker.processJob`. */
@@ -36,12 +37,18 @@ const JOB_RESULT = 'bullmq.job.result';
 
 type BullAttributes = Record<string, unknown>;
 
-/** BullMQ's `Span` (bullmq/dist/esm/interfaces/telemetry.d.ts) over an OpenTelemetry span. */
+/**
+ * BullMQ's `Span` (bullmq/dist/esm/interfaces/telemetry.d.ts) over an OpenTelemetry span. Adding a
+ * job is a hand-over: BullMQ's Redis commands under a PRODUCER span make no spans of their own.
+ */
 class JobSpan {
-  constructor(readonly span: Span) {}
+  constructor(
+    readonly span: Span,
+    private readonly producer: boolean,
+  ) {}
 
   setSpanOnContext(ctx: Context): Context {
-    return trace.setSpan(ctx, this.span);
+    return this.producer ? handOverContext(ctx, this.span) : trace.setSpan(ctx, this.span);
   }
 
   setAttribute(key: string, value: unknown): void {
@@ -101,7 +108,8 @@ export class BullMqTelemetry {
 
   readonly tracer = {
     startSpan: (name: string, options: { kind: SpanKind }, ctx?: Context): JobSpan | typeof PASS_THROUGH => {
-      if (options.kind === SpanKind.PRODUCER) return this.startProducer(name, ctx ?? context.active());
+      // A flow's nodes are added inside the flow's hand-over: their spans start from its span.
+      if (options.kind === SpanKind.PRODUCER) return this.startProducer(name, sentContext(ctx ?? context.active()));
       if (options.kind === SpanKind.CONSUMER) return this.startConsumer(name, ctx);
       return PASS_THROUGH;
     },
@@ -112,7 +120,7 @@ export class BullMqTelemetry {
     active: (): Context => context.active(),
     root: (): Context => ROOT_CONTEXT,
     getMetadata: (ctx: Context): string => {
-      const span = trace.getSpan(ctx);
+      const span = trace.getSpan(sentContext(ctx));
       const attemptParent = span && this.attemptParents.get(span);
       return attemptParent ?? JSON.stringify(contextFields(ctx) ?? {});
     },
@@ -127,7 +135,7 @@ export class BullMqTelemetry {
 
   private startProducer(name: string, parent: Context): JobSpan {
     const attributes = { [ATTR_MESSAGING_SYSTEM]: 'bullmq', [ATTR_MESSAGING_OPERATION_TYPE]: MESSAGING_OPERATION_TYPE_SEND, [ATTR_MESSAGING_OPERATION_NAME]: name.split(' ')[0] };
-    return new JobSpan(this.otelTracer().startSpan(name, { kind: SpanKind.PRODUCER, attributes }, parent));
+    return new JobSpan(this.otelTracer().startSpan(name, { kind: SpanKind.PRODUCER, attributes }, parent), true);
   }
 
   /** `ctx` is what `fromMetadata` made of the job's stored context, or undefined for a job added untraced. */
@@ -145,7 +153,7 @@ export class BullMqTelemetry {
     const span = this.otelTracer().startSpan(name, { kind: SpanKind.CONSUMER, attributes, links }, parent);
     const metadata = ctx?.getValue(METADATA) as string | undefined;
     if (metadata !== undefined && !linked) this.attemptParents.set(span, metadata);
-    return new JobSpan(span);
+    return new JobSpan(span, false);
   }
 }
 

@@ -1,4 +1,5 @@
 import { type Context, propagation, ROOT_CONTEXT, type TextMapGetter } from '@opentelemetry/api';
+import { sentContext } from '../message-span.js';
 
 /** Trace context fields as the propagators write them: `traceparent`, `tracestate`, `baggage`. */
 export type ContextFields = Record<string, string>;
@@ -10,10 +11,10 @@ export interface NatsHeaders {
   set(key: string, value: string): void;
 }
 
-/** The context `active` sends along with a message, or undefined when there is none to send. */
+/** The context a message sent in `active` carries along, or undefined when there is none to send. */
 export function contextFields(active: Context): ContextFields | undefined {
   const fields: ContextFields = {};
-  propagation.inject(active, fields);
+  propagation.inject(sentContext(active), fields);
   for (const _ in fields) return fields;
   return undefined;
 }

@@ -3,6 +3,7 @@ import { ServerTCP, TcpContext } from '@nestjs/microservices';
 import { firstValueFrom, lastValueFrom, Observable, of, Subject, throwError } from 'rxjs';
 import { setupTestTracing, type TestTracing } from '../../testing/index.js';
 import { getMessageSpan } from '../message-span.js';
+import { contextFields } from './carriers.js';
 import { MessageSpans, type MessageHandler, recordHandlerException } from './message-spans.js';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
@@ -88,8 +89,12 @@ describe('MessageSpans', () => {
     it('starts a send’s CLIENT span when the reply is subscribed to and ends it with the reply', async () => {
       const replies = new Subject<number>();
       let activeInSend: string | undefined;
+      let carried: unknown;
       const reply$ = spans.send('tcp', client, 'sum', () => {
         activeInSend = trace.getActiveSpan()?.spanContext().spanId;
+        // The transport's own library makes no spans inside the hand-over, yet the message carries its span.
+        trace.getTracer('transport').startSpan('PUBLISH').end();
+        carried = contextFields(context.active());
         return replies;
       });
       expect(activeInSend).toBeUndefined();
@@ -99,6 +104,8 @@ describe('MessageSpans', () => {
       const [span] = tracing.spans();
       expect(span).toMatchObject({ name: 'send sum', kind: SpanKind.CLIENT, attributes: { 'server.address': '10.1.2.3', 'server.port': 3001, 'messaging.operation.name': 'send' } });
       expect(activeInSend).toBe(span.spanContext().spanId);
+      expect(tracing.spans()).toHaveLength(1);
+      expect(carried).toEqual({ traceparent: `00-${span.spanContext().traceId}-${span.spanContext().spanId}-01` });
     });
 
     it('marks a send whose reply fails', async () => {

@@ -1,7 +1,7 @@
 import { type Attributes, context, type Span, SpanKind, trace, type Tracer } from '@opentelemetry/api';
 import { defer, type Observable } from 'rxjs';
 import { recordFailure } from '../../spans/record-error.js';
-import { runInContext, runInContextUntilSubscribed, runInSpan } from '../../spans/run-in-span.js';
+import { runInContext, runInContextUntilSubscribed } from '../../spans/run-in-span.js';
 import {
   ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
   ATTR_MESSAGING_OPERATION_NAME,
@@ -10,7 +10,7 @@ import {
   MESSAGING_OPERATION_TYPE_PROCESS,
   MESSAGING_OPERATION_TYPE_SEND,
 } from '../messaging-attributes.js';
-import { getMessageSpan, setMessageSpan } from '../message-span.js';
+import { getMessageSpan, handOverContext, setMessageSpan } from '../message-span.js';
 import { clientAttributes, type MessageTransport, type NestClient, type NestServer, receivedAttributes, type RpcContext, senderContext, type TransportName } from './transports.js';
 
 /** A Nest message handler as `Server.addHandler` receives it; Nest chains event handlers through `next`. */
@@ -55,7 +55,7 @@ export class MessageSpans {
     return defer(() => {
       const parent = context.active();
       const span = this.tracer().startSpan(`send ${destination}`, { kind: SpanKind.CLIENT, attributes: sentAttributes(transport, client, destination, 'send') }, parent);
-      return runInSpan(span, parent, send, recordFailure);
+      return runInContext(span, handOverContext(parent, span), send, recordFailure);
     });
   }
 
@@ -77,7 +77,7 @@ export class MessageSpans {
     const span = this.tracer().startSpan(`${operation === 'emitBatch' ? 'emit' : operation} ${destination}`, { kind: SpanKind.PRODUCER, attributes }, parent);
     let published: Observable<unknown>;
     try {
-      published = context.with(trace.setSpan(parent, span), emit);
+      published = context.with(handOverContext(parent, span), emit);
     } catch (error) {
       recordFailure(span, error);
       span.end();

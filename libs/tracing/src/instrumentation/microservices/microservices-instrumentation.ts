@@ -1,4 +1,4 @@
-import { context } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import type { Observable } from 'rxjs';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../package-info.js';
@@ -26,6 +26,7 @@ interface MicroservicesModule {
 }
 
 interface Client extends NestClient {
+  connect(): Promise<unknown>;
   normalizePattern(pattern: unknown): string;
   serializer?: { serialize(value: unknown, options?: unknown): unknown };
 }
@@ -141,9 +142,10 @@ export class NestMicroservicesInstrumentation extends InstrumentationBase {
       if (!transport || pattern === null || pattern === undefined || data === null || data === undefined) {
         return (send as (pattern: unknown, data: unknown) => unknown).call(this, pattern, data);
       }
-      return spans.send(transport, this, this.normalizePattern(pattern), () =>
-        (send as (pattern: unknown, data: unknown) => Observable<unknown>).call(this, pattern, data),
-      );
+      return spans.send(transport, this, this.normalizePattern(pattern), () => {
+        connectDetached(this);
+        return (send as (pattern: unknown, data: unknown) => Observable<unknown>).call(this, pattern, data);
+      });
     } as Method;
   }
 
@@ -161,7 +163,10 @@ export class NestMicroservicesInstrumentation extends InstrumentationBase {
         this,
         this.normalizePattern(pattern),
         operation,
-        () => (emit as (pattern: unknown, data: unknown) => Observable<unknown>).call(this, pattern, data),
+        () => {
+          connectDetached(this);
+          return (emit as (pattern: unknown, data: unknown) => Observable<unknown>).call(this, pattern, data);
+        },
         batchSize,
       );
     } as Method;
@@ -190,6 +195,16 @@ export class NestMicroservicesInstrumentation extends InstrumentationBase {
       return (addHandler as (...args: unknown[]) => unknown).call(this, pattern, traced, isEventHandler, ...rest);
     } as Method;
   }
+}
+
+/**
+ * Connects the client, if it has not yet, outside the message's context: a client connects on its
+ * first message, and its connection (its sockets and their events, replies included) would
+ * otherwise belong to that message's trace for as long as it lives. `send` and `emit` then find it
+ * connected or connecting; a failure reaches them through their own `connect()`.
+ */
+function connectDetached(client: Client): void {
+  context.with(ROOT_CONTEXT, () => client.connect()).catch(() => undefined);
 }
 
 function recordingCatch(catchException: Method): Method {
