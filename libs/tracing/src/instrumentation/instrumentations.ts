@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { InstrumentationName } from '../config/tracing-config.js';
 
@@ -23,6 +24,16 @@ const INSTRUMENTED_PACKAGE: Partial<Record<InstrumentationName, string>> = {
   'nestjs-microservices': '@nestjs/microservices',
   grpc: '@grpc/grpc-js',
   bullmq: 'bullmq',
+};
+
+/**
+ * The major versions of the instrumented package that the library's own instrumentations were
+ * written against (their module definitions' ranges; a test keeps the two equal). Another major is
+ * left untraced, and named at startup rather than silently.
+ */
+export const SUPPORTED_MAJORS: Partial<Record<InstrumentationName, number[]>> = {
+  'nestjs-microservices': [12],
+  bullmq: [6],
 };
 
 type Loader = () => Promise<Instrumentation>;
@@ -70,21 +81,48 @@ const LOADERS: Record<InstrumentationName, Loader> = {
 /**
  * The instrumentations asked for whose package the app has: an app without `pg` loads nothing
  * pg-related. Packages are looked up from the app's entry file, as the app itself finds them.
+ * `warn` hears of an installed package in a version no instrumentation of ours traces.
  */
-export function loadInstrumentations(names: readonly InstrumentationName[], entry = process.argv[1]): Promise<Instrumentation[]> {
+export function loadInstrumentations(
+  names: readonly InstrumentationName[],
+  entry = process.argv[1],
+  warn: (message: string) => void = () => undefined,
+): Promise<Instrumentation[]> {
   const appRequire = createRequire(entry ? resolve(entry) : resolve('package.json'));
   const installed = names.filter((name) => {
     const packageName = INSTRUMENTED_PACKAGE[name];
-    return packageName === undefined || resolvable(appRequire, packageName);
+    if (packageName === undefined) return true;
+    const version = installedVersion(appRequire, packageName);
+    const majors = SUPPORTED_MAJORS[name];
+    if (version !== undefined && majors && !majors.includes(Number(version.split('.')[0]))) {
+      warn(`${packageName} ${version} is not traced: the library traces its ${majors.join(', ')}.x releases.`);
+      return false;
+    }
+    return version !== undefined;
   });
   return Promise.all(installed.map((name) => LOADERS[name]()));
 }
 
-function resolvable(appRequire: NodeJS.Require, packageName: string): boolean {
+/**
+ * The version of the app's copy of `packageName`, found from its entry point (a package's
+ * `exports` may not expose its package.json), or undefined when the app does not have it.
+ */
+function installedVersion(appRequire: NodeJS.Require, packageName: string): string | undefined {
+  let directory: string;
   try {
-    appRequire.resolve(packageName);
-    return true;
+    directory = dirname(appRequire.resolve(packageName));
   } catch {
-    return false;
+    return undefined;
+  }
+  for (;;) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === packageName) return manifest.version ?? '0.0.0';
+    } catch {
+      // No package.json here, or one of a folder inside the package: look further up.
+    }
+    const parent = dirname(directory);
+    if (parent === directory) return '0.0.0';
+    directory = parent;
   }
 }

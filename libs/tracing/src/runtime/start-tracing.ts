@@ -35,7 +35,7 @@ export async function startTracing(config: TracingConfig, owner: RuntimeOwner): 
   const unhookedRequire = Module.prototype.require;
   const [exporters, instrumentations, propagator, signals] = await Promise.all([
     createSpanExporters(config),
-    loadInstrumentations(config.instrumentations),
+    loadInstrumentations(config.instrumentations, undefined, (message) => tracingLogger.warn(message)),
     createPropagator(config),
     startOtelSignals(resource),
   ]);
