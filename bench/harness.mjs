@@ -172,7 +172,7 @@ export async function stopApp(child) {
 export function startEmailService(root, port) {
   return spawn('taskset', ['-c', '1', process.execPath, 'dist/apps/email-service/main.js'], {
     cwd: root,
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: String(port), LOG_LEVEL: 'warn', ENABLE_TRACING: 'false' },
+    env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: String(port), EMAIL_TCP_PORT: '0', LOG_LEVEL: 'warn', ENABLE_TRACING: 'false' },
     stdio: 'ignore',
   });
 }

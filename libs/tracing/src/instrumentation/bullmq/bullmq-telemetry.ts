@@ -55,15 +55,18 @@ class JobSpan {
     this.setAttributes({ [key]: value });
   }
 
+  // BullMQ describes every span it starts; under an unsampled parent nobody will read it.
   setAttributes(attributes: BullAttributes): void {
-    const conventional: Attributes = {};
-    for (const [key, value] of Object.entries(attributes)) {
-      if (key in CONVENTIONAL_NAMES && value !== undefined && value !== null) conventional[CONVENTIONAL_NAMES[key]] = String(value);
+    if (!this.span.isRecording()) return;
+    this.span.setAttributes(attributes as Attributes);
+    for (const key in attributes) {
+      const value = attributes[key];
+      if (key in CONVENTIONAL_NAMES && value !== undefined && value !== null) this.span.setAttribute(CONVENTIONAL_NAMES[key], String(value));
     }
-    this.span.setAttributes({ ...(attributes as Attributes), ...conventional });
   }
 
   addEvent(name: string, attributes?: BullAttributes): void {
+    if (!this.span.isRecording()) return;
     const kept = Object.entries(attributes ?? {}).filter(([key]) => key !== JOB_RESULT);
     this.span.addEvent(name, Object.fromEntries(kept) as Attributes);
   }
@@ -134,23 +137,27 @@ export class BullMqTelemetry {
   constructor(private readonly otelTracer: () => Tracer) {}
 
   private startProducer(name: string, parent: Context): JobSpan {
-    const attributes = { [ATTR_MESSAGING_SYSTEM]: 'bullmq', [ATTR_MESSAGING_OPERATION_TYPE]: MESSAGING_OPERATION_TYPE_SEND, [ATTR_MESSAGING_OPERATION_NAME]: name.split(' ')[0] };
-    return new JobSpan(this.otelTracer().startSpan(name, { kind: SpanKind.PRODUCER, attributes }, parent), true);
+    const span = this.otelTracer().startSpan(name, { kind: SpanKind.PRODUCER }, parent);
+    if (span.isRecording()) {
+      span.setAttributes({ [ATTR_MESSAGING_SYSTEM]: 'bullmq', [ATTR_MESSAGING_OPERATION_TYPE]: MESSAGING_OPERATION_TYPE_SEND, [ATTR_MESSAGING_OPERATION_NAME]: name.split(' ')[0] });
+    }
+    return new JobSpan(span, true);
   }
 
   /** `ctx` is what `fromMetadata` made of the job's stored context, or undefined for a job added untraced. */
   private startConsumer(name: string, ctx: Context | undefined): JobSpan {
-    const attempt = context.active().getValue(JOB_ATTEMPT) as JobAttempt | undefined;
     const linked = ctx?.getValue(LINK_ONLY) as ReturnType<typeof trace.getSpanContext>;
-    const attributes: Attributes = {
-      [ATTR_MESSAGING_SYSTEM]: 'bullmq',
-      [ATTR_MESSAGING_OPERATION_TYPE]: MESSAGING_OPERATION_TYPE_PROCESS,
-      [ATTR_MESSAGING_OPERATION_NAME]: MESSAGING_OPERATION_TYPE_PROCESS,
-      'bullmq.job.attempt': attempt?.attempt,
-    };
     const parent = ctx && !linked ? ctx : ROOT_CONTEXT;
     const links = linked ? [{ context: linked }] : undefined;
-    const span = this.otelTracer().startSpan(name, { kind: SpanKind.CONSUMER, attributes, links }, parent);
+    const span = this.otelTracer().startSpan(name, { kind: SpanKind.CONSUMER, links }, parent);
+    if (span.isRecording()) {
+      span.setAttributes({
+        [ATTR_MESSAGING_SYSTEM]: 'bullmq',
+        [ATTR_MESSAGING_OPERATION_TYPE]: MESSAGING_OPERATION_TYPE_PROCESS,
+        [ATTR_MESSAGING_OPERATION_NAME]: MESSAGING_OPERATION_TYPE_PROCESS,
+        'bullmq.job.attempt': (context.active().getValue(JOB_ATTEMPT) as JobAttempt | undefined)?.attempt,
+      });
+    }
     const metadata = ctx?.getValue(METADATA) as string | undefined;
     if (metadata !== undefined && !linked) this.attemptParents.set(span, metadata);
     return new JobSpan(span, false);

@@ -46,6 +46,8 @@ export function recordHandlerException(exception: unknown): void {
 export class MessageSpans {
   constructor(private readonly tracer: () => Tracer) {}
 
+  // Attributes are given to a span that records only: an unsampled message should cost next to nothing.
+
   /**
    * `send` is cold: its CLIENT span starts when the reply is subscribed to, under the context active
    * then, and ends with the reply (or the unsubscription that gives up on it). The transport's
@@ -54,7 +56,8 @@ export class MessageSpans {
   send(transport: MessageTransport, client: NestClient, destination: string, send: () => Observable<unknown>): Observable<unknown> {
     return defer(() => {
       const parent = context.active();
-      const span = this.tracer().startSpan(`send ${destination}`, { kind: SpanKind.CLIENT, attributes: sentAttributes(transport, client, destination, 'send') }, parent);
+      const span = this.tracer().startSpan(`send ${destination}`, { kind: SpanKind.CLIENT }, parent);
+      if (span.isRecording()) span.setAttributes(sentAttributes(transport, client, destination, 'send'));
       return runInContext(span, handOverContext(parent, span), send, recordFailure);
     });
   }
@@ -72,9 +75,11 @@ export class MessageSpans {
     batchSize?: number,
   ): Observable<unknown> {
     const parent = context.active();
-    const attributes = sentAttributes(transport, client, destination, operation);
-    if (batchSize !== undefined) attributes[ATTR_MESSAGING_BATCH_MESSAGE_COUNT] = batchSize;
-    const span = this.tracer().startSpan(`${operation === 'emitBatch' ? 'emit' : operation} ${destination}`, { kind: SpanKind.PRODUCER, attributes }, parent);
+    const span = this.tracer().startSpan(`${operation === 'emitBatch' ? 'emit' : operation} ${destination}`, { kind: SpanKind.PRODUCER }, parent);
+    if (span.isRecording()) {
+      span.setAttributes(sentAttributes(transport, client, destination, operation));
+      if (batchSize !== undefined) span.setAttribute(ATTR_MESSAGING_BATCH_MESSAGE_COUNT, batchSize);
+    }
     let published: Observable<unknown>;
     try {
       published = context.with(handOverContext(parent, span), emit);
@@ -105,11 +110,13 @@ export class MessageSpans {
       if (transport === 'grpc') return inGrpcSpan(() => handler.apply(this, args));
       const rpcContext = (args[args.length - 1] ?? {}) as RpcContext;
       const parent = transport ? senderContext(transport, rpcContext) : context.active();
-      const attributes: Attributes = transport ? receivedAttributes(transport, server, rpcContext, route) : { [ATTR_MESSAGING_SYSTEM]: customSystem(server) };
-      attributes[ATTR_MESSAGING_OPERATION_TYPE] = MESSAGING_OPERATION_TYPE_PROCESS;
-      attributes[ATTR_MESSAGING_OPERATION_NAME] = MESSAGING_OPERATION_TYPE_PROCESS;
-      const kind = isEventHandler ? SpanKind.CONSUMER : SpanKind.SERVER;
-      const span = tracer().startSpan(`process ${route}`, { kind, attributes }, parent);
+      const span = tracer().startSpan(`process ${route}`, { kind: isEventHandler ? SpanKind.CONSUMER : SpanKind.SERVER }, parent);
+      if (span.isRecording()) {
+        const attributes: Attributes = transport ? receivedAttributes(transport, server, rpcContext, route) : { [ATTR_MESSAGING_SYSTEM]: customSystem(server) };
+        attributes[ATTR_MESSAGING_OPERATION_TYPE] = MESSAGING_OPERATION_TYPE_PROCESS;
+        attributes[ATTR_MESSAGING_OPERATION_NAME] = MESSAGING_OPERATION_TYPE_PROCESS;
+        span.setAttributes(attributes);
+      }
       return runInContext(span, setMessageSpan(trace.setSpan(parent, span), span), () => handler.apply(this, args), recordReplyError);
     };
     // Nest links a pattern's event handlers through `next` on the handlers it created; the wrapper
