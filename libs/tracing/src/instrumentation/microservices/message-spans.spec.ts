@@ -77,6 +77,15 @@ describe('MessageSpans', () => {
       ]);
     });
 
+    it('runs a custom transport’s handler under the context its strategy made active, named by its transport id', async () => {
+      const strategy = Object.assign(new ServerTCP({}), { transportId: Symbol('GOOGLE_PUBSUB') });
+      const handler = spans.handler(strategy, undefined, 'orders', async () => undefined, true);
+      const sender = trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE_ID, spanId: SENDER, traceFlags: TraceFlags.SAMPLED, isRemote: true });
+      await context.with(sender, () => handler({}, {}));
+      expect(tracing.spans()[0]).toMatchObject({ name: 'process orders', kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'GOOGLE_PUBSUB' } });
+      expect(tracing.spans()[0].parentSpanContext?.spanId).toBe(SENDER);
+    });
+
     it('wraps a handler once', () => {
       const handler = spans.handler(new ServerTCP({}), 'tcp', 'sum', async () => 1, false);
       expect(spans.handler(new ServerTCP({}), 'tcp', 'sum', handler, false)).toBe(handler);
