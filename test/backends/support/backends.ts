@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { acceptsConnections, freePort, waitUntil } from '../../../apps/users-api/test/support/sample-system.js';
+import { runProgram } from '../../support/program.js';
 
 /**
  * The real Jaeger and Zipkin, built or fetched by `scripts/backends.sh`, started on free loopback
@@ -29,21 +30,6 @@ export interface RunningBackend {
   output(): string;
 }
 
-function run(command: string, args: string[], env: Record<string, string> = {}): { child: ChildProcess; output(): string; stop(): Promise<void> } {
-  const child = spawn(command, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    child,
-    output: () => output,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 async function answers(url: string): Promise<true | undefined> {
   try {
@@ -128,7 +114,7 @@ exporters:
     trace_storage: memory
 `,
   );
-  const process = run(binary, [`--config=file:${config}`]);
+  const process = runProgram(binary, [`--config=file:${config}`]);
   await waitUntil(() => answers(`http://127.0.0.1:${health}/status`), 30_000).catch((error: Error) => {
     throw new Error(`${error.message}: Jaeger did not become healthy\n${process.output()}`);
   });
@@ -154,7 +140,7 @@ export interface Zipkin extends RunningBackend {
 export async function startZipkin(): Promise<Zipkin> {
   const jar = program(join(HOME, `zipkin-${ZIPKIN_VERSION}`, 'zipkin.jar'), `Zipkin ${ZIPKIN_VERSION}`);
   const port = await freePort();
-  const process = run('java', ['-Xmx256m', '-jar', jar], { QUERY_PORT: String(port), STORAGE_TYPE: 'mem', JAVA_OPTS: '' });
+  const process = runProgram('java', ['-Xmx256m', '-jar', jar], { QUERY_PORT: String(port), STORAGE_TYPE: 'mem', JAVA_OPTS: '' });
   const url = `http://127.0.0.1:${port}`;
   await waitUntil(() => answers(`${url}/health`), 60_000).catch((error: Error) => {
     throw new Error(`${error.message}: Zipkin did not become healthy\n${process.output()}`);
@@ -196,7 +182,7 @@ export async function startCollector(config: CollectorConfig, configure: (config
   const directory = mkdtempSync(join(tmpdir(), 'otelcol-'));
   const file = join(directory, 'config.yaml');
   writeFileSync(file, stringify(changed));
-  const process = run(binary, [`--config=file:${file}`]);
+  const process = runProgram(binary, [`--config=file:${file}`]);
   // A config without the health_check extension is ready once its OTLP/gRPC port accepts connections.
   const ready = changed.extensions?.health_check ? () => answers(`http://127.0.0.1:${ports.health}/`) : () => acceptsConnections(ports.grpc);
   await waitUntil(ready, 30_000).catch((error: Error) => {
@@ -226,7 +212,7 @@ export function validateCollectorConfig(file: string): { status: number | null; 
  */
 export async function startJaegerAllInOne(): Promise<RunningBackend> {
   const binary = program(join(HOME, `jaeger-${JAEGER_VERSION}`, 'jaeger'), `Jaeger ${JAEGER_VERSION}`);
-  const process = run(binary, []);
+  const process = runProgram(binary, []);
   await waitUntil(() => answers('http://127.0.0.1:13133/status'), 30_000).catch((error: Error) => {
     throw new Error(`${error.message}: Jaeger (all-in-one defaults) did not become healthy\n${process.output()}`);
   });

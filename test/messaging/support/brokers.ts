@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { acceptsConnections, freePort, waitUntil } from '../../../apps/users-api/test/support/sample-system.js';
+import { type Program, runProgram } from '../../support/program.js';
 
 /**
  * The real brokers, installed or built by `scripts/brokers.sh`, each started on free loopback ports
@@ -28,24 +29,8 @@ function program(path: string, name: string): string {
   return path;
 }
 
-function run(command: string, args: string[], env: Record<string, string> = {}): { child: ChildProcess; output(): string; stop(): Promise<void> } {
-  const child = spawn(command, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    child,
-    output: () => output,
-    // The whole process group: RabbitMQ's script starts the Erlang VM and epmd under it.
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGTERM');
-      await exited;
-    },
-  };
-}
 
-async function startedOn(port: number, name: string, process: ReturnType<typeof run>, timeoutMs: number, directory: string): Promise<void> {
+async function startedOn(port: number, name: string, process: Program, timeoutMs: number, directory: string): Promise<void> {
   try {
     await waitUntil(() => acceptsConnections(port), timeoutMs);
   } catch {
@@ -55,7 +40,7 @@ async function startedOn(port: number, name: string, process: ReturnType<typeof 
   }
 }
 
-function broker(address: string, process: ReturnType<typeof run>, directory: string): Broker {
+function broker(address: string, process: Program, directory: string): Broker {
   return {
     address,
     output: process.output,
@@ -71,7 +56,7 @@ export async function startNats(): Promise<Broker> {
   const binary = program(join(HOME, `nats-server-${NATS_VERSION}`, 'nats-server'), `nats-server ${NATS_VERSION}`);
   const directory = mkdtempSync(join(tmpdir(), 'nats-'));
   const port = await freePort();
-  const nats = run(binary, ['-a', '127.0.0.1', '-p', String(port)]);
+  const nats = runProgram(binary, ['-a', '127.0.0.1', '-p', String(port)]);
   await startedOn(port, 'nats-server', nats, 15_000, directory);
   return broker(`nats://127.0.0.1:${port}`, nats, directory);
 }
@@ -83,7 +68,7 @@ export async function startMosquitto(): Promise<Broker> {
   const port = await freePort();
   const config = join(directory, 'mosquitto.conf');
   writeFileSync(config, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
-  const mosquitto = run(binary, ['-c', config]);
+  const mosquitto = runProgram(binary, ['-c', config]);
   await startedOn(port, 'mosquitto', mosquitto, 15_000, directory);
   return broker(`mqtt://127.0.0.1:${port}`, mosquitto, directory);
 }
@@ -98,7 +83,7 @@ export async function startRabbitMq(): Promise<Broker> {
   const [port, distPort] = [await freePort(), await freePort()];
   writeFileSync(join(directory, 'rabbitmq.conf'), `listeners.tcp.default = 127.0.0.1:${port}\nloopback_users = none\n`);
   writeFileSync(join(directory, 'enabled_plugins'), '[].\n');
-  const rabbit = run(script, [], {
+  const rabbit = runProgram(script, [], {
     HOME: directory,
     RABBITMQ_NODENAME: `rabbit-${port}@localhost`,
     RABBITMQ_DIST_PORT: String(distPort),
@@ -145,7 +130,7 @@ export async function startKafka(topics: string[] = []): Promise<Broker> {
   const java = ['-Xms256m', '-Xmx512m', '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-cp', `${libs}/*`];
   const format = spawnSync('java', [...java, 'kafka.tools.StorageTool', 'format', '-t', '2estRsrKQgW4EYN4Uynqzw', '-c', properties], { encoding: 'utf8' });
   if (format.status !== 0) throw new Error(`formatting Kafka's storage failed:\n${format.stdout}${format.stderr}`);
-  const kafka = run('java', [...java, 'kafka.Kafka', properties]);
+  const kafka = runProgram('java', [...java, 'kafka.Kafka', properties]);
   await startedOn(port, 'Kafka', kafka, 60_000, directory);
   const admin = new Kafka({ clientId: 'test-admin', brokers: [`127.0.0.1:${port}`], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();

@@ -42,11 +42,12 @@ export function recordHandlerException(exception: unknown): void {
   failedWithException.add(span);
 }
 
-/** The spans of Nest's transports, made with the instrumentation's tracer. */
+/**
+ * The spans of Nest's transports, made with the instrumentation's tracer. Their attributes go only to
+ * spans that record: an unsampled message should cost next to nothing.
+ */
 export class MessageSpans {
   constructor(private readonly tracer: () => Tracer) {}
-
-  // Attributes are given to a span that records only: an unsampled message should cost next to nothing.
 
   /**
    * `send` is cold: its CLIENT span starts when the reply is subscribed to, under the context active
