@@ -79,7 +79,9 @@ describe('docker/', () => {
     expect(new URL(usersConfig.redisUrl!).hostname).toBe('redis');
     const emailConfig = loadEmailServiceConfig(emails.environment);
     expect(emailConfig.port).toBe(loadEmailServiceConfig({}).port);
-    expect(usersConfig.emailServiceUrl).toBe(`http://email-service:${emailConfig.port}`);
+    expect(emailConfig.tcpPort).toBe(loadEmailServiceConfig({}).tcpPort);
+    // The outbox's welcome emails cross Nest's TCP transport, as they do under npm start.
+    expect(usersConfig.emailServiceUrl).toBe(`tcp://email-service:${emailConfig.tcpPort}`);
     expect(containerPorts(system.services.postgres)).toEqual([]);
     const postgres = system.services.postgres.environment!;
     expect(usersConfig.databaseUrl).toBe(`postgres://${postgres.POSTGRES_USER}:${postgres.POSTGRES_PASSWORD}@postgres:5432/${postgres.POSTGRES_DB}`);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { Span, TraceService } from 'nestjs-tracing';
 import { EMAIL_SERVICE_CONFIG, type EmailServiceConfig } from '../email-service.config.js';
 import { IdempotencyStore } from './idempotency-store.js';
@@ -33,6 +33,7 @@ const sizeOf = ({ to, subject, body }: SendEmailDto) => (to.length + subject.len
  */
 @Injectable()
 export class MailboxService {
+  private readonly logger = new Logger(MailboxService.name);
   private readonly delivered: DeliveredEmail[] = [];
   private readonly byKey: IdempotencyStore<DeliveredEmail>;
 
@@ -47,11 +48,15 @@ export class MailboxService {
     const previous = idempotencyKey ? this.byKey.get(idempotencyKey) : undefined;
     if (previous) {
       this.traces.addSpanEvent('email.duplicate', { 'email.idempotency_key': idempotencyKey });
-      return { email: await previous, duplicate: true };
+      const email = await previous;
+      this.logger.log(`email ${email.id} was delivered before under the same idempotency key`);
+      return { email, duplicate: true };
     }
     const delivery = this.send(message, idempotencyKey);
     if (idempotencyKey) this.byKey.set(idempotencyKey, delivery, sizeOf(message));
-    return { email: await delivery, duplicate: false };
+    const email = await delivery;
+    this.logger.log(`delivered email ${email.id}`);
+    return { email, duplicate: false };
   }
 
   list(): DeliveredEmail[] {
