@@ -54,7 +54,8 @@ const FIRST_APP_PORT = 3932;
  */
 function parseExtraConfiguration(spec) {
   const [name, variables = ''] = spec.split(/:(.*)/s);
-  const env = Object.fromEntries(variables.split(',').filter(Boolean).map((pair) => pair.split(/=(.*)/s).slice(0, 2)));
+  // A comma starts the next variable only before `NAME=`, so a value may be a list (`OTEL_NODE_DISABLED_INSTRUMENTATIONS=grpc,bullmq`).
+  const env = Object.fromEntries(variables.split(/,(?=[A-Z_][A-Z0-9_]*=)/).filter(Boolean).map((pair) => pair.split(/=(.*)/s).slice(0, 2)));
   const values = Object.values(env);
   if (!/^[\w.-]+$/.test(name) || values.length === 0 || values.some((value) => value === undefined)) throw new Error(`--with ${spec}: expected NAME:VAR=value,VAR=value`);
   return { name, env };

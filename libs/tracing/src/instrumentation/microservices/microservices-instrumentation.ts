@@ -1,5 +1,5 @@
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
-import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import { InstrumentationBase } from '@opentelemetry/instrumentation';
 import type { Observable } from 'rxjs';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../package-info.js';
 import { type ContextFields, contextFields, type NatsHeaders, withContextFields } from './carriers.js';
@@ -44,38 +44,44 @@ interface Packet {
 type Method = (this: never, ...args: never[]) => unknown;
 
 /**
- * The releases whose clients hand every packet to `createPacket` and whose TCP and Redis servers
- * pass a packet's `metadata` to the handler's context: the trace context travels beside the
- * payload, which the handler receives unchanged.
- */
-const SUPPORTED_VERSIONS = ['>=12.0.0 <13'];
-
-/**
- * Traces `@nestjs/microservices`: a CLIENT span for `ClientProxy.send`, a PRODUCER span for `emit`,
- * and a SERVER (`@MessagePattern`) or CONSUMER (`@EventPattern`) span for each handled message,
- * continuing the sender's trace. The context travels in the message's headers where the transport
- * has them (NATS, RabbitMQ, Kafka, MQTT 5) and in the packet's `metadata` where it has none (TCP,
- * Redis, MQTT 3.1.1). gRPC calls are traced by the gRPC instrumentation; its handlers are described here.
+ * Traces `@nestjs/microservices` 12 (the release whose clients hand every packet to `createPacket`
+ * and whose TCP and Redis servers pass a packet's `metadata` to the handler's context): a CLIENT span
+ * for `ClientProxy.send`, a PRODUCER span for `emit`, and a SERVER (`@MessagePattern`) or CONSUMER
+ * (`@EventPattern`) span for each handled message, continuing the sender's trace. The context
+ * travels in the message's headers where the transport has them (NATS, RabbitMQ, Kafka, MQTT 5)
+ * and in the packet's `metadata` where it has none (TCP, Redis, MQTT 3.1.1). gRPC calls are traced
+ * by the gRPC instrumentation; its handlers are described here.
+ *
+ * It patches the classes of the app's own copy of the package, given to it, when enabled, and
+ * restores them when disabled; it registers no module hook.
  */
 export class NestMicroservicesInstrumentation extends InstrumentationBase {
   private readonly spans = new MessageSpans(() => this.tracer);
   private clients: [Class, TransportName][] = [];
   private servers = new Map<number | symbol | undefined, TransportName>();
 
-  constructor() {
-    super(`${PACKAGE_NAME}/microservices`, PACKAGE_VERSION, {});
+  constructor(private readonly nest: object) {
+    // Enabled by registerInstrumentations, once the tracer provider is set.
+    super(`${PACKAGE_NAME}/microservices`, PACKAGE_VERSION, { enabled: false });
   }
 
-  protected init(): InstrumentationNodeModuleDefinition {
-    return new InstrumentationNodeModuleDefinition(
-      '@nestjs/microservices',
-      SUPPORTED_VERSIONS,
-      (exports: MicroservicesModule) => this.patch(exports),
-      (exports?: MicroservicesModule) => exports && this.unpatch(exports),
-    );
+  protected init(): [] {
+    return [];
   }
 
-  private patch(nest: MicroservicesModule): MicroservicesModule {
+  override enable(): void {
+    if (this.isEnabled()) return;
+    super.enable();
+    this.patch(this.nest as MicroservicesModule);
+  }
+
+  override disable(): void {
+    if (!this.isEnabled()) return;
+    super.disable();
+    this.unpatch(this.nest as MicroservicesModule);
+  }
+
+  private patch(nest: MicroservicesModule): void {
     this.clients = [
       [nest.ClientTCP, 'tcp'],
       [nest.ClientRedis, 'redis'],
@@ -108,7 +114,6 @@ export class NestMicroservicesInstrumentation extends InstrumentationBase {
       this._wrap(server.prototype as Record<string, Method>, 'addHandler', (addHandler) => this.tracedAddHandler(addHandler));
     }
     this._wrap(nest.BaseRpcExceptionFilter.prototype as Record<string, Method>, 'catch', recordingCatch);
-    return nest;
   }
 
   private unpatch(nest: MicroservicesModule): void {
