@@ -143,10 +143,7 @@ export class NestMicroservicesInstrumentation extends InstrumentationBase {
     const transportOf = (client: object) => this.messageTransportOf(client);
     return function (this: Client, pattern: unknown, data: unknown): unknown {
       const transport = transportOf(this);
-      // Nest answers a missing pattern or payload with an error of its own, sending nothing.
-      if (!transport || pattern === null || pattern === undefined || data === null || data === undefined) {
-        return (send as (pattern: unknown, data: unknown) => unknown).call(this, pattern, data);
-      }
+      if (!transport || !sendsSomething(pattern, data)) return (send as (pattern: unknown, data: unknown) => unknown).call(this, pattern, data);
       return spans.send(transport, this, this.normalizePattern(pattern), () => {
         connectDetached(this);
         return (send as (pattern: unknown, data: unknown) => Observable<unknown>).call(this, pattern, data);
@@ -159,9 +156,7 @@ export class NestMicroservicesInstrumentation extends InstrumentationBase {
     const transportOf = (client: object) => this.messageTransportOf(client);
     return function (this: Client, pattern: unknown, data: unknown): unknown {
       const transport = transportOf(this);
-      if (!transport || pattern === null || pattern === undefined || data === null || data === undefined) {
-        return (emit as (pattern: unknown, data: unknown) => unknown).call(this, pattern, data);
-      }
+      if (!transport || !sendsSomething(pattern, data)) return (emit as (pattern: unknown, data: unknown) => unknown).call(this, pattern, data);
       const batchSize = operation === 'emitBatch' ? (data as { messages?: unknown[] }).messages?.length : undefined;
       return spans.emit(
         transport,
@@ -200,6 +195,11 @@ export class NestMicroservicesInstrumentation extends InstrumentationBase {
       return (addHandler as (...args: unknown[]) => unknown).call(this, pattern, traced, isEventHandler, ...rest);
     } as Method;
   }
+}
+
+/** Nest answers a missing pattern or payload with an error of its own, sending nothing: no span for that. */
+function sendsSomething(pattern: unknown, data: unknown): boolean {
+  return pattern !== null && pattern !== undefined && data !== null && data !== undefined;
 }
 
 /**
