@@ -264,6 +264,8 @@ describe('nest12-microservices (a gateway and a worker over the Redis transport 
     await receiver?.close();
   });
 
+  const EXPECTED = ['GET /orders/:id', 'send orders.price', 'process orders.price', 'add orders.confirm', 'process orders', 'GET /orders/:id/status'];
+
   it('keeps one trace from the HTTP request through the Redis transport and the queued job to the job\'s own HTTP call', async () => {
     const port = await freePort();
     const env = { ...receiver.exportEnv(), REDIS_ADDRESS: process.env.E2E_REDIS_ADDRESS ?? '127.0.0.1:6379', QUEUE_PREFIX: `consumer-${port}` };
@@ -278,11 +280,17 @@ describe('nest12-microservices (a gateway and a worker over the Redis transport 
     const traceId = response.headers.get('x-trace-id')!;
     const spans = await receiver.waitFor(() => {
       const found = receiver.spans.filter((span) => span.traceId === traceId);
-      return found.some((span) => span.name === 'GET /orders/:id/status') && found.some((span) => span.name === 'GET /orders/:id') ? found : undefined;
+      // The worker's spans of the job end after the gateway's answer to its call: wait for every one.
+      const complete = EXPECTED.every((name) => found.some((span) => span.name === name)) && found.some((span) => span.name === 'GET' && span.resource['service.name'] === 'worker');
+      return complete ? found : undefined;
     }, 30_000).catch((error: Error) => {
       throw new Error(`${error.message}\n${receiver.spans.map((span) => `${String(span.resource['service.name'])} ${span.name} ${span.traceId === traceId}`).join('\n')}\n${worker.output().slice(-2000)}\n${gateway.output().slice(-2000)}`);
     });
-    const byName = (name: string) => spans.find((span) => span.name === name)!;
+    const byName = (name: string) => {
+      const found = spans.find((span) => span.name === name);
+      if (!found) throw new Error(`no span ${name} in ${spans.map((span) => `${String(span.resource['service.name'])}:${span.name}`).join(', ')}`);
+      return found;
+    };
     const parentOf = (name: string) => spans.find((span) => span.spanId === byName(name).parentSpanId)!;
     expect(parentOf('send orders.price').name).toBe('GET /orders/:id');
     expect(parentOf('process orders.price').name).toBe('send orders.price');
