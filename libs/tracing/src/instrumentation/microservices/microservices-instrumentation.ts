@@ -57,41 +57,24 @@ type Method = (this: never, ...args: never[]) => unknown;
  */
 export class NestMicroservicesInstrumentation extends InstrumentationBase {
   private readonly spans = new MessageSpans(() => this.tracer);
-  private clients: [Class, TransportName][] = [];
-  private servers = new Map<number | symbol | undefined, TransportName>();
+  private readonly nest: MicroservicesModule;
+  private readonly clients: [Class, TransportName][];
+  private readonly servers: Map<number | symbol | undefined, TransportName>;
 
-  constructor(private readonly nest: object) {
+  constructor(nest: object) {
     // Enabled by registerInstrumentations, once the tracer provider is set.
     super(`${PACKAGE_NAME}/microservices`, PACKAGE_VERSION, { enabled: false });
-  }
-
-  protected init(): [] {
-    return [];
-  }
-
-  override enable(): void {
-    if (this.isEnabled()) return;
-    super.enable();
-    this.patch(this.nest as MicroservicesModule);
-  }
-
-  override disable(): void {
-    if (!this.isEnabled()) return;
-    super.disable();
-    this.unpatch(this.nest as MicroservicesModule);
-  }
-
-  private patch(nest: MicroservicesModule): void {
+    this.nest = nest as MicroservicesModule;
+    const { Transport } = this.nest;
     this.clients = [
-      [nest.ClientTCP, 'tcp'],
-      [nest.ClientRedis, 'redis'],
-      [nest.ClientNats, 'nats'],
-      [nest.ClientMqtt, 'mqtt'],
-      [nest.ClientRMQ, 'rabbitmq'],
-      [nest.ClientKafka, 'kafka'],
-      [nest.ClientGrpcProxy, 'grpc'],
+      [this.nest.ClientTCP, 'tcp'],
+      [this.nest.ClientRedis, 'redis'],
+      [this.nest.ClientNats, 'nats'],
+      [this.nest.ClientMqtt, 'mqtt'],
+      [this.nest.ClientRMQ, 'rabbitmq'],
+      [this.nest.ClientKafka, 'kafka'],
+      [this.nest.ClientGrpcProxy, 'grpc'],
     ];
-    const { Transport } = nest;
     this.servers = new Map<number, TransportName>([
       [Transport.TCP, 'tcp'],
       [Transport.REDIS, 'redis'],
@@ -101,31 +84,44 @@ export class NestMicroservicesInstrumentation extends InstrumentationBase {
       [Transport.KAFKA, 'kafka'],
       [Transport.GRPC, 'grpc'],
     ]);
-    const client = nest.ClientProxy.prototype as Record<string, Method>;
-    this._wrap(client, 'send', (send) => this.tracedSend(send));
-    this._wrap(client, 'emit', (emit) => this.tracedEmit(emit, 'emit'));
-    this._wrap(nest.ClientKafka.prototype as Record<string, Method>, 'emitBatch', (emitBatch) => this.tracedEmit(emitBatch, 'emitBatch'));
-    this._wrap(client, 'createPacket', (createPacket) => this.packetWithContext(createPacket));
-    this._wrap(nest.ClientNats.prototype as Record<string, Method>, 'mergeHeaders', natsHeadersWithContext);
-    this._wrap(nest.ClientRMQ.prototype as Record<string, Method>, 'mergeHeaders', rmqHeadersWithContext);
-    this._wrap(nest.ClientMqtt.prototype as Record<string, Method>, 'mergePacketOptions', mqttOptionsWithContext);
-    this._wrap(nest.ClientKafka.prototype as Record<string, Method>, 'initializeSerializer', kafkaSerializerWithContext);
-    for (const server of [nest.Server, nest.ServerKafka, nest.ServerGrpc]) {
-      this._wrap(server.prototype as Record<string, Method>, 'addHandler', (addHandler) => this.tracedAddHandler(addHandler));
-    }
-    this._wrap(nest.BaseRpcExceptionFilter.prototype as Record<string, Method>, 'catch', recordingCatch);
   }
 
-  private unpatch(nest: MicroservicesModule): void {
-    const client = nest.ClientProxy.prototype as Record<string, Method>;
-    for (const name of ['send', 'emit', 'createPacket']) this._unwrap(client, name);
-    this._unwrap(nest.ClientKafka.prototype as Record<string, Method>, 'emitBatch');
-    this._unwrap(nest.ClientKafka.prototype as Record<string, Method>, 'initializeSerializer');
-    this._unwrap(nest.ClientNats.prototype as Record<string, Method>, 'mergeHeaders');
-    this._unwrap(nest.ClientRMQ.prototype as Record<string, Method>, 'mergeHeaders');
-    this._unwrap(nest.ClientMqtt.prototype as Record<string, Method>, 'mergePacketOptions');
-    for (const server of [nest.Server, nest.ServerKafka, nest.ServerGrpc]) this._unwrap(server.prototype as Record<string, Method>, 'addHandler');
-    this._unwrap(nest.BaseRpcExceptionFilter.prototype as Record<string, Method>, 'catch');
+  protected init(): [] {
+    return [];
+  }
+
+  override enable(): void {
+    if (this.isEnabled()) return;
+    super.enable();
+    for (const [target, name, wrapper] of this.patches()) this._wrap(target, name, wrapper);
+  }
+
+  override disable(): void {
+    if (!this.isEnabled()) return;
+    super.disable();
+    for (const [target, name] of this.patches()) this._unwrap(target, name);
+  }
+
+  /** Every method the instrumentation wraps, with its wrapper: one list for patching and restoring. */
+  private patches(): [Record<string, Method>, string, (original: Method) => Method][] {
+    const { ClientProxy, ClientKafka, ClientNats, ClientRMQ, ClientMqtt, Server, ServerKafka, ServerGrpc, BaseRpcExceptionFilter } = this.nest;
+    const prototype = (type: Class) => type.prototype as Record<string, Method>;
+    return [
+      [prototype(ClientProxy), 'send', (send) => this.tracedSend(send)],
+      [prototype(ClientProxy), 'emit', (emit) => this.tracedEmit(emit, 'emit')],
+      [prototype(ClientKafka), 'emitBatch', (emitBatch) => this.tracedEmit(emitBatch, 'emitBatch')],
+      [prototype(ClientProxy), 'createPacket', (createPacket) => this.packetWithContext(createPacket)],
+      [prototype(ClientNats), 'mergeHeaders', natsHeadersWithContext],
+      [prototype(ClientRMQ), 'mergeHeaders', rmqHeadersWithContext],
+      [prototype(ClientMqtt), 'mergePacketOptions', mqttOptionsWithContext],
+      [prototype(ClientKafka), 'initializeSerializer', kafkaSerializerWithContext],
+      ...[Server, ServerKafka, ServerGrpc].map((server): [Record<string, Method>, string, (original: Method) => Method] => [
+        prototype(server),
+        'addHandler',
+        (addHandler) => this.tracedAddHandler(addHandler),
+      ]),
+      [prototype(BaseRpcExceptionFilter), 'catch', recordingCatch],
+    ];
   }
 
   private transportOf(client: object): TransportName | undefined {
@@ -219,11 +215,6 @@ function recordingCatch(catchException: Method): Method {
   } as Method;
 }
 
-/** Fields the message does not carry already: an app that sets `traceparent` itself keeps its own. */
-function missingFields(fields: ContextFields, has: (key: string) => boolean): [string, string][] {
-  return Object.entries(fields).filter(([key]) => !has(key));
-}
-
 /**
  * NATS headers with the trace context. A record's own headers are copied, never changed: an app may
  * send the same record twice. An empty `MsgHdrs` comes from Nest's own `mergeHeaders`, given a
@@ -241,7 +232,8 @@ function natsHeadersWithContext(mergeHeaders: Method): Method {
         (target as NatsHeaders & { append(key: string, value: string): void }).append(key, value);
       }
     }
-    for (const [key, value] of missingFields(fields, (key) => !!headers?.get(key))) target.set(key, value);
+    // An app that sets `traceparent` itself keeps its own, here as in the other transports' headers.
+    for (const [key, value] of Object.entries(fields)) if (!headers?.get(key)) target.set(key, value);
     return target;
   } as Method;
 }
@@ -251,7 +243,7 @@ function rmqHeadersWithContext(mergeHeaders: Method): Method {
     const headers = (mergeHeaders as (this: unknown, headers?: Record<string, unknown>) => Record<string, unknown> | undefined).call(this, requestHeaders);
     const fields = contextFields(context.active());
     if (!fields) return headers;
-    return { ...Object.fromEntries(missingFields(fields, (key) => headers?.[key] !== undefined)), ...headers };
+    return { ...fields, ...headers };
   } as Method;
 }
 
@@ -286,7 +278,7 @@ function kafkaSerializerWithContext(initializeSerializer: Method): Method {
     const withHeaders = (message: unknown, fields: ContextFields | undefined): unknown => {
       if (!fields || typeof message !== 'object' || message === null) return message;
       const { headers } = message as KafkaMessage;
-      return { ...message, headers: { ...Object.fromEntries(missingFields(fields, (key) => headers?.[key] !== undefined)), ...headers } };
+      return { ...message, headers: { ...fields, ...headers } };
     };
     this.serializer = Object.create(serializer, {
       serialize: {
