@@ -25,7 +25,9 @@ export interface TracingModuleOptions {
    * Paths not traced and not measured. Strings match the path and everything under it, with or
    * without the app's global prefix; regular expressions match the path as received. The metrics
    * path is always left out.
-   * @default ['/health', '/metrics']
+   * socket.io's own transport requests (`/socket.io`) carry no work of the app's: each message its
+   * handlers receive is traced instead.
+   * @default ['/health', '/metrics', '/socket.io']
    */
   ignorePaths?: (string | RegExp)[];
   /** Methods not traced and not measured. @default ['OPTIONS'] */

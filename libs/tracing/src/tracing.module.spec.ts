@@ -3,6 +3,7 @@ import { Controller, Get, Injectable, type INestApplication, Logger, Module } fr
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { Test } from '@nestjs/testing';
+import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { lastValueFrom, of } from 'rxjs';
 import request from 'supertest';
@@ -243,7 +244,7 @@ describe('TracingModule', () => {
     expect(tracing.spans().map((span) => span.name)).toEqual(['GET /profile', 'GET /profile']);
   });
 
-  it('traces microservice and WebSocket handlers without an HTTP server span', async () => {
+  it('traces microservice handlers without an entry span in a span of their own, and WebSocket messages as the entries of traces', async () => {
     tracing = setupTestTracing();
     @Module({ imports: [TracingModule.forRoot()] })
     class RpcModule {}
@@ -253,11 +254,14 @@ describe('TracingModule', () => {
       handleCreated() {}
     }
     for (const type of ['rpc', 'ws'] as const) {
-      const executionContext = new ExecutionContextHost([{ id: 1 }, {}], OrdersHandler, OrdersHandler.prototype.handleCreated);
+      const executionContext = new ExecutionContextHost([{ id: 1 }, {}, 'orders.created'], OrdersHandler, OrdersHandler.prototype.handleCreated);
       executionContext.setType(type);
       await expect(lastValueFrom(interceptor.intercept(executionContext, { handle: () => of('ack') }))).resolves.toBe('ack');
     }
-    expect(tracing.spans().map((span) => span.name)).toEqual(['OrdersHandler.handleCreated', 'OrdersHandler.handleCreated']);
+    expect(tracing.spans().map((span) => [span.name, span.kind, span.attributes['code.function.name']])).toEqual([
+      ['OrdersHandler.handleCreated', SpanKind.INTERNAL, 'OrdersHandler.handleCreated'],
+      ['process orders.created', SpanKind.CONSUMER, 'OrdersHandler.handleCreated'],
+    ]);
     await moduleRef.close();
   });
 });

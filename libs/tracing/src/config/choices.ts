@@ -16,9 +16,21 @@ export const SAMPLER_NAMES = [
 export const PROPAGATOR_NAMES = ['tracecontext', 'baggage', 'b3', 'b3multi', 'none'] as const;
 /** `OTEL_NODE_RESOURCE_DETECTORS` values, as sdk-node reads them. */
 export const RESOURCE_DETECTOR_NAMES = ['host', 'os', 'process', 'serviceinstance', 'env', 'all', 'none'] as const;
-export const INSTRUMENTATION_NAMES = ['http', 'undici', 'express', 'pg', 'ioredis', 'nestjs-microservices', 'grpc', 'bullmq'] as const;
+export const INSTRUMENTATION_NAMES = [
+  'http',
+  'undici',
+  'express',
+  'pg',
+  'ioredis',
+  'nestjs-microservices',
+  'grpc',
+  'bullmq',
+  'nestjs-schedule',
+  'nestjs-event-emitter',
+  'graphql',
+] as const;
 /** Express middleware spans duplicate what the interceptor already shows, so express is opt-in. */
-export const DEFAULT_INSTRUMENTATIONS = ['http', 'undici', 'pg', 'ioredis', 'nestjs-microservices', 'grpc', 'bullmq'] as const;
+export const DEFAULT_INSTRUMENTATIONS = INSTRUMENTATION_NAMES.filter((name) => name !== 'express');
 
 export const DEFAULT_JAEGER_ENDPOINT = 'http://localhost:4318/v1/traces';
 export const DEFAULT_ZIPKIN_ENDPOINT = 'http://localhost:9411/api/v2/spans';

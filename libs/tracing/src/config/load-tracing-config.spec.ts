@@ -33,7 +33,7 @@ describe('loadTracingConfig', () => {
       otlpEndpoint: undefined,
       otlpProtocol: 'http/protobuf',
       batch: { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 5000, exportTimeoutMillis: 30000 },
-      instrumentations: ['http', 'undici', 'pg', 'ioredis', 'nestjs-microservices', 'grpc', 'bullmq'],
+      instrumentations: ['http', 'undici', 'pg', 'ioredis', 'nestjs-microservices', 'grpc', 'bullmq', 'nestjs-schedule', 'nestjs-event-emitter', 'graphql'],
     });
   });
 
@@ -82,7 +82,7 @@ describe('loadTracingConfig', () => {
     [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'thrift' }, 'OTEL_EXPORTER_OTLP_PROTOCOL', 'http/protobuf, http/json, grpc'],
     [{ OTEL_BSP_MAX_QUEUE_SIZE: '-1' }, 'OTEL_BSP_MAX_QUEUE_SIZE', 'non-negative integer'],
     [{ OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '5000' }, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 'OTEL_BSP_MAX_QUEUE_SIZE'],
-    [{ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,mongodb' }, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', 'http, undici, express, pg, ioredis, nestjs-microservices, grpc, bullmq'],
+    [{ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,mongodb' }, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', 'http, undici, express, pg, ioredis, nestjs-microservices, grpc, bullmq, nestjs-schedule, nestjs-event-emitter, graphql'],
     [{ OTEL_TRACES_SAMPLER: 'ratio' }, 'OTEL_TRACES_SAMPLER', 'always_on, always_off, traceidratio, parentbased_always_on'],
     [{ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '10' }, 'OTEL_TRACES_SAMPLER_ARG', 'from 0 to 1'],
     [{ OTEL_PROPAGATORS: 'tracecontext,jaeger' }, 'OTEL_PROPAGATORS', 'tracecontext, baggage, b3, b3multi, none'],
@@ -156,6 +156,9 @@ describe('loadTracingConfig', () => {
       'undici',
       'nestjs-microservices',
       'grpc',
+      'nestjs-schedule',
+      'nestjs-event-emitter',
+      'graphql',
     ]);
   });
 });

@@ -3,6 +3,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { HttpAdapterHost } from '@nestjs/core';
 import { tracingLogger } from '../runtime/tracing-logger.js';
 import { REQUEST_OBSERVER } from '../tracing.constants.js';
+import { rememberUpgrade } from './connection-context.js';
 import { recordRoute } from './http-server-span.js';
 import { RequestFilter } from './request-filter.js';
 import { ServerRequestTracer } from './server-request-tracer.js';
@@ -71,7 +72,10 @@ export class HttpServerHook implements OnApplicationBootstrap, OnApplicationShut
     const emit = server.emit as Emit;
     const { filter, tracer, observer } = this;
     server.emit = function (this: Server, event: string | symbol, ...args: unknown[]): boolean {
-      if (event !== 'request') return emit.apply(this, [event, ...args]);
+      if (event !== 'request') {
+        if (event === 'upgrade') rememberUpgrade(args[0] as IncomingMessage);
+        return emit.apply(this, [event, ...args]);
+      }
       const [request, response] = args as [IncomingMessage, ServerResponse];
       if (filter.isIgnored(request)) {
         if (observer?.answer(request, response)) return true;

@@ -4,7 +4,7 @@ import { TRACING_REQUEST_OPTIONS } from '../tracing.constants.js';
 import type { TracingModuleOptions } from '../tracing.interfaces.js';
 
 export const DEFAULT_TRACE_ID_HEADER = 'x-trace-id';
-export const DEFAULT_IGNORED_PATHS: readonly string[] = ['/health', '/metrics'];
+export const DEFAULT_IGNORED_PATHS: readonly string[] = ['/health', '/metrics', '/socket.io'];
 export const DEFAULT_IGNORED_METHODS: readonly string[] = ['OPTIONS'];
 export const DEFAULT_METRICS_PATH = '/metrics';
 

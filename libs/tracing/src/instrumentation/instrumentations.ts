@@ -11,12 +11,21 @@ export const HOOKED_SPECIFIERS: Record<InstrumentationName, string[]> = {
   express: ['express'],
   pg: ['pg', 'pg-pool'],
   ioredis: ['ioredis'],
-  // Patched where the app's copy is found, not through the module hooks: wrapping the ES module
-  // @nestjs/microservices made every HTTP request of an app that has it measurably slower.
+  // Wrapping the ES module @nestjs/microservices made every HTTP request of an app that has it
+  // measurably slower: see PATCHED_IN_PLACE.
   'nestjs-microservices': [],
   grpc: ['@grpc/grpc-js'],
   bullmq: ['bullmq'],
+  'nestjs-schedule': [],
+  'nestjs-event-emitter': [],
+  graphql: ['graphql'],
 };
+
+/**
+ * Nest's own ES-module packages, patched in the copy the app loads rather than through the module
+ * hooks: wrapping an ES module puts a proxy in front of every import of it.
+ */
+const PATCHED_IN_PLACE: readonly InstrumentationName[] = ['nestjs-microservices', 'nestjs-schedule', 'nestjs-event-emitter'];
 
 /** The npm package an instrumentation needs in the app; `http` and `undici` (fetch) are part of Node. */
 const INSTRUMENTED_PACKAGE: Partial<Record<InstrumentationName, string>> = {
@@ -26,6 +35,9 @@ const INSTRUMENTED_PACKAGE: Partial<Record<InstrumentationName, string>> = {
   'nestjs-microservices': '@nestjs/microservices',
   grpc: '@grpc/grpc-js',
   bullmq: 'bullmq',
+  'nestjs-schedule': '@nestjs/schedule',
+  'nestjs-event-emitter': '@nestjs/event-emitter',
+  graphql: 'graphql',
 };
 
 /**
@@ -36,6 +48,9 @@ const INSTRUMENTED_PACKAGE: Partial<Record<InstrumentationName, string>> = {
 export const SUPPORTED_MAJORS: Partial<Record<InstrumentationName, number[]>> = {
   'nestjs-microservices': [12],
   bullmq: [6],
+  'nestjs-schedule': [12],
+  'nestjs-event-emitter': [12],
+  graphql: [14, 15, 16],
 };
 
 /** Makes an instrumentation; `appRequire` finds packages as the app finds them. */
@@ -81,6 +96,18 @@ const LOADERS: Record<InstrumentationName, Loader> = {
     const { BullMqInstrumentation } = await import('./bullmq/bullmq-instrumentation.js');
     return new BullMqInstrumentation();
   },
+  'nestjs-schedule': async (appRequire) => {
+    const { NestScheduleInstrumentation } = await import('./schedule/schedule-instrumentation.js');
+    return new NestScheduleInstrumentation(appRequire('@nestjs/schedule') as object);
+  },
+  'nestjs-event-emitter': async (appRequire) => {
+    const { NestEventEmitterInstrumentation } = await import('./events/event-emitter-instrumentation.js');
+    return new NestEventEmitterInstrumentation(appRequire('@nestjs/event-emitter') as object);
+  },
+  graphql: async () => {
+    const { graphqlInstrumentation } = await import('./graphql/graphql-instrumentation.js');
+    return graphqlInstrumentation();
+  },
 };
 
 /**
@@ -105,10 +132,10 @@ export async function loadInstrumentations(
     }
     return version !== undefined;
   });
-  // Loading @nestjs/microservices loads @nestjs/core, which imports `http`: every other
-  // instrumentation must have its hooks in place first.
-  const hooked = await Promise.all(installed.filter((name) => name !== 'nestjs-microservices').map((name) => LOADERS[name](appRequire)));
-  const loadedHere = await Promise.all(installed.filter((name) => name === 'nestjs-microservices').map((name) => LOADERS[name](appRequire)));
+  // Loading a Nest package loads @nestjs/core, which imports `http`: every other instrumentation
+  // must have its hooks in place first.
+  const hooked = await Promise.all(installed.filter((name) => !PATCHED_IN_PLACE.includes(name)).map((name) => LOADERS[name](appRequire)));
+  const loadedHere = await Promise.all(installed.filter((name) => PATCHED_IN_PLACE.includes(name)).map((name) => LOADERS[name](appRequire)));
   return [...hooked, ...loadedHere];
 }
 

@@ -1,14 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { trace } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
+import { getRPCMetadata } from '@opentelemetry/core';
 import type { RequestObserver } from '../http/http-server-hook.js';
 import { routeTemplate, type RoutedRequest } from '../http/http-server-span.js';
 import { pathOf, type RequestFilter } from '../http/request-filter.js';
+import { requestOperation } from '../http/request-operation.js';
 import { exemplarOf } from './exemplar.js';
 import { serveMetrics } from './metrics-endpoint.js';
 import type { TracingMetrics } from './tracing-metrics.js';
 
 /** A request no route matched, or one refused before routing: one series for all, never the raw path. */
 export const UNMATCHED_ROUTE = 'unmatched';
+
+/**
+ * At most this many operation names get a series of their own; later ones share `other`. Clients
+ * choose a GraphQL operation's name, and a series per name would let them grow the metrics without end.
+ */
+export const MAX_OPERATIONS = 100;
+export const OTHER_OPERATION = 'other';
 
 /**
  * `http_request_duration_seconds` for every request, sampled or not (unlike span-derived
@@ -24,19 +33,32 @@ export class RequestMetrics implements RequestObserver {
     private readonly metricsPath: string,
   ) {}
 
+  private readonly operations = new Set<string>();
+
   /** Called inside the request's server span, if any, so that span is the exemplar. */
   observe(request: IncomingMessage, response: ServerResponse): void {
     const started = process.hrtime.bigint();
-    const exemplar = exemplarOf(trace.getActiveSpan()?.spanContext());
+    const active = context.active();
+    const exemplar = exemplarOf(trace.getSpan(active)?.spanContext());
+    const rpcMetadata = getRPCMetadata(active);
     response.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const operation = requestOperation(rpcMetadata);
       const labels = {
         method: request.method ?? 'GET',
         route: routeTemplate(request as RoutedRequest) ?? UNMATCHED_ROUTE,
         status_code: String(response.statusCode),
+        ...(operation === undefined ? {} : { operation: this.boundedOperation(operation) }),
       };
       this.metrics.observeRequest(labels, seconds, exemplar);
     });
+  }
+
+  private boundedOperation(operation: string): string {
+    if (this.operations.has(operation)) return operation;
+    if (this.operations.size >= MAX_OPERATIONS) return OTHER_OPERATION;
+    this.operations.add(operation);
+    return operation;
   }
 
   answer(request: IncomingMessage, response: ServerResponse): boolean {

@@ -5,7 +5,7 @@ import type { ExemplarLabels } from './exemplar.js';
 /** Request and query latencies cluster between 1 ms and a few seconds. */
 const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-type HttpLabels = 'method' | 'route' | 'status_code';
+type HttpLabels = 'method' | 'route' | 'status_code' | 'operation';
 type DbLabels = 'operation' | 'table';
 type OpenMetricsRegistry = Registry<OpenMetricsContentType>;
 
@@ -30,8 +30,8 @@ export class TracingMetrics {
     const registers = [this.registry];
     this.requestDuration = new Histogram({
       name: 'http_request_duration_seconds',
-      help: 'HTTP request duration by method, route template and status code',
-      labelNames: ['method', 'route', 'status_code'],
+      help: 'HTTP request duration by method, route template, status code and, for a GraphQL request, operation',
+      labelNames: ['method', 'route', 'status_code', 'operation'],
       buckets: LATENCY_BUCKETS,
       enableExemplars: true,
       registers,
@@ -62,7 +62,8 @@ export class TracingMetrics {
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
-  observeRequest(labels: Record<HttpLabels, string>, seconds: number, exemplar?: ExemplarLabels): void {
+  /** `operation` only where the route alone says little: a GraphQL request's `query GetUser`. */
+  observeRequest(labels: Record<Exclude<HttpLabels, 'operation'>, string> & { operation?: string }, seconds: number, exemplar?: ExemplarLabels): void {
     this.requestDuration.observe({ labels, value: seconds, exemplarLabels: exemplarLabels(exemplar) });
   }
 

@@ -1,0 +1,36 @@
+/**
+ * A Fastify app with GraphQL on Mercurius, a socket.io gateway and Nest's own logger in text
+ * mode. Started with the preload by entry-points.e2e-spec.ts.
+ */
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { TracingModule } from 'nestjs-tracing';
+import { TracingConsoleLogger } from 'nestjs-tracing/logging';
+import { callSelf, ItemsController, self, UsersResolver } from './shared.js';
+
+@WebSocketGateway()
+class PingGateway {
+  @SubscribeMessage('ping')
+  async ping(@MessageBody() data: { id: string }) {
+    await callSelf(`/items/io-${data.id}`);
+    return { pong: data.id };
+  }
+}
+
+@Module({
+  imports: [TracingModule.forRoot(), GraphQLModule.forRoot<MercuriusDriverConfig>({ driver: MercuriusDriver, autoSchemaFile: true })],
+  controllers: [ItemsController],
+  providers: [UsersResolver, PingGateway],
+})
+class AppModule {}
+
+const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter(), { logger: new TracingConsoleLogger() });
+app.enableShutdownHooks();
+await app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
+self.url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+process.stdout.write(`listening ${self.url}\n`);
