@@ -117,6 +117,8 @@ describe.each([
       await named(asVariable.traceId, 'UsersResolver.login');
       await named(mistyped.traceId, 'graphql.validate');
       await receiver.waitForSpan((span) => span.traceId === invalidVariable.traceId && span.kind === KIND.SERVER);
+      // A variable of the wrong type is the client's error too.
+      expect(inTrace(invalidVariable.traceId).filter((span) => span.status.code === ERROR)).toEqual([]);
       await new Promise((done) => setTimeout(done, 300));
       const traces = [asLiteral, asVariable, mistyped, invalidVariable].map(({ traceId }) => inTrace(traceId));
       for (const spans of traces) expect(spans.length).toBeGreaterThan(0);

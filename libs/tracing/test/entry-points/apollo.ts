@@ -16,7 +16,7 @@ import { MessageBody, SubscribeMessage, WebSocketGateway, WsException } from '@n
 import { CronJob } from 'cron';
 import { TracingModule } from 'nestjs-tracing';
 import { TracingConsoleLogger } from 'nestjs-tracing/logging';
-import { callSelf, ItemsController, self, UsersResolver } from './shared.js';
+import { callSelf, ItemsController, listeningOn, UsersResolver } from './shared.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -133,5 +133,6 @@ const app = await NestFactory.create(AppModule, { logger: new TracingConsoleLogg
 app.useWebSocketAdapter(new WsAdapter(app));
 app.enableShutdownHooks();
 await app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
-self.url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-process.stdout.write(`listening ${self.url}\n`);
+const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+listeningOn(url);
+process.stdout.write(`listening ${url}\n`);

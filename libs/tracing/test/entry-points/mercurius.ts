@@ -11,7 +11,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { TracingModule } from 'nestjs-tracing';
 import { TracingConsoleLogger } from 'nestjs-tracing/logging';
-import { callSelf, ItemsController, self, UsersResolver } from './shared.js';
+import { callSelf, ItemsController, listeningOn, UsersResolver } from './shared.js';
 
 @WebSocketGateway()
 class PingGateway {
@@ -32,5 +32,6 @@ class AppModule {}
 const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter(), { logger: new TracingConsoleLogger() });
 app.enableShutdownHooks();
 await app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
-self.url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-process.stdout.write(`listening ${self.url}\n`);
+const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+listeningOn(url);
+process.stdout.write(`listening ${url}\n`);

@@ -6,11 +6,16 @@
 import { Controller, Get, Logger, Param, UnauthorizedException } from '@nestjs/common';
 import { Args, Field, ID, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 
-/** The app's own URL, known once it listens; the resolvers and jobs call it. */
-export const self = { url: '' };
+let listening: (url: string) => void;
+const url = new Promise<string>((resolve) => (listening = resolve));
+
+/** Tells the calls below the app's own URL, once it listens; jobs may run before. */
+export function listeningOn(appUrl: string): void {
+  listening(appUrl);
+}
 
 export async function callSelf(path: string): Promise<unknown> {
-  const response = await fetch(`${self.url}${path}`);
+  const response = await fetch(`${await url}${path}`);
   return response.json();
 }
 

@@ -50,14 +50,21 @@ describe('markErrors', () => {
 
   it('leaves a response without errors, or with only the client’s, unmarked', () => {
     expect(spanFor({ data: {} } as never).status.code).toBe(SpanStatusCode.UNSET);
-    expect(spanFor({ errors: [{ originalError: new UnauthorizedException() }] }).status.code).toBe(SpanStatusCode.UNSET);
-    expect(spanFor({ errors: [{ extensions: { code: 'BAD_USER_INPUT' } }] }).status.code).toBe(SpanStatusCode.UNSET);
+    expect(spanFor({ errors: [{ path: ['login'], originalError: new UnauthorizedException() }] }).status.code).toBe(SpanStatusCode.UNSET);
+    expect(spanFor({ errors: [{ path: ['user'], extensions: { code: 'BAD_USER_INPUT' } }] }).status.code).toBe(SpanStatusCode.UNSET);
+    // A request error: a variable of the wrong type, found before any field runs.
+    expect(spanFor({ errors: [{ originalError: undefined }] }).status.code).toBe(SpanStatusCode.UNSET);
   });
 
   it('marks a server error, typed by its code', () => {
-    const span = spanFor({ errors: [{ originalError: new UnauthorizedException() }, { originalError: new Error('boom'), extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    const span = spanFor({
+      errors: [
+        { path: ['login'], originalError: new UnauthorizedException() },
+        { path: ['user'], originalError: new Error('boom'), extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+      ],
+    });
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expect(span.attributes['error.type']).toBe('INTERNAL_SERVER_ERROR');
-    expect(spanFor({ errors: [{ originalError: new HttpException('down', 503) }] }).attributes['error.type']).toBe('GraphQLError');
+    expect(spanFor({ errors: [{ path: ['user'], originalError: new HttpException('down', 503) }] }).attributes['error.type']).toBe('GraphQLError');
   });
 });

@@ -56,6 +56,8 @@ function exceptionType(exception: Exception): string {
 }
 
 interface GraphQLErrorLike {
+  /** Where in the response a field error arose; a request error (a variable of the wrong type) has none. */
+  path?: readonly unknown[];
   /** What the resolver threw, a Nest `HttpException` among others. */
   originalError?: unknown;
   extensions?: { code?: unknown };
@@ -65,6 +67,7 @@ interface GraphQLErrorLike {
 const CLIENT_ERROR_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'BAD_REQUEST', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']);
 
 function isClientError(error: GraphQLErrorLike): boolean {
+  if (error.path === undefined) return true;
   const original = error.originalError as { getStatus?: () => unknown; status?: unknown; statusCode?: unknown } | null | undefined;
   const status = typeof original?.getStatus === 'function' ? original.getStatus() : (original?.status ?? original?.statusCode);
   if (typeof status === 'number') return status < 500;
@@ -74,8 +77,9 @@ function isClientError(error: GraphQLErrorLike): boolean {
 
 /**
  * The operation failed if its response has an error the server caused: ERROR, typed by that error's
- * code. Errors the client caused (a Nest `HttpException` below 500, Apollo's `UNAUTHENTICATED`,
- * `BAD_USER_INPUT`) leave it unset, as a 4xx leaves an HTTP server span.
+ * code. Errors the client caused (a request error such as a variable of the wrong type, a Nest
+ * `HttpException` below 500, Apollo's `UNAUTHENTICATED`, `BAD_USER_INPUT`) leave it unset, as a 4xx
+ * leaves an HTTP server span.
  */
 export function markErrors(span: Span, result: { errors?: readonly GraphQLErrorLike[] } | undefined): void {
   const serverError = result?.errors?.find((error) => !isClientError(error));
