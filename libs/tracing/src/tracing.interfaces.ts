@@ -60,6 +60,14 @@ export interface TracingModuleOptions {
    */
   httpHandlerSpans?: boolean;
   /**
+   * A span for each guard, pipe, interceptor and exception filter where it runs (`guard AuthGuard`,
+   * `pipe ValidationPipe`), under the request, message or resolver it runs for: to see which one is
+   * slow, or which one refused a request. A guard shared by many controllers makes spans only for the
+   * handler that was called. Off by default: most requests pass them in microseconds.
+   * @default false
+   */
+  enhancerSpans?: boolean;
+  /**
    * Prometheus metrics (request, query and external-call latencies and counts, with trace
    * exemplars); `false` serves none, for apps with a Prometheus module of their own.
    * @default true

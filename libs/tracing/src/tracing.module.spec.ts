@@ -1,5 +1,26 @@
 import { jest } from '@jest/globals';
-import { Controller, Get, Injectable, type INestApplication, Logger, Module } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  type CallHandler,
+  type CanActivate,
+  Catch,
+  Controller,
+  type ExceptionFilter,
+  type ExecutionContext,
+  Get,
+  Injectable,
+  type INestApplication,
+  Logger,
+  Module,
+  type NestInterceptor,
+  NotFoundException,
+  Param,
+  ParseIntPipe,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { GuardsContextCreator } from '@nestjs/core/guards/guards-context-creator.js';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { Test } from '@nestjs/testing';
@@ -263,5 +284,91 @@ describe('TracingModule', () => {
       ['process orders.created', SpanKind.CONSUMER, 'OrdersHandler.handleCreated'],
     ]);
     await moduleRef.close();
+  });
+});
+
+describe('TracingModule.forRoot({ enhancerSpans: true })', () => {
+  const originalGetGuardInstance = GuardsContextCreator.prototype.getGuardInstance;
+  @Injectable()
+  class TenantGuard implements CanActivate {
+    canActivate(): boolean {
+      return true;
+    }
+  }
+
+  @Injectable()
+  class Timing implements NestInterceptor {
+    intercept(_context: ExecutionContext, next: CallHandler) {
+      return next.handle();
+    }
+  }
+
+  @Catch(NotFoundException)
+  class NotFoundFilter implements ExceptionFilter {
+    catch(_exception: NotFoundException, host: ArgumentsHost) {
+      host.switchToHttp().getResponse<{ status(code: number): { json(body: unknown): void } }>().status(404).json({ missing: true });
+    }
+  }
+
+  @Controller('orders')
+  @UseGuards(TenantGuard)
+  @UseInterceptors(Timing)
+  class OrdersController {
+    @Get(':id')
+    find(@Param('id', ParseIntPipe) id: number) {
+      if (id === 404) throw new NotFoundException();
+      return { id };
+    }
+  }
+
+  @Controller('invoices')
+  @UseGuards(TenantGuard)
+  class InvoicesController {
+    @Get()
+    list() {
+      return [];
+    }
+  }
+
+  let tracing: TestTracing;
+  let app: INestApplication;
+  const start = async (enhancerSpans: boolean) => {
+    tracing = setupTestTracing();
+    const moduleRef = await Test.createTestingModule({
+      imports: [TracingModule.forRoot({ enhancerSpans })],
+      controllers: [OrdersController, InvoicesController],
+      providers: [{ provide: APP_FILTER, useClass: NotFoundFilter }],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+  };
+  afterEach(async () => {
+    await app.close();
+    await tracing.shutdown();
+  });
+
+  it('gives each guard, pipe, interceptor and filter a span on the request where it runs, and only there', async () => {
+    await start(true);
+    await request(app.getHttpServer()).get('/orders/7').expect(200, { id: 7 });
+    const [server, ...others] = [...tracing.spans()].reverse();
+    expect(server.name).toBe('GET /orders/:id');
+    expect(others.map((span) => [span.name, span.attributes['code.function.name'], span.parentSpanContext?.spanId === server.spanContext().spanId])).toEqual(
+      expect.arrayContaining([
+        ['guard TenantGuard', 'TenantGuard.canActivate', true],
+        ['interceptor Timing', 'Timing.intercept', true],
+        ['pipe ParseIntPipe', 'ParseIntPipe.transform', expect.any(Boolean)],
+      ]),
+    );
+    expect(others).toHaveLength(3);
+
+    await request(app.getHttpServer()).get('/orders/404').expect(404, { missing: true });
+    expect(tracing.spans().map((span) => span.name)).toContain('filter NotFoundFilter');
+  });
+
+  it('makes none when off, and leaves Nest as it was once the app is closed', async () => {
+    await start(false);
+    await request(app.getHttpServer()).get('/invoices').expect(200);
+    expect(tracing.spans().map((span) => span.name)).toEqual(['GET /invoices']);
+    expect(GuardsContextCreator.prototype.getGuardInstance).toBe(originalGetGuardInstance);
   });
 });

@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { TraceService } from './api/trace.service.js';
+import { EnhancerSpans } from './http/enhancer-spans.js';
 import { HttpServerHook } from './http/http-server-hook.js';
 import { RequestFilter, resolveRequestOptions, type RequestTracingOptions } from './http/request-filter.js';
 import { ServerRequestTracer } from './http/server-request-tracer.js';
@@ -38,6 +39,12 @@ export const TRACING_PROVIDERS: Provider[] = [
       ...(options.spanProcessors ?? []),
       ...(metrics ? [new SpanMetricsProcessor(metrics)] : []),
     ],
+  },
+  {
+    provide: EnhancerSpans,
+    inject: [TRACING_MODULE_OPTIONS, TRACING_RUNTIME],
+    useFactory: (options: TracingModuleOptions, runtime: TracingRuntime): EnhancerSpans | null =>
+      options.enhancerSpans && runtime.enabled ? new EnhancerSpans() : null,
   },
   { provide: APP_INTERCEPTOR, useClass: TracingInterceptor },
   RequestFilter,
