@@ -307,3 +307,59 @@ describe('nest12-microservices (a gateway and a worker over the Redis transport 
     expect(gatewaySpans.sort()).toEqual(['GET /orders/:id', 'GET /orders/:id/status', 'add orders.confirm', 'send orders.price']);
   });
 });
+
+describe('nest12-graphql-schedule (GraphQL on Apollo, a scheduled job, an event listener, Nest’s logger in JSON), from the packed tarball', () => {
+  const dir = join(work, 'nest12-graphql-schedule');
+  let receiver: TraceReceiver;
+  let app: Started;
+  let port: number;
+
+  beforeAll(async () => {
+    cpSync(join(CONSUMERS, 'nest12-graphql-schedule'), dir, { recursive: true, filter: (source) => !/\/(node_modules|dist)(\/|$)/.test(source) });
+    run('npm', ['install', '--no-audit', '--no-fund', tarball], dir);
+    run('npm', ['run', 'build'], dir);
+    receiver = await TraceReceiver.start();
+    port = await freePort();
+    app = start(process.execPath, ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, { ...receiver.exportEnv(), PORT: String(port) });
+    await waitForListening(app, port);
+  });
+  afterAll(async () => {
+    if (app) await stop(app);
+    await receiver?.close();
+  });
+
+  const logLines = () =>
+    app
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  it('names the GraphQL operation, with the resolver and the event listener beneath it and the listener’s log line on its trace', async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query GetRecipe { recipe(id: "7") { id title } }' }),
+    });
+    expect(await response.json()).toEqual({ data: { recipe: { id: '7', title: 'Recipe 7' } } });
+    const traceId = response.headers.get('x-trace-id');
+    const named = (name: string) => receiver.waitForSpan((span) => span.traceId === traceId && span.name === name);
+    const server = await named('POST /graphql');
+    const operation = await named('query GetRecipe');
+    const resolver = await named('RecipesResolver.recipe');
+    const listener = await named('event recipe.viewed');
+    expect(operation).toMatchObject({ parentSpanId: server.spanId, attributes: { 'graphql.operation.name': 'GetRecipe', 'graphql.operation.type': 'query' } });
+    expect(resolver.parentSpanId).toBe(operation.spanId);
+    expect(listener).toMatchObject({ parentSpanId: resolver.spanId, attributes: { 'code.function.name': 'ViewCounter.count' } });
+    expect(logLines().find((line) => line.message === 'recipe 7 viewed')).toMatchObject({ context: 'ViewCounter', trace_id: traceId, span_id: listener.spanId });
+  });
+
+  it('makes each run of the scheduled job the root of its own trace, with its @Span method beneath and its log line on it', async () => {
+    const run = await receiver.waitForSpan((span) => span.name === 'interval cleanup');
+    expect(run).toMatchObject({ parentSpanId: '', attributes: { 'nestjs.schedule.job.name': 'cleanup', 'nestjs.schedule.job.schedule': '300', 'code.function.name': 'CleanupJob.run' } });
+    const sweep = await receiver.waitForSpan((span) => span.traceId === run.traceId && span.name === 'CleanupJob.sweep');
+    expect(sweep.parentSpanId).toBe(run.spanId);
+    await waitForOutput(app, new RegExp(`"trace_id":"${run.traceId}"`));
+    expect(logLines().find((line) => line.trace_id === run.traceId)).toMatchObject({ message: 'cleanup removed 0', context: 'CleanupJob', span_id: run.spanId });
+  });
+});
