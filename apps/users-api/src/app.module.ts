@@ -1,5 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { createLoggerModule } from '@app/common';
 import { TracingModule } from 'nestjs-tracing';
@@ -27,6 +29,8 @@ export class AppModule {
       imports: [
         TracingModule.forRoot(),
         createLoggerModule(),
+        EventEmitterModule.forRoot(),
+        ScheduleModule.forRoot(),
         TypeOrmModule.forRoot(typeOrmOptions(database.url, database.embedded !== undefined, config)),
         { ...CacheModule.register(config), global: true },
         UsersModule,

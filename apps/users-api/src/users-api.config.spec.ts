@@ -16,6 +16,8 @@ describe('loadUsersApiConfig', () => {
       emailServiceUrl: 'tcp://localhost:3002',
       emailTimeoutMs: 2000,
       outboxPollMs: 1000,
+      outboxRetentionHours: 168,
+      outboxCleanupMs: 3_600_000,
       passwordScryptCost: 16384,
     });
     expect(loadUsersApiConfig({ PASSWORD_SCRYPT_COST: '1024' }).passwordScryptCost).toBe(1024);

@@ -15,6 +15,10 @@ export interface UsersApiConfig {
   emailServiceUrl: string;
   emailTimeoutMs: number;
   outboxPollMs: number;
+  /** Delivered outbox messages are kept this long (`OUTBOX_RETENTION_HOURS`), for support to look up. */
+  outboxRetentionHours: number;
+  /** How often the outbox cleanup job deletes the delivered messages past their retention (`OUTBOX_CLEANUP_MS`). */
+  outboxCleanupMs: number;
   /** Connecting, or waiting for a free pooled connection, gives up after this (`DATABASE_CONNECT_TIMEOUT_MS`). */
   databaseConnectTimeoutMs: number;
   /** A statement runs at most this long (`DATABASE_STATEMENT_TIMEOUT_MS`); the driver gives up on a silent server soon after. */
@@ -41,6 +45,8 @@ export function loadUsersApiConfig(env: Env = process.env): UsersApiConfig {
     emailServiceUrl: envUrl(env, 'EMAIL_SERVICE_URL', ['tcp:', 'http:', 'https:'], 'tcp://localhost:3002')!,
     emailTimeoutMs: envInteger(env, 'EMAIL_TIMEOUT_MS', 2_000, { min: 1 }),
     outboxPollMs: envInteger(env, 'OUTBOX_POLL_MS', 1_000, { min: 10 }),
+    outboxRetentionHours: envInteger(env, 'OUTBOX_RETENTION_HOURS', 168, { min: 1 }),
+    outboxCleanupMs: envInteger(env, 'OUTBOX_CLEANUP_MS', 3_600_000, { min: 100 }),
     passwordScryptCost: Number(envChoice(env, 'PASSWORD_SCRYPT_COST', SCRYPT_COSTS, '16384')),
   };
 }

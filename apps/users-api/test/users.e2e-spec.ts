@@ -21,7 +21,7 @@ describe('users-api with email-service', () => {
     database = await createDatabase();
     emailService = await startEmailService(tracingEnv(receiver));
     usersApi = await startUsersApi(
-      tracingEnv(receiver, { DATABASE_URL: database.url, REDIS_URL, EMAIL_SERVICE_URL: emailService.messagesUrl }),
+      tracingEnv(receiver, { DATABASE_URL: database.url, REDIS_URL, EMAIL_SERVICE_URL: emailService.messagesUrl, OUTBOX_CLEANUP_MS: '300' }),
     );
   }, 90_000);
 
@@ -64,6 +64,9 @@ describe('users-api with email-service', () => {
     expect(service.parentSpanId).toBe(server.spanId);
     expect(flow.parentSpanId).toBe(service.spanId);
     expect(flow.events.map((event) => event.name)).toEqual(['signup.password_hashed', 'signup.user_created']);
+    // The signup wakes the outbox through an event, whose listener has a span of its own.
+    const wake = await named(traceId, 'event user.created');
+    expect(wake).toMatchObject({ kind: KIND.INTERNAL, parentSpanId: flow.spanId, attributes: { 'code.function.name': 'OutboxDispatcher.wake' } });
     expect(repository).toMatchObject({ parentSpanId: flow.spanId, attributes: { 'db.operation.name': 'INSERT', 'db.collection.name': 'users' } });
 
     const queries = childrenOf(repository).filter((span) => span.attributes['db.system.name'] === 'postgresql' && span.kind === KIND.CLIENT);
@@ -91,6 +94,23 @@ describe('users-api with email-service', () => {
     });
     const deliverySpan = await receiver.waitForSpan((span) => span.traceId === traceId && span.name === 'MailboxService.send');
     expect(deliverySpan.parentSpanId).toBe(delivery.spanId);
+  });
+
+  it('runs the outbox cleanup as a scheduled job, each run a trace of its own with its DELETE beneath', async () => {
+    const runs = await receiver.waitFor(() => {
+      const found = receiver.spans.filter((span) => span.name === 'interval outbox-cleanup');
+      return found.length >= 2 ? found : undefined;
+    });
+    expect(new Set(runs.map((run) => run.traceId)).size).toBe(runs.length);
+    const [run] = runs;
+    expect(run).toMatchObject({
+      kind: KIND.INTERNAL,
+      parentSpanId: '',
+      attributes: { 'nestjs.schedule.job.name': 'outbox-cleanup', 'nestjs.schedule.job.schedule': '300', 'outbox.removed': 0 },
+      resource: { 'service.name': 'users-api' },
+    });
+    const query = await receiver.waitForSpan((span) => span.parentSpanId === run.spanId && span.kind === KIND.CLIENT);
+    expect(query.attributes['db.query.text']).toContain('DELETE FROM outbox_messages WHERE delivered_at <');
   });
 
   it("writes JSON log lines that carry the trace of the request's spans, the outbox job's included", async () => {

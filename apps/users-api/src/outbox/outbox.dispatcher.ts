@@ -1,8 +1,10 @@
 import { AsyncResource } from 'node:async_hooks';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { TraceService } from 'nestjs-tracing';
 import { USERS_API_CONFIG, type UsersApiConfig } from '../users-api.config.js';
+import { USER_CREATED } from '../users/user-created.event.js';
 import { EMAIL_SENDER, type EmailSender } from './email-sender.js';
 import { type ClaimedMessage, OutboxRepository } from './outbox.repository.js';
 
@@ -17,7 +19,7 @@ export function retryDelayMs(attempt: number): number {
 }
 
 /**
- * Sends pending outbox messages: at once when a request wakes it, otherwise every
+ * Sends pending outbox messages: at once when a signup wakes it (`user.created`), otherwise every
  * `OUTBOX_POLL_MS`, retrying failures with exponential backoff. Each dispatch continues the trace
  * of the request that wrote the message, so the email shows up in the signup's trace.
  */
@@ -43,6 +45,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /** Dispatch now rather than at the next poll; coalesces with a run already under way. */
+  @OnEvent(USER_CREATED)
   wake(): void {
     if (this.running) this.wakeRequested = true;
     else this.schedule(0);

@@ -42,6 +42,15 @@ export class OutboxRepository {
     await this.dataSource.getRepository(OutboxMessage).update({ id }, { deliveredAt: () => 'now()', lockedUntil: null, lastError: null });
   }
 
+  /** Deletes the messages delivered more than `hours` ago; returns how many. */
+  async deleteDeliveredBefore(hours: number): Promise<number> {
+    const [, removed] = (await this.dataSource.query(
+      `DELETE FROM outbox_messages WHERE delivered_at < now() - make_interval(hours => $1)`,
+      [hours],
+    )) as [unknown, number];
+    return removed;
+  }
+
   async markFailed(id: string, attempts: number, error: string, retryInMs: number): Promise<void> {
     await this.dataSource.getRepository(OutboxMessage).update(
       { id },

@@ -1,13 +1,14 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Span, TraceService } from 'nestjs-tracing';
 import { UsersCache, type UserView } from '../cache/users-cache.js';
-import { OutboxDispatcher } from '../outbox/outbox.dispatcher.js';
 import { welcomeEmail, WELCOME_EMAIL } from '../outbox/welcome-email.js';
 import type { CreateUserDto } from './dto/create-user.dto.js';
 import type { ListUsersQuery } from './dto/list-users.query.js';
 import type { UpdateUserDto } from './dto/update-user.dto.js';
 import { PasswordHasher } from './password-hasher.js';
 import { toUserView } from './user-view.js';
+import { USER_CREATED, type UserCreated } from './user-created.event.js';
 import { UsersRepository } from './users.repository.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -25,7 +26,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly cache: UsersCache,
     private readonly hasher: PasswordHasher,
-    private readonly dispatcher: OutboxDispatcher,
+    private readonly events: EventEmitter2,
     private readonly traces: TraceService,
   ) {}
 
@@ -40,7 +41,7 @@ export class UsersService {
         { type: WELCOME_EMAIL, payload: welcomeEmail(email, name), traceContext: this.traces.injectContext() },
       );
       this.traces.addSpanEvent('signup.user_created', { 'user.id': user.id });
-      this.dispatcher.wake();
+      this.events.emit(USER_CREATED, { id: user.id } satisfies UserCreated);
       const view = toUserView(user);
       // A new user is usually read right after signing up.
       await this.cache.fillNew(view);
