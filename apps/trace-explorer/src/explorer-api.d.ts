@@ -69,6 +69,11 @@ export interface TraceSummary {
   /** The root span's service and name; the earliest span's when the root has not arrived. */
   rootService: string;
   rootName: string;
+  /**
+   * The GraphQL operation the root request ran (`query GetUser`), the earliest span of the root's
+   * service with `graphql.operation.type`: every GraphQL request's root is `POST /graphql`.
+   */
+  rootOperation?: string;
   /** The root span is missing: the trace is shown from its earliest span. */
   rootMissing: boolean;
   startUs: number;

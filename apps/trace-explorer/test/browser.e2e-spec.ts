@@ -108,7 +108,9 @@ describe('the trace explorer in a browser, beside the sample system', () => {
     const emailServer = detail.spans.find((span) => span.resource.serviceName === 'email-service' && span.name === 'process email.send')!;
     const caller = detail.spans.find((span) => span.spanId === emailServer.parentSpanId)!;
     expect(caller).toMatchObject({ name: 'send email.send', resource: { serviceName: 'users-api' } });
-    expect(rows.map((row) => row.text)).toEqual(expect.arrayContaining([expect.stringContaining('send email.send'), expect.stringContaining('process email.send')]));
+    expect(rows.map((row) => row.text)).toEqual(
+      expect.arrayContaining([expect.stringContaining('send email.send'), expect.stringContaining('process email.send'), expect.stringContaining('event user.created')]),
+    );
     for (const row of rows) expect(row.duration).toMatch(/^\d+(\.\d+)? (µs|ms|s)$/);
     await screenshot('trace');
   }, 60_000);
@@ -165,6 +167,31 @@ describe('the trace explorer in a browser, beside the sample system', () => {
     await page.locator(`[data-testid=trace-row][data-trace-id="${response.headers.get('x-trace-id')}"]`).waitFor({ timeout: 15_000 });
     expect(await page.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     await screenshot('live-list');
+  });
+
+  it('lists a GraphQL request with its operation beside the root, and finds it by the operation', async () => {
+    const traceId = 'a1b2'.repeat(8);
+    const now = Date.now() * 1e6;
+    const span = (spanId: string, parentSpanId: string, name: string, kind: number, attributes: Record<string, string> = {}) => ({
+      traceId, spanId, parentSpanId, name, kind, startTimeUnixNano: String(now), endTimeUnixNano: String(now + 5e6),
+      attributes: Object.entries(attributes).map(([key, value]) => ({ key, value: { stringValue: value } })),
+    });
+    const body = {
+      resourceSpans: [{
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'catalog-api' } }] },
+        scopeSpans: [{ scope: { name: 'test' }, spans: [
+          span('0000000000000001', '', 'POST /graphql', 2),
+          span('0000000000000002', '0000000000000001', 'query GetProduct', 1, { 'graphql.operation.type': 'query', 'graphql.operation.name': 'GetProduct' }),
+        ] }],
+      }],
+    };
+    expect((await fetch(`${explorer}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status).toBe(200);
+    await page.goto(`${explorer}/?operation=${encodeURIComponent('query GetProduct')}`);
+    const row = page.locator(`[data-testid=trace-row][data-trace-id="${traceId}"]`);
+    await row.waitFor();
+    expect(await page.locator('[data-testid=trace-row]').count()).toBe(1);
+    expect(await row.locator('.root').textContent()).toBe('catalog-api POST /graphql · query GetProduct');
+    await screenshot('graphql-operation');
   });
 
   it('renders attribute values holding HTML, scripts and 100 KB as text', async () => {

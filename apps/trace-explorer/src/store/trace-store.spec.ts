@@ -38,6 +38,20 @@ describe('TraceStore', () => {
     });
   });
 
+  it('names the GraphQL operation a trace\'s root request ran beside the root', () => {
+    const store = new TraceStore({ memoryBudgetBytes: 1_000_000 });
+    const start = 1_700_000_000_000_000;
+    store.addSpans([
+      storedSpan({ traceId: id(1), spanId: '1'.repeat(16), name: 'POST /graphql', startUs: start }),
+      storedSpan({ traceId: id(1), spanId: '2'.repeat(16), parentSpanId: '1'.repeat(16), name: 'graphql.parse', startUs: start + 1 }),
+      storedSpan({ traceId: id(1), spanId: '3'.repeat(16), parentSpanId: '1'.repeat(16), name: 'query GetUser', startUs: start + 5, attributes: { 'graphql.operation.type': 'query' } }),
+      storedSpan({ traceId: id(1), spanId: '4'.repeat(16), parentSpanId: '3'.repeat(16), name: 'query Other', service: 'email-service', startUs: start + 2, attributes: { 'graphql.operation.type': 'query' } }),
+      storedSpan({ traceId: id(2), name: 'GET /users/:id' }),
+    ]);
+    expect(summarize(store.get(id(1))!)).toMatchObject({ rootName: 'POST /graphql', rootOperation: 'query GetUser' });
+    expect(summarize(store.get(id(2))!).rootOperation).toBeUndefined();
+  });
+
   it('filters the list by service, operation, errors, duration, attribute and trace id', () => {
     const store = new TraceStore({ memoryBudgetBytes: 1_000_000 });
     store.addSpans([storedSpan({ traceId: id(1), name: 'GET /users/:id', durationUs: 2_000, attributes: { 'http.response.status_code': 200 } })]);

@@ -23,7 +23,11 @@ export function summarize(trace: StoredTrace): TraceSummary {
   let endUs = 0;
   let errorCount = 0;
   const services = new Map<string, number>();
+  let operation: StoredSpan | undefined;
   for (const span of trace.spans) {
+    if (span.attributes['graphql.operation.type'] !== undefined && span.resource.serviceName === root.resource.serviceName) {
+      operation = operation ? earlier(operation, span) : span;
+    }
     startUs = Math.min(startUs, span.startUs);
     endUs = Math.max(endUs, span.startUs + span.durationUs);
     if (span.status.code === 2) errorCount++;
@@ -33,6 +37,7 @@ export function summarize(trace: StoredTrace): TraceSummary {
     traceId: trace.traceId,
     rootService: root.resource.serviceName,
     rootName: root.name,
+    ...(operation && operation !== root ? { rootOperation: operation.name } : {}),
     rootMissing: missing,
     startUs,
     durationUs: endUs - startUs,

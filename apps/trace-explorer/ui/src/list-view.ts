@@ -19,7 +19,7 @@ function row(trace: TraceSummary): HTMLElement {
     'a',
     { class: `trace-row${trace.errorCount > 0 ? ' error' : ''}`, href: `/trace/${trace.traceId}`, 'data-testid': 'trace-row', 'data-trace-id': trace.traceId },
     el('span', { class: 'time' }, formatTime(trace.startUs)),
-    el('span', { class: 'root' }, el('span', { class: 'service', style: `color: ${serviceColour(trace.rootService)}` }, trace.rootService), ' ', trace.rootName, trace.rootMissing ? el('span', { class: 'note' }, ' (root not received)') : null),
+    el('span', { class: 'root' }, el('span', { class: 'service', style: `color: ${serviceColour(trace.rootService)}` }, trace.rootService), ' ', trace.rootName, trace.rootOperation ? el('span', { class: 'operation', 'data-testid': 'root-operation' }, ` · ${trace.rootOperation}`) : null, trace.rootMissing ? el('span', { class: 'note' }, ' (root not received)') : null),
     el('span', { class: 'duration' }, formatDuration(trace.durationUs)),
     el('span', { class: 'count' }, `${trace.spanCount} spans`),
     el('span', { class: 'errors', 'data-testid': 'error-mark' }, trace.errorCount > 0 ? `⚠ ${trace.errorCount} error${trace.errorCount > 1 ? 's' : ''}` : ''),
