@@ -3,10 +3,10 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { HttpAdapterHost } from '@nestjs/core';
 import { tracingLogger } from '../runtime/tracing-logger.js';
 import { REQUEST_OBSERVER } from '../tracing.constants.js';
-import { rememberUpgrade } from './connection-context.js';
 import { recordRoute } from './http-server-span.js';
 import { RequestFilter } from './request-filter.js';
 import { ServerRequestTracer } from './server-request-tracer.js';
+import { rememberUpgrade } from './websocket-messages.js';
 
 /** Per-request work beside tracing (the request metrics), given to the hook by the module. */
 export interface RequestObserver {

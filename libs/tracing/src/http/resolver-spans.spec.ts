@@ -3,7 +3,7 @@ import { RPCType, setRPCMetadata } from '@opentelemetry/core';
 import { lastValueFrom, of } from 'rxjs';
 import { setupTestTracing, type TestTracing } from '../testing/index.js';
 import { requestOperation } from './request-operation.js';
-import { mergedPath, nameGraphqlOperation, runResolver } from './resolver-spans.js';
+import { mergedPath, nameGraphqlOperation, runFieldSpan } from './resolver-spans.js';
 
 const path = (...keys: (string | number)[]) => keys.reduce<{ key: string | number; prev?: unknown } | undefined>((prev, key) => ({ key, prev }), undefined) as never;
 
@@ -27,7 +27,7 @@ describe('nameGraphqlOperation', () => {
   });
 });
 
-describe('runResolver', () => {
+describe('runFieldSpan', () => {
   let tracing: TestTracing;
   beforeEach(() => {
     tracing = setupTestTracing();
@@ -38,9 +38,9 @@ describe('runResolver', () => {
     const operation = {};
     for (let index = 0; index < 3; index++) {
       const info = { fieldName: 'posts', parentType: { name: 'User' }, path: path('users', index, 'posts') };
-      await lastValueFrom(runResolver('UsersResolver.posts', context.active(), operation, info, () => of(index)));
+      await lastValueFrom(runFieldSpan('UsersResolver.posts', context.active(), operation, info, () => of(index)));
     }
-    await lastValueFrom(runResolver('UsersResolver.posts', context.active(), {}, { path: path('users', 0, 'posts') }, () => of(0)));
+    await lastValueFrom(runFieldSpan('UsersResolver.posts', context.active(), {}, { path: path('users', 0, 'posts') }, () => of(0)));
     const spans = tracing.spans();
     expect(spans).toHaveLength(2);
     expect(spans[0]).toMatchObject({

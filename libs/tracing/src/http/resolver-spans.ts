@@ -1,7 +1,9 @@
-import { type Context, SpanKind } from '@opentelemetry/api';
+import type { CallHandler, ExecutionContext } from '@nestjs/common';
+import { type Context, context, SpanKind } from '@opentelemetry/api';
 import { ATTR_CODE_FUNCTION_NAME } from '@opentelemetry/semantic-conventions';
 import type { Observable } from 'rxjs';
 import { runInNewSpan } from '../api/span-lifecycle.js';
+import { isUnsampled } from '../runtime/library-tracer.js';
 import { setRequestOperation } from './request-operation.js';
 
 export const ATTR_GRAPHQL_FIELD_NAME = 'graphql.field.name';
@@ -41,11 +43,23 @@ const traced = new WeakMap<object, Set<string>>();
 
 /**
  * Runs a resolver the app wrote (`@Query`, `@Mutation`, `@ResolveField`) in an INTERNAL span
- * `Resolver.method` under the operation. Nest's default field resolvers never come here. A field
- * resolved for every item of a list gets one span, for its first item: a list of 1000 items does
- * not make 1000 spans.
+ * `Resolver.method` under the operation; Nest runs interceptors for no other. A top-level resolver
+ * first names the request's operation, for every request, sampled or not.
  */
-export function runResolver(
+export function runResolver(executionContext: ExecutionContext, next: CallHandler): Observable<unknown> {
+  const parent = context.active();
+  const info = executionContext.getArgByIndex<ResolveInfo | undefined>(3);
+  nameGraphqlOperation(parent, info);
+  if (isUnsampled(parent)) return next.handle();
+  const name = `${executionContext.getClass().name}.${executionContext.getHandler().name}`;
+  return runFieldSpan(name, parent, executionContext.getArgByIndex(2), info, () => next.handle());
+}
+
+/**
+ * Runs a resolver in its span, except where the same field of an earlier item of a list has one:
+ * a list of 1000 items does not make 1000 spans.
+ */
+export function runFieldSpan(
   name: string,
   parent: Context,
   operationContext: unknown,

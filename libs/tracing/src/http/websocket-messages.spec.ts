@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { setupTestTracing, type TestTracing } from '../testing/index.js';
-import { connectionContext, rememberUpgrade, webSocketSystem } from './connection-context.js';
+import { connectionContext, rememberUpgrade, webSocketSystem } from './websocket-messages.js';
 
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const OPENER = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1, isRemote: true };
