@@ -1,14 +1,12 @@
 import { context, createContextKey, type Span, SpanKind, trace } from '@opentelemetry/api';
-import { InstrumentationBase } from '@opentelemetry/instrumentation';
 import { ATTR_CODE_FUNCTION_NAME } from '@opentelemetry/semantic-conventions';
-import { PACKAGE_NAME, PACKAGE_VERSION } from '../../package-info.js';
 import { recordFailure } from '../../spans/record-error.js';
 import { runInContext } from '../../spans/run-in-span.js';
+import { type Method, type Patch, PatchingInstrumentation } from '../patching-instrumentation.js';
 
 /** The name of the event emitted, where the listener's pattern (`user.*`) names the span. */
 export const ATTR_EVENT_NAME = 'nestjs.event.name';
 
-type Method = (this: never, ...args: never[]) => unknown;
 type Listener = (...args: unknown[]) => unknown;
 type EventName = string | symbol | (string | symbol)[];
 type Register = (event: EventName, listener: Listener, options?: unknown) => unknown;
@@ -33,33 +31,17 @@ export function eventName(event: unknown): string {
  * It patches the package's `EventSubscribersLoader`, which the package does not export; its
  * module's `forRoot()` lists it among the providers it returns, which is where it is found.
  */
-export class NestEventEmitterInstrumentation extends InstrumentationBase {
+export class NestEventEmitterInstrumentation extends PatchingInstrumentation {
   private readonly loader: { prototype: object } | undefined;
   private readonly failed = new WeakSet<Span>();
 
   constructor(eventEmitter: object) {
-    super(`${PACKAGE_NAME}/event-emitter`, PACKAGE_VERSION, { enabled: false });
+    super('event-emitter');
     const providers = (eventEmitter as EventEmitterModule).EventEmitterModule?.forRoot().providers ?? [];
     this.loader = providers.find((provider): provider is { prototype: object } => (provider as { name?: string }).name === 'EventSubscribersLoader');
   }
 
-  protected init(): [] {
-    return [];
-  }
-
-  override enable(): void {
-    if (this.isEnabled()) return;
-    super.enable();
-    for (const [target, name, wrapper] of this.patches()) this._wrap(target, name, wrapper);
-  }
-
-  override disable(): void {
-    if (!this.isEnabled()) return;
-    super.disable();
-    for (const [target, name] of this.patches()) this._unwrap(target, name);
-  }
-
-  private patches(): [Record<string, Method>, string, (original: Method) => Method][] {
+  protected patches(): Patch[] {
     if (!this.loader) return [];
     const loader = this.loader.prototype as Record<string, Method>;
     return [

@@ -1,7 +1,6 @@
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
-import { InstrumentationBase } from '@opentelemetry/instrumentation';
 import type { Observable } from 'rxjs';
-import { PACKAGE_NAME, PACKAGE_VERSION } from '../../package-info.js';
+import { type Method, type Patch, PatchingInstrumentation } from '../patching-instrumentation.js';
 import { type ContextFields, contextFields, type NatsHeaders, withContextFields } from './carriers.js';
 import { MessageSpans, type MessageHandler, recordHandlerException } from './message-spans.js';
 import { carriesContextInPacket, type MessageTransport, type NestClient, type NestServer, type TransportName } from './transports.js';
@@ -41,8 +40,6 @@ interface Packet {
   metadata?: unknown;
 }
 
-type Method = (this: never, ...args: never[]) => unknown;
-
 /**
  * Traces `@nestjs/microservices` 12 (the release whose clients hand every packet to `createPacket`
  * and whose TCP and Redis servers pass a packet's `metadata` to the handler's context): a CLIENT span
@@ -55,15 +52,14 @@ type Method = (this: never, ...args: never[]) => unknown;
  * It patches the classes of the app's own copy of the package, given to it, when enabled, and
  * restores them when disabled; it registers no module hook.
  */
-export class NestMicroservicesInstrumentation extends InstrumentationBase {
+export class NestMicroservicesInstrumentation extends PatchingInstrumentation {
   private readonly spans = new MessageSpans(() => this.tracer);
   private readonly nest: MicroservicesModule;
   private readonly clients: [Class, TransportName][];
   private readonly servers: Map<number | symbol | undefined, TransportName>;
 
   constructor(nest: object) {
-    // Enabled by registerInstrumentations, once the tracer provider is set.
-    super(`${PACKAGE_NAME}/microservices`, PACKAGE_VERSION, { enabled: false });
+    super('microservices');
     this.nest = nest as MicroservicesModule;
     const { Transport } = this.nest;
     this.clients = [
@@ -86,24 +82,8 @@ export class NestMicroservicesInstrumentation extends InstrumentationBase {
     ]);
   }
 
-  protected init(): [] {
-    return [];
-  }
-
-  override enable(): void {
-    if (this.isEnabled()) return;
-    super.enable();
-    for (const [target, name, wrapper] of this.patches()) this._wrap(target, name, wrapper);
-  }
-
-  override disable(): void {
-    if (!this.isEnabled()) return;
-    super.disable();
-    for (const [target, name] of this.patches()) this._unwrap(target, name);
-  }
-
-  /** Every method the instrumentation wraps, with its wrapper: one list for patching and restoring. */
-  private patches(): [Record<string, Method>, string, (original: Method) => Method][] {
+  /** Every method the instrumentation wraps, with its wrapper. */
+  protected patches(): Patch[] {
     const { ClientProxy, ClientKafka, ClientNats, ClientRMQ, ClientMqtt, Server, ServerKafka, ServerGrpc, BaseRpcExceptionFilter } = this.nest;
     const prototype = (type: Class) => type.prototype as Record<string, Method>;
     return [
@@ -115,7 +95,7 @@ export class NestMicroservicesInstrumentation extends InstrumentationBase {
       [prototype(ClientRMQ), 'mergeHeaders', rmqHeadersWithContext],
       [prototype(ClientMqtt), 'mergePacketOptions', mqttOptionsWithContext],
       [prototype(ClientKafka), 'initializeSerializer', kafkaSerializerWithContext],
-      ...[Server, ServerKafka, ServerGrpc].map((server): [Record<string, Method>, string, (original: Method) => Method] => [
+      ...[Server, ServerKafka, ServerGrpc].map((server): Patch => [
         prototype(server),
         'addHandler',
         (addHandler) => this.tracedAddHandler(addHandler),

@@ -1,9 +1,7 @@
-import { InstrumentationBase } from '@opentelemetry/instrumentation';
-import { PACKAGE_NAME, PACKAGE_VERSION } from '../../package-info.js';
+import { type Method, type Patch, PatchingInstrumentation } from '../patching-instrumentation.js';
 import { type JobType, recordingJobFailures, type ScheduledJob, tracedJobRun } from './job-runs.js';
 
 type Class = { prototype: object };
-type Method = (this: never, ...args: never[]) => unknown;
 type Callback = (...args: never[]) => unknown;
 
 /** What the instrumentation patches of `@nestjs/schedule`; both classes are exported by its index. */
@@ -36,33 +34,17 @@ interface NodeTimer {
  * method with its failure recorded first. Patches the classes of the app's own copy of the package,
  * given to it, when enabled; runs wrapped while enabled run untraced once it is disabled.
  */
-export class NestScheduleInstrumentation extends InstrumentationBase {
+export class NestScheduleInstrumentation extends PatchingInstrumentation {
   private readonly schedule: ScheduleModule;
   /** `Class.method` of each wrapper Nest made for a decorator job. */
   private readonly handlers = new WeakMap<Callback, string>();
 
   constructor(schedule: object) {
-    super(`${PACKAGE_NAME}/schedule`, PACKAGE_VERSION, { enabled: false });
+    super('schedule');
     this.schedule = schedule as ScheduleModule;
   }
 
-  protected init(): [] {
-    return [];
-  }
-
-  override enable(): void {
-    if (this.isEnabled()) return;
-    super.enable();
-    for (const [target, name, wrapper] of this.patches()) this._wrap(target, name, wrapper);
-  }
-
-  override disable(): void {
-    if (!this.isEnabled()) return;
-    super.disable();
-    for (const [target, name] of this.patches()) this._unwrap(target, name);
-  }
-
-  private patches(): [Record<string, Method>, string, (original: Method) => Method][] {
+  protected patches(): Patch[] {
     const registry = this.schedule.SchedulerRegistry.prototype as Record<string, Method>;
     const explorer = this.schedule.ScheduleExplorer.prototype as Record<string, Method>;
     return [
