@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench:paired [-- --rounds N --seconds N --endpoint NAME --with NAME:VAR=value,... --baseline DIR]`:
+ * `npm run bench:paired [-- --rounds N --seconds N --endpoint NAME --with NAME[@DIR]:VAR=value,... --baseline DIR]`:
  * what tracing costs each request in CPU time,
  * with tracing off and ours at 100 %, 10 % and 0 % running at the same time on the same core, each
  * under its own load. Taken in turn, as `npm run bench` does, configurations meet the VM at
@@ -50,15 +50,18 @@ const FIRST_APP_PORT = 3932;
 
 /**
  * `--with 'no-export:ENABLE_TRACING=true,TRACING_SAMPLE_RATE=1,TRACING_EXPORTER=none'` adds a
- * configuration, so the share of one part of tracing is measured against the others at the same time.
+ * configuration, so the share of one part of tracing is measured against the others at the same time;
+ * `--with 'old@../base:ENABLE_TRACING=true'` runs one from another built checkout.
  */
 function parseExtraConfiguration(spec) {
-  const [name, variables = ''] = spec.split(/:(.*)/s);
+  const [label, variables = ''] = spec.split(/:(.*)/s);
+  // `NAME@DIR:...` runs from another built checkout, so a baseline can sit between two runs of the new build (ABBA).
+  const [name, root] = label.split('@');
   // A comma starts the next variable only before `NAME=`, so a value may be a list (`OTEL_NODE_DISABLED_INSTRUMENTATIONS=grpc,bullmq`).
   const env = Object.fromEntries(variables.split(/,(?=[A-Z_][A-Z0-9_]*=)/).filter(Boolean).map((pair) => pair.split(/=(.*)/s).slice(0, 2)));
   const values = Object.values(env);
-  if (!/^[\w.-]+$/.test(name) || values.length === 0 || values.some((value) => value === undefined)) throw new Error(`--with ${spec}: expected NAME:VAR=value,VAR=value`);
-  return { name, env };
+  if (!/^[\w.-]+$/.test(name) || values.length === 0 || values.some((value) => value === undefined)) throw new Error(`--with ${spec}: expected NAME[@DIR]:VAR=value,VAR=value`);
+  return { name, env, ...(root ? { root: resolve(root) } : {}) };
 }
 
 const CONFIGURATIONS = [
