@@ -271,7 +271,7 @@ describe('an Express app with scheduled jobs, event listeners, an upload route a
   });
 });
 
-describe('a Fastify app with a socket.io gateway', () => {
+describe('a Fastify app with a socket.io gateway and enhancerSpans: true', () => {
   let receiver: TraceReceiver;
   let started: PreloadedProcess;
 
@@ -282,6 +282,20 @@ describe('a Fastify app with a socket.io gateway', () => {
   afterAll(async () => {
     await started?.stop('SIGTERM');
     await receiver?.close();
+  });
+
+  it('gives the guard and the pipe of the handler called a span each, and only those', async () => {
+    const response = await fetch(`${started.url}/orders/7`);
+    expect(await response.json()).toEqual({ id: 7 });
+    const traceId = response.headers.get('x-trace-id');
+    const server = await receiver.waitForSpan((span) => span.traceId === traceId && span.name === 'GET /orders/:id');
+    const guard = await receiver.waitForSpan((span) => span.traceId === traceId && span.name === 'guard TenantGuard');
+    const pipe = await receiver.waitForSpan((span) => span.traceId === traceId && span.name === 'pipe ParseIntPipe');
+    expect(guard).toMatchObject({ parentSpanId: server.spanId, attributes: { 'nestjs.enhancer': 'guard', 'code.function.name': 'TenantGuard.canActivate' } });
+    expect(pipe.attributes).toMatchObject({ 'nestjs.enhancer': 'pipe', 'code.function.name': 'ParseIntPipe.transform' });
+    await new Promise((done) => setTimeout(done, 300));
+    // The guard is bound to two controllers: one span, for the handler that ran.
+    expect(receiver.spans.filter((span) => span.traceId === traceId).map((span) => span.name).sort()).toEqual(['GET /orders/:id', 'guard TenantGuard', 'pipe ParseIntPipe']);
   });
 
   it.each([['polling, then websocket', ['polling', 'websocket']], ['websocket only', ['websocket']]])(
@@ -296,7 +310,8 @@ describe('a Fastify app with a socket.io gateway', () => {
       const ping = await receiver.waitForSpan((span) => span.name === 'process ping' && span.attributes['code.function.name'] === 'PingGateway.ping' && receiver.spans.some((child) => child.parentSpanId === span.spanId && String(child.attributes['url.full']).endsWith(`/items/io-${id}`)));
       expect(ping).toMatchObject({ kind: KIND.CONSUMER, parentSpanId: '', links: [OPENER], attributes: { 'messaging.system': 'socket.io', 'messaging.destination.name': 'ping' } });
       await new Promise((done) => setTimeout(done, 300));
-      expect(receiver.spans.filter((span) => span.kind === KIND.SERVER && !String(span.attributes['url.path']).startsWith('/items/'))).toEqual([]);
+      expect(receiver.spans.filter((span) => span.kind === KIND.SERVER && String(span.attributes['url.path']).startsWith('/socket.io'))).toEqual([]);
+      expect(receiver.spans.some((span) => span.kind === KIND.SERVER && span.name === 'GET /items/:id')).toBe(true);
     },
   );
 });

@@ -1,9 +1,10 @@
 /**
- * A Fastify app with GraphQL on Mercurius, a socket.io gateway and Nest's own logger in text
- * mode. Started with the preload by entry-points.e2e-spec.ts.
+ * A Fastify app with GraphQL on Mercurius, a socket.io gateway, Nest's own logger in text mode, and
+ * the enhancer spans on, with a guard shared by two controllers. Started with the preload by
+ * entry-points.e2e-spec.ts.
  */
 import 'reflect-metadata';
-import { Module } from '@nestjs/common';
+import { type CanActivate, Controller, Get, Injectable, Module, Param, ParseIntPipe, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
@@ -12,6 +13,31 @@ import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websock
 import { TracingModule } from 'nestjs-tracing';
 import { TracingConsoleLogger } from 'nestjs-tracing/logging';
 import { callSelf, ItemsController, listeningOn, UsersResolver } from './shared.js';
+
+@Injectable()
+class TenantGuard implements CanActivate {
+  canActivate(): boolean {
+    return true;
+  }
+}
+
+@Controller('orders')
+@UseGuards(TenantGuard)
+class OrdersController {
+  @Get(':id')
+  find(@Param('id', ParseIntPipe) id: number) {
+    return { id };
+  }
+}
+
+@Controller('invoices')
+@UseGuards(TenantGuard)
+class InvoicesController {
+  @Get()
+  list() {
+    return [];
+  }
+}
 
 @WebSocketGateway()
 class PingGateway {
@@ -23,8 +49,8 @@ class PingGateway {
 }
 
 @Module({
-  imports: [TracingModule.forRoot(), GraphQLModule.forRoot<MercuriusDriverConfig>({ driver: MercuriusDriver, autoSchemaFile: true })],
-  controllers: [ItemsController],
+  imports: [TracingModule.forRoot({ enhancerSpans: true }), GraphQLModule.forRoot<MercuriusDriverConfig>({ driver: MercuriusDriver, autoSchemaFile: true })],
+  controllers: [ItemsController, OrdersController, InvoicesController],
   providers: [UsersResolver, PingGateway],
 })
 class AppModule {}
