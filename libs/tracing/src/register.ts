@@ -6,6 +6,7 @@
  * dynamically, after the module hooks are in place.
  */
 import { loadTracingConfig, ConfigError } from './config/index.js';
+import { whyTracingIsOff } from './config/standard-names.js';
 import { registerModuleHooks } from './instrumentation/module-hooks.js';
 import type { TracingConfig } from './config/tracing-config.js';
 import { unsupportedNode } from './runtime/node-version.js';
@@ -25,12 +26,15 @@ function loadConfigOrExit(): TracingConfig {
   }
 }
 
-const unsupported = unsupportedNode();
+const config = loadConfigOrExit();
+// The app runs untraced on any Node.js it runs on; only tracing needs the SDK's minimum.
+const unsupported = config.enabled ? unsupportedNode() : undefined;
 if (unsupported) {
   process.stderr.write(`[tracing] ${unsupported}\n`);
   process.exit(1);
 }
-const config = loadConfigOrExit();
+// A preload that traces nothing says so: otherwise the command looks as if it worked.
+if (!config.enabled) process.stderr.write(`[tracing] ${whyTracingIsOff(process.env)}\n`);
 if (config.enabled) registerModuleHooks(config.instrumentations);
 const { startTracing } = await import('./runtime/start-tracing.js');
 const runtime = await startTracing(config, 'preload').catch(stopOnConfigError);

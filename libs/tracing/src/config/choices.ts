@@ -1,6 +1,8 @@
 /** The values each setting accepts, and the defaults of the ones with a fixed default. */
 
 export const EXPORTER_NAMES = ['console', 'jaeger', 'zipkin', 'otlp', 'none'] as const;
+/** `OTEL_TRACES_EXPORTER` values of the SDK environment variable specification (its `jaeger` was withdrawn). */
+export const STANDARD_TRACE_EXPORTERS = ['otlp', 'zipkin', 'console', 'none'] as const;
 /** `TRACING_CONSOLE_FORMAT`: a tree per trace, or the SDK's object per span. */
 export const CONSOLE_FORMATS = ['tree', 'raw'] as const;
 export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;

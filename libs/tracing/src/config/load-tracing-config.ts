@@ -7,7 +7,6 @@ import {
   DEFAULT_JAEGER_ENDPOINT,
   DEFAULT_ZIPKIN_ENDPOINT,
   CONSOLE_FORMATS,
-  EXPORTER_NAMES,
   INSTRUMENTATION_NAMES,
   OTLP_PROTOCOLS,
 } from './choices.js';
@@ -16,10 +15,10 @@ import type {
   InstrumentationName,
   OtlpProtocol,
   TracingConfig,
-  SpanExporterName,
 } from './tracing-config.js';
-import { type Env, envBoolean, envChoice, envInteger, envList, envRate, envUrl, readEnv } from './env.js';
-import { parseEnvSampler, parsePropagators, parseResourceDetectors, parseSpanLimits } from './sdk-env.js';
+import { type Env, envChoice, envInteger, envList, envUrl, readEnv } from './env.js';
+import { parsePropagators, parseResourceDetectors, parseSpanLimits } from './sdk-env.js';
+import { agreeingUrl, parseEnabled, parseExporters, parseSampling } from './standard-names.js';
 import { ConfigError } from './config-error.js';
 
 const HTTP = ['http:', 'https:'];
@@ -35,7 +34,6 @@ const LEGACY_JAEGER_PORTS = new Set(['14268', '14250', '6831', '6832']);
  * {@link ConfigError} on the first bad value so startup stops before the app listens.
  */
 export function loadTracingConfig(env: Env = process.env, entryPath = process.argv[1]): TracingConfig {
-  const rate = envRate(env, 'TRACING_SAMPLE_RATE');
   const app = nearestPackage(entryPath);
   const otlpProtocol = envChoice<OtlpProtocol>(
     env,
@@ -44,8 +42,7 @@ export function loadTracingConfig(env: Env = process.env, entryPath = process.ar
     'http/protobuf',
   );
   return {
-    // OTEL_SDK_DISABLED is the standard off switch; it wins so an operator can silence any app.
-    enabled: envBoolean(env, 'ENABLE_TRACING', false) && !envBoolean(env, 'OTEL_SDK_DISABLED', false),
+    enabled: parseEnabled(env),
     serviceName:
       readEnv(env, 'OTEL_SERVICE_NAME') ??
       serviceNameFromResourceAttributes(env) ??
@@ -57,8 +54,7 @@ export function loadTracingConfig(env: Env = process.env, entryPath = process.ar
     environment: readEnv(env, 'NODE_ENV'),
     exporters: parseExporters(env),
     consoleFormat: envChoice(env, 'TRACING_CONSOLE_FORMAT', CONSOLE_FORMATS, 'tree'),
-    sampleRate: rate,
-    envSampler: rate === undefined ? parseEnvSampler(env) : undefined,
+    ...parseSampling(env),
     propagators: parsePropagators(env),
     baggageLimits: {
       maxEntries: envInteger(env, 'TRACING_BAGGAGE_MAX_ENTRIES', DEFAULT_BAGGAGE_MAX_ENTRIES),
@@ -67,22 +63,13 @@ export function loadTracingConfig(env: Env = process.env, entryPath = process.ar
     resourceDetectors: parseResourceDetectors(env),
     spanLimits: parseSpanLimits(env),
     jaegerEndpoint: parseJaegerEndpoint(env),
-    zipkinEndpoint: new URL(envUrl(env, 'ZIPKIN_ENDPOINT', HTTP, DEFAULT_ZIPKIN_ENDPOINT)).href,
+    zipkinEndpoint: new URL(agreeingUrl(env, 'ZIPKIN_ENDPOINT', 'OTEL_EXPORTER_ZIPKIN_ENDPOINT', HTTP) ?? DEFAULT_ZIPKIN_ENDPOINT).href,
     zipkinTimeoutMillis: envInteger(env, 'OTEL_EXPORTER_ZIPKIN_TIMEOUT', 10_000),
     otlpEndpoint: parseOtlpEndpoint(env, otlpProtocol),
     otlpProtocol,
     batch: parseBatchConfig(env),
     instrumentations: parseInstrumentations(env),
   };
-}
-
-/** One exporter or several, comma-separated (`console,otlp`); `none` only alone. */
-function parseExporters(env: Env): SpanExporterName[] {
-  const names = envList(env, 'TRACING_EXPORTER', EXPORTER_NAMES, (entry) => entry.toLowerCase()) ?? ['console'];
-  if (names.includes('none') && names.length > 1) {
-    throw new ConfigError('TRACING_EXPORTER', readEnv(env, 'TRACING_EXPORTER')!, 'none cannot be combined with other exporters');
-  }
-  return [...new Set(names)].filter((name) => name !== 'none');
 }
 
 /** The spec ranks `service.name` in `OTEL_RESOURCE_ATTRIBUTES` above any default. */
@@ -133,14 +120,19 @@ function parseJaegerEndpoint(env: Env): string {
   return url.href;
 }
 
+/**
+ * The traces endpoint: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as given; else the generic base
+ * (`OTEL_EXPORTER_OTLP_ENDPOINT`, or our `OTLP_ENDPOINT`) with `/v1/traces` appended over HTTP and as
+ * given over gRPC, as the specification says. `OTLP_ENDPOINT` may already end in `/v1/traces`.
+ */
 function parseOtlpEndpoint(env: Env, protocol: OtlpProtocol): string | undefined {
-  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT']) {
-    envUrl(env, name, HTTP);
-  }
-  if (readEnv(env, 'OTLP_ENDPOINT') === undefined) return undefined;
-  const base = new URL(envUrl(env, 'OTLP_ENDPOINT', HTTP, '')).href.replace(/\/+$/, '');
-  if (protocol === 'grpc' || base.endsWith('/v1/traces')) return base;
-  return `${base}/v1/traces`;
+  const traces = envUrl(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', HTTP);
+  const base = agreeingUrl(env, 'OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT', HTTP);
+  if (traces) return traces;
+  if (base === undefined) return undefined;
+  const trimmed = new URL(base).href.replace(/\/+$/, '');
+  if (protocol === 'grpc' || (readEnv(env, 'OTLP_ENDPOINT') !== undefined && trimmed.endsWith('/v1/traces'))) return trimmed;
+  return `${trimmed}/v1/traces`;
 }
 
 function parseBatchConfig(env: Env): BatchConfig {

@@ -15,9 +15,10 @@ import { getTracingRuntime, type TracingRuntime } from './tracing-runtime.js';
 export async function adoptOrStartTracing(): Promise<TracingRuntime> {
   const existing = getTracingRuntime();
   if (existing && !existing.isShutdown) return existing;
-  const unsupported = unsupportedNode();
-  if (unsupported) throw new Error(unsupported);
   const config = loadTracingConfig();
+  // With tracing off the app runs on any Node.js; with it on, one line says why it cannot.
+  const unsupported = config.enabled ? unsupportedNode() : undefined;
+  if (unsupported) throw Object.assign(new Error(unsupported), { stack: `Error: ${unsupported}` });
   // No ESM loader hooks here: registered this late they would miss the app's imports, and test
   // runners such as Jest refuse them. Modules `require`d from now on are still instrumented.
   if (config.enabled) warnLateStart(config.instrumentations);
