@@ -15,6 +15,8 @@ export const SAMPLER_NAMES = [
   'parentbased_always_off',
   'parentbased_traceidratio',
 ] as const;
+/** `OTEL_LOG_LEVEL` values (the specification's, in lower case; any case is accepted). */
+export const LOG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
 export const PROPAGATOR_NAMES = ['tracecontext', 'baggage', 'b3', 'b3multi', 'none'] as const;
 /** `OTEL_NODE_RESOURCE_DETECTORS` values, as sdk-node reads them. */
 export const RESOURCE_DETECTOR_NAMES = ['host', 'os', 'process', 'serviceinstance', 'env', 'all', 'none'] as const;

@@ -8,6 +8,7 @@ import {
   DEFAULT_ZIPKIN_ENDPOINT,
   CONSOLE_FORMATS,
   INSTRUMENTATION_NAMES,
+  LOG_LEVELS,
   OTLP_PROTOCOLS,
 } from './choices.js';
 import type {
@@ -18,7 +19,9 @@ import type {
 } from './tracing-config.js';
 import { type Env, envChoice, envInteger, envList, envUrl, readEnv } from './env.js';
 import { parsePropagators, parseResourceDetectors, parseSpanLimits } from './sdk-env.js';
+import { validateOtlpTransportEnv } from './otlp-transport-env.js';
 import { agreeingUrl, parseEnabled, parseExporters, parseSampling } from './standard-names.js';
+import { refuseUnsupportedVariables } from './unsupported-variables.js';
 import { ConfigError } from './config-error.js';
 
 const HTTP = ['http:', 'https:'];
@@ -34,6 +37,10 @@ const LEGACY_JAEGER_PORTS = new Set(['14268', '14250', '6831', '6832']);
  * {@link ConfigError} on the first bad value so startup stops before the app listens.
  */
 export function loadTracingConfig(env: Env = process.env, entryPath = process.argv[1]): TracingConfig {
+  refuseUnsupportedVariables(env);
+  validateOtlpTransportEnv(env);
+  // Read where the SDK's diagnostics are routed; an unknown level would quietly mean `info`.
+  envChoice(env, 'OTEL_LOG_LEVEL', LOG_LEVELS, 'info');
   const app = nearestPackage(entryPath);
   const otlpProtocol = envChoice<OtlpProtocol>(
     env,

@@ -104,7 +104,7 @@ describe('createSpanExporters', () => {
   it('otlp without OTLP_ENDPOINT sends to OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', () =>
     withEnv({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url('/custom/traces') }, async () => {
       const config = loadTracingConfig({ TRACING_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url('/custom/traces') });
-      expect(config.otlpEndpoint).toBeUndefined();
+      expect(config.otlpEndpoint).toBe(receiver.url('/custom/traces'));
       expect((await exportTo(await createSpanExporter(config))).code).toBe(ExportResultCode.SUCCESS);
       expect(receiver.paths).toEqual(['/custom/traces']);
     }));

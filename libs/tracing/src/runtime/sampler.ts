@@ -9,7 +9,7 @@ import type { EnvSamplerConfig, TracingConfig } from '../config/tracing-config.j
 
 /**
  * Parent-based, so a service never breaks a trace its caller sampled; the ratio applies to traces
- * that start here. `OTEL_TRACES_SAMPLER` decides only when `TRACING_SAMPLE_RATE` is not set.
+ * that start here. `OTEL_TRACES_SAMPLER` decides when `TRACING_SAMPLE_RATE` is not set (both set must agree).
  */
 export function createSampler(config: TracingConfig): Sampler {
   if (config.envSampler) return createEnvSampler(config.envSampler);

@@ -18,8 +18,10 @@ const serializer: ISerializer<ReadableSpan[], IExportTraceServiceResponse> = {
  * Without a URL the endpoint comes from `OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT`.
  */
 export function createOtlpProtoExporter(url: string | undefined): SpanExporter {
-  const options = convertLegacyHttpOptions(url === undefined ? {} : { url }, 'TRACES', 'v1/traces', {
-    'Content-Type': 'application/x-protobuf',
-  });
-  return new OTLPExporterBase(createOtlpHttpExportDelegate(options, serializer, COMPONENT_TYPE, TraceExporterMetricsHelper, undefined));
+  return new OTLPExporterBase(createOtlpHttpExportDelegate(otlpHttpOptions(url), serializer, COMPONENT_TYPE, TraceExporterMetricsHelper, undefined));
+}
+
+/** The SDK's transport options: the URL given, the rest from `OTEL_EXPORTER_OTLP_(TRACES_)*`. */
+export function otlpHttpOptions(url: string | undefined): ReturnType<typeof convertLegacyHttpOptions> {
+  return convertLegacyHttpOptions(url === undefined ? {} : { url }, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' });
 }
