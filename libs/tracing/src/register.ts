@@ -6,7 +6,7 @@
  * dynamically, after the module hooks are in place.
  */
 import { loadTracingConfig, ConfigError } from './config/index.js';
-import { whyTracingIsOff } from './config/standard-names.js';
+import { tracingOffHint } from './config/standard-names.js';
 import { registerModuleHooks } from './instrumentation/module-hooks.js';
 import type { TracingConfig } from './config/tracing-config.js';
 import { unsupportedNode } from './runtime/node-version.js';
@@ -33,8 +33,8 @@ if (unsupported) {
   process.stderr.write(`[tracing] ${unsupported}\n`);
   process.exit(1);
 }
-// A preload that traces nothing says so: otherwise the command looks as if it worked.
-if (!config.enabled) process.stderr.write(`[tracing] ${whyTracingIsOff(process.env)}\n`);
+const hint = config.enabled ? undefined : tracingOffHint(process.env);
+if (hint) process.stderr.write(`[tracing] ${hint}\n`);
 if (config.enabled) registerModuleHooks(config.instrumentations);
 const { startTracing } = await import('./runtime/start-tracing.js');
 const runtime = await startTracing(config, 'preload').catch(stopOnConfigError);

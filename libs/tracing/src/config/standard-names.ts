@@ -30,12 +30,14 @@ export function parseEnabled(env: Env): boolean {
   return exporters !== undefined && exporters.length > 0;
 }
 
-/** Why tracing is off, and how to turn it on: the preload says it in one line. */
-export function whyTracingIsOff(env: Env): string {
-  if (readEnv(env, 'ENABLE_TRACING') !== undefined) return `tracing is off (ENABLE_TRACING=${readEnv(env, 'ENABLE_TRACING')})`;
-  if (readEnv(env, 'OTEL_SDK_DISABLED') !== undefined) return `tracing is off (OTEL_SDK_DISABLED=${readEnv(env, 'OTEL_SDK_DISABLED')})`;
-  if (readEnv(env, 'OTEL_TRACES_EXPORTER') !== undefined) return `tracing is off (OTEL_TRACES_EXPORTER=${readEnv(env, 'OTEL_TRACES_EXPORTER')})`;
-  return 'tracing is off: set ENABLE_TRACING=true, or an exporter in OTEL_TRACES_EXPORTER, to turn it on';
+/**
+ * How to turn tracing on, when nothing in the environment said anything about it: the preload says
+ * it in one line, as a command that traces nothing would otherwise look as if it worked. Tracing
+ * turned off on purpose (`ENABLE_TRACING=false`, `OTEL_SDK_DISABLED=true`) stays quiet.
+ */
+export function tracingOffHint(env: Env): string | undefined {
+  const asked = ['ENABLE_TRACING', 'OTEL_SDK_DISABLED', 'OTEL_TRACES_EXPORTER'].some((name) => readEnv(env, name) !== undefined);
+  return asked ? undefined : 'tracing is off: set ENABLE_TRACING=true, or an exporter in OTEL_TRACES_EXPORTER, to turn it on';
 }
 
 /** `OTEL_TRACES_EXPORTER`'s list, `none` as the empty list; undefined when unset. */
