@@ -4,6 +4,7 @@ export { TraceService } from './api/trace.service.js';
 export type {
   DatabaseOperation,
   ExternalCall,
+  HttpServerSpanOptions,
   SpanDecoratorOptions,
   TracingMetricsOptions,
   TracingModuleOptions,

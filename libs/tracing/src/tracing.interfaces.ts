@@ -1,4 +1,5 @@
-import type { SpanKind } from '@opentelemetry/api';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Attributes, Span, SpanKind } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 
 /** The Prometheus endpoint and the metrics on it. */
@@ -11,6 +12,29 @@ export interface TracingMetricsOptions {
   path?: string;
   /** prom-client's process and Node.js runtime metrics (CPU, memory, event loop, GC). @default true */
   defaultMetrics?: boolean;
+}
+
+/**
+ * Hooks on the request's SERVER span, with the names and meaning of
+ * `@opentelemetry/instrumentation-http`'s. A hook that throws never breaks the request: it is
+ * skipped, and its first error is logged once.
+ */
+export interface HttpServerSpanOptions {
+  /** Requests it returns true for are neither traced nor measured, like `ignorePaths`. @default undefined */
+  ignoreIncomingRequestHook?: (request: IncomingMessage) => boolean;
+  /** Attributes set when the span starts, where the sampler sees them. Called for every request. @default undefined */
+  startIncomingSpanHook?: (request: IncomingMessage) => Attributes;
+  /** Called when a span that records starts (an unsampled request's span takes nothing). @default undefined */
+  requestHook?: (span: Span, request: IncomingMessage) => void;
+  /** Called when a span that records ends, its response status recorded. @default undefined */
+  responseHook?: (span: Span, response: ServerResponse) => void;
+  /**
+   * Request and response headers recorded as `http.request.header.<name>` and
+   * `http.response.header.<name>` (arrays of values). Redaction applies: an `authorization` or
+   * `cookie` header is exported as `[REDACTED]`.
+   * @default undefined
+   */
+  headersToSpanAttributes?: { server?: { requestHeaders?: string[]; responseHeaders?: string[] } };
 }
 
 /** What only the Nest application knows; given to `TracingModule.forRoot()`. Everything has a default. */
@@ -67,6 +91,8 @@ export interface TracingModuleOptions {
    * @default false
    */
   enhancerSpans?: boolean;
+  /** Hooks on each request's SERVER span, as the HTTP instrumentation has them. @default {} */
+  http?: HttpServerSpanOptions;
   /**
    * Prometheus metrics (request, query and external-call latencies and counts, with trace
    * exemplars); `false` serves none, for apps with a Prometheus module of their own.

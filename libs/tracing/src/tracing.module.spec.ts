@@ -372,3 +372,79 @@ describe('TracingModule.forRoot({ enhancerSpans: true })', () => {
     expect(GuardsContextCreator.prototype.getGuardInstance).toBe(originalGetGuardInstance);
   });
 });
+
+describe('TracingModule.forRoot({ http }): the SERVER span hooks', () => {
+  @Controller('orders')
+  class OrdersController {
+    @Get(':id')
+    find(@Param('id') id: string) {
+      return { id };
+    }
+  }
+
+  let tracing: TestTracing;
+  let app: INestApplication;
+  const start = async (http: TracingModuleOptions['http']) => {
+    tracing = setupTestTracing();
+    const moduleRef = await Test.createTestingModule({ imports: [TracingModule.forRoot({ http })], controllers: [OrdersController] }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+  };
+  afterEach(async () => {
+    await app.close();
+    await tracing.shutdown();
+  });
+
+  it('calls each hook with the HTTP instrumentation’s meaning, and records the headers asked for, redacted', async () => {
+    const seen: string[] = [];
+    await start({
+      ignoreIncomingRequestHook: (request) => request.headers['x-synthetic'] === 'probe',
+      startIncomingSpanHook: (request) => ({ 'tenant.id': String(request.headers['x-tenant']) }),
+      requestHook: (span, request) => {
+        seen.push(`request ${request.url}`);
+        span.setAttribute('request.hooked', true);
+      },
+      responseHook: (span, response) => {
+        seen.push(`response ${response.statusCode}`);
+        span.setAttribute('response.hooked', true);
+      },
+      headersToSpanAttributes: { server: { requestHeaders: ['X-Tenant', 'Authorization'], responseHeaders: ['x-trace-id'] } },
+    });
+    await request(app.getHttpServer()).get('/orders/7').set('x-tenant', 'acme').set('authorization', 'Bearer secret-token').expect(200);
+    await request(app.getHttpServer()).get('/orders/8').set('x-synthetic', 'probe').expect(200);
+    const [server] = tracing.spans();
+    expect(tracing.spans()).toHaveLength(1);
+    expect(seen).toEqual(['request /orders/7', 'response 200']);
+    expect(server.attributes).toMatchObject({
+      'tenant.id': 'acme',
+      'request.hooked': true,
+      'response.hooked': true,
+      'http.request.header.x-tenant': ['acme'],
+      'http.request.header.authorization': '[REDACTED]',
+      'http.response.header.x-trace-id': [server.spanContext().traceId],
+    });
+  });
+
+  it('never lets a hook that throws break the request, and logs its error once', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      await start({
+        requestHook: () => {
+          throw new Error('hook bug');
+        },
+        ignoreIncomingRequestHook: () => {
+          throw new Error('filter bug');
+        },
+      });
+      await request(app.getHttpServer()).get('/orders/1').expect(200, { id: '1' });
+      await request(app.getHttpServer()).get('/orders/2').expect(200, { id: '2' });
+      expect(tracing.spans()).toHaveLength(2);
+      expect(warn.mock.calls.map(([message]) => message)).toEqual([
+        'The ignoreIncomingRequestHook threw and was skipped (reported once): filter bug',
+        'The requestHook threw and was skipped (reported once): hook bug',
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});

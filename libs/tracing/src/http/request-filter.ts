@@ -1,7 +1,9 @@
+import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
 import { TRACING_REQUEST_OPTIONS } from '../tracing.constants.js';
 import type { TracingModuleOptions } from '../tracing.interfaces.js';
+import { ServerSpanHooks } from './server-span-hooks.js';
 
 export const DEFAULT_TRACE_ID_HEADER = 'x-trace-id';
 export const DEFAULT_IGNORED_PATHS: readonly string[] = ['/health', '/metrics', '/socket.io'];
@@ -17,6 +19,8 @@ export interface RequestTracingOptions {
   /** Where the metrics are served, under the app's global prefix; false when metrics are off. */
   readonly metricsPath: string | false;
   readonly defaultMetrics: boolean;
+  /** The SERVER span's hooks (`http` option). */
+  readonly hooks: ServerSpanHooks;
 }
 
 export function resolveRequestOptions(options: TracingModuleOptions): RequestTracingOptions {
@@ -31,6 +35,7 @@ export function resolveRequestOptions(options: TracingModuleOptions): RequestTra
     httpHandlerSpans: options.httpHandlerSpans ?? false,
     metricsPath,
     defaultMetrics: metrics === true || metrics === false ? metrics : (metrics.defaultMetrics ?? true),
+    hooks: new ServerSpanHooks(options.http),
   };
 }
 
@@ -71,7 +76,7 @@ export class RequestFilter implements OnApplicationBootstrap {
 
   /** Runs for every request, so allocates nothing. Ignored requests are marked for {@link isUntracedRequest}. */
   isIgnored(request: { method?: string; url?: string }): boolean {
-    const ignored = this.matches(request.method, request.url);
+    const ignored = this.matches(request.method, request.url) || this.options.hooks.ignores(request as IncomingMessage);
     if (ignored) (request as MarkedRequest)[UNTRACED] = true;
     return ignored;
   }

@@ -25,6 +25,7 @@ import {
   type RoutedRequest,
 } from './http-server-span.js';
 import type { RequestTracingOptions } from './request-filter.js';
+import type { ServerSpanHooks } from './server-span-hooks.js';
 
 /**
  * The SERVER span of every HTTP request, with the caller's W3C context, the trace-id header and,
@@ -58,13 +59,17 @@ export class ServerRequestTracer {
     const rpcMetadata: RPCMetadata = { type: RPCType.HTTP, span };
     setTraceIdHeader(this.options, response, span);
     // Ending a span that does not record changes nothing, so unsampled requests skip the listener.
-    if (span.isRecording()) response.once('close', () => endSpan(span, rpcMetadata, request, response));
+    if (span.isRecording()) {
+      this.options.hooks.started(span, request);
+      response.once('close', () => endSpan(span, rpcMetadata, request, response, this.options.hooks));
+    }
     context.with(setRPCMetadata(trace.setSpan(parent, span), rpcMetadata), next);
   }
 
   /** Attributes only for spans that record: an unsampled request should cost next to nothing. */
   private startSpan(request: IncomingMessage, parent: typeof ROOT_CONTEXT): Span {
-    const span = libraryTracer().startSpan(request.method ?? 'GET', { kind: SpanKind.SERVER }, parent);
+    const attributes = this.options.hooks.startAttributes(request);
+    const span = libraryTracer().startSpan(request.method ?? 'GET', { kind: SpanKind.SERVER, attributes }, parent);
     if (!span.isRecording()) return span;
     const [path, query] = (request.url ?? '/').split('?', 2);
     return span.setAttributes({
@@ -80,10 +85,11 @@ export class ServerRequestTracer {
   }
 }
 
-function endSpan(span: Span, rpcMetadata: RPCMetadata, request: IncomingMessage, response: ServerResponse): void {
+function endSpan(span: Span, rpcMetadata: RPCMetadata, request: IncomingMessage, response: ServerResponse, hooks: ServerSpanHooks): void {
   const route = rpcMetadata.route ?? routeTemplate(request as RoutedRequest);
   if (route) nameServerSpan(span, request.method, route);
   recordResponseStatus(span, response.statusCode);
+  hooks.ending(span, response);
   markServerError(span, response.statusCode);
   span.end();
 }
