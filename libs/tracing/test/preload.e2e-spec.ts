@@ -77,6 +77,21 @@ describe('preload (node --import nestjs-tracing/register)', () => {
     expect(receiver.spans.some((span) => span.name.includes('health'))).toBe(false);
   });
 
+  it('records a request whose client gave up as aborted: no status code it never sent, and counted in the metrics', async () => {
+    const app = await start(tracingEnv(receiver));
+    const started = Date.now();
+    await expect(fetch(`${app.url}/slow`, { method: 'POST', signal: AbortSignal.timeout(200) })).rejects.toThrow();
+    const span = await receiver.waitForSpan((candidate) => candidate.name === 'POST /slow');
+    expect(span.attributes['http.response.status_code']).toBeUndefined();
+    expect(span.attributes['error.type']).toBe('aborted');
+    expect(span.status).toEqual({ code: 2, message: 'the client closed the connection before the response was sent' });
+    // It ended when the client went away, not when the handler finished a second later.
+    expect(Number(span.endTimeUnixNano - span.startTimeUnixNano) / 1e6).toBeLessThan(800);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/slow",status_code="aborted"\} 1/);
+  });
+
   it('carries one trace across two services through traceparent on fetch', async () => {
     const downstream = await start(tracingEnv(receiver, { OTEL_SERVICE_NAME: 'downstream' }));
     const upstream = await start(tracingEnv(receiver, { OTEL_SERVICE_NAME: 'upstream', DOWNSTREAM_URL: downstream.url }));

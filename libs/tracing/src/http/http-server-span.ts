@@ -53,6 +53,19 @@ export function markServerError(span: Span, statusCode: number): void {
   span.setAttribute(ATTR_ERROR_TYPE, String(statusCode));
 }
 
+/** `error.type` of a request whose client went away before the response was sent. */
+export const ABORTED = 'aborted';
+
+/**
+ * The client closed the connection before the response was sent: the span gets no status code (none
+ * was sent), and fails with `error.type` `aborted`, as the HTTP conventions have it for a request
+ * that ends before a status code.
+ */
+export function markAborted(span: Span): void {
+  span.setAttribute(ATTR_ERROR_TYPE, ABORTED);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: 'the client closed the connection before the response was sent' });
+}
+
 export function recordResponseStatus(span: Span, statusCode: number): void {
   span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, statusCode);
 }

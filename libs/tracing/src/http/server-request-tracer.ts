@@ -17,6 +17,7 @@ import { TracingLifecycle } from '../runtime/tracing-lifecycle.js';
 import type { TracingRuntime } from '../runtime/tracing-runtime.js';
 import { TRACING_REQUEST_OPTIONS, TRACING_RUNTIME } from '../tracing.constants.js';
 import {
+  markAborted,
   markServerError,
   nameServerSpan,
   recordResponseStatus,
@@ -88,8 +89,13 @@ export class ServerRequestTracer {
 function endSpan(span: Span, rpcMetadata: RPCMetadata, request: IncomingMessage, response: ServerResponse, hooks: ServerSpanHooks): void {
   const route = rpcMetadata.route ?? routeTemplate(request as RoutedRequest);
   if (route) nameServerSpan(span, request.method, route);
-  recordResponseStatus(span, response.statusCode);
-  hooks.ending(span, response);
-  markServerError(span, response.statusCode);
+  if (response.writableFinished) {
+    recordResponseStatus(span, response.statusCode);
+    hooks.ending(span, response);
+    markServerError(span, response.statusCode);
+  } else {
+    hooks.ending(span, response);
+    markAborted(span);
+  }
   span.end();
 }

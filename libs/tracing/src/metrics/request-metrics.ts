@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, trace } from '@opentelemetry/api';
 import { getRPCMetadata } from '@opentelemetry/core';
 import type { RequestObserver } from '../http/http-server-hook.js';
-import { routeTemplate, type RoutedRequest } from '../http/http-server-span.js';
+import { ABORTED, routeTemplate, type RoutedRequest } from '../http/http-server-span.js';
 import { pathOf, type RequestFilter } from '../http/request-filter.js';
 import { requestOperation } from '../http/request-operation.js';
 import { exemplarOf } from './exemplar.js';
@@ -41,13 +41,14 @@ export class RequestMetrics implements RequestObserver {
     const active = context.active();
     const exemplar = exemplarOf(trace.getSpan(active)?.spanContext());
     const rpcMetadata = getRPCMetadata(active);
-    response.once('finish', () => {
+    // 'close', not 'finish': a request whose client went away never finishes, and counts too.
+    response.once('close', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const operation = requestOperation(rpcMetadata);
       const labels = {
         method: request.method ?? 'GET',
         route: routeTemplate(request as RoutedRequest) ?? UNMATCHED_ROUTE,
-        status_code: String(response.statusCode),
+        status_code: response.writableFinished ? String(response.statusCode) : ABORTED,
         ...(operation === undefined ? {} : { operation: this.boundedOperation(operation) }),
       };
       this.metrics.observeRequest(labels, seconds, exemplar);
