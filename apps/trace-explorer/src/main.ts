@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError } from 'nestjs-tracing/config';
 import { AppModule } from './app.module.js';
 import { loadExplorerConfig } from './explorer.config.js';
+import { hostCheck } from './http/host-check.js';
 import { UI_DIRECTORY } from './http/pages.controller.js';
 
 /**
@@ -19,6 +20,8 @@ try {
   const config = loadExplorerConfig();
   // Bodies are read by the OTLP controller itself, with its own limit and decompression.
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bodyParser: false, logger: ['error', 'warn'] });
+  // Before anything else answers: pages, API and ingest alike.
+  app.use(hostCheck(config.allowedHosts, config.host));
   app.useStaticAssets(UI_DIRECTORY, { prefix: '/assets/', index: false, immutable: false });
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { createConnection } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { freePort } from '../../users-api/test/support/sample-system.js';
@@ -169,6 +170,44 @@ describe('the trace explorer over HTTP', () => {
     const connects = (host: string) => new Promise<boolean>((done) => createConnection({ host, port }).once('connect', function (this: import('node:net').Socket) { this.destroy(); done(true); }).once('error', () => done(false)));
     expect(await connects('127.0.0.1')).toBe(true);
     expect(await connects('127.0.0.2')).toBe(false);
+  });
+
+  it('answers only requests that name it by a loopback host: a DNS-rebound page gets 403 for pages, API and ingest', async () => {
+    const { port } = new URL(explorer.url);
+    const send = (host: string, method: string, path: string, body?: Buffer) =>
+      new Promise<number>((done, fail) => {
+        const request = httpRequest({ host: '127.0.0.1', port, method, path, headers: { host, 'content-type': 'application/x-protobuf' } }, (response) => {
+          response.resume();
+          done(response.statusCode!);
+        });
+        request.once('error', fail).end(body);
+      });
+    const rebound = `evil.example:${port}`;
+    expect(await send(rebound, 'GET', '/')).toBe(403);
+    expect(await send(rebound, 'GET', `/api/traces/${traceId}`)).toBe(403);
+    expect(await send(rebound, 'GET', '/api/explorer/traces')).toBe(403);
+    expect(await send(rebound, 'POST', '/v1/traces', Buffer.from(encodeTraces.protobuf(telemetry.spans)))).toBe(403);
+    expect(await send(`localhost:${port}`, 'GET', `/api/traces/${traceId}`)).toBe(200);
+    expect(await send(`127.0.0.1:${port}`, 'GET', '/')).toBe(200);
+    expect(await send(`[::1]:${port}`, 'GET', '/')).toBe(200);
+  });
+
+  it('answers a host named in TRACE_EXPLORER_ALLOWED_HOSTS', async () => {
+    const allowed = await startExplorer({ TRACE_EXPLORER_PORT: String(await freePort()), TRACE_EXPLORER_ALLOWED_HOSTS: 'traces.internal, other.internal' });
+    try {
+      const { port } = new URL(allowed.url);
+      const status = (host: string) =>
+        new Promise<number>((done, fail) => {
+          httpRequest({ host: '127.0.0.1', port, path: '/', headers: { host } }, (response) => {
+            response.resume();
+            done(response.statusCode!);
+          }).once('error', fail).end();
+        });
+      expect(await status(`traces.internal:${port}`)).toBe(200);
+      expect(await status(`evil.example:${port}`)).toBe(403);
+    } finally {
+      await allowed.stop();
+    }
   });
 
   it('refuses to start with the tracing preload, which would make it trace its own ingest', async () => {
