@@ -82,7 +82,8 @@ export function spanTags(span: StoredSpan): JaegerKeyValue[] {
   const tags: JaegerKeyValue[] = [];
   if (span.scope.name) tags.push({ key: 'otel.scope.name', type: 'string', value: span.scope.name });
   if (span.scope.version) tags.push({ key: 'otel.scope.version', type: 'string', value: span.scope.version });
-  tags.push(...keyValues(span.attributes));
+  // One by one: a span's attributes may be more than a call's arguments can hold.
+  for (const tag of keyValues(span.attributes)) tags.push(tag);
   if (span.kind !== 0) tags.push({ key: 'span.kind', type: 'string', value: spanKindName(span.kind) });
   if (span.status.code !== 0) tags.push({ key: 'otel.status_code', type: 'string', value: STATUS_NAMES[span.status.code] });
   if (span.status.code === 2) tags.push({ key: 'error', type: 'bool', value: true });

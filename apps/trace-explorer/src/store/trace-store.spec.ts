@@ -52,6 +52,17 @@ describe('TraceStore', () => {
     expect(summarize(store.get(id(2))!).rootOperation).toBeUndefined();
   });
 
+  it('keeps a resent span once, and a different span under a known id beside the first', () => {
+    const store = new TraceStore({ memoryBudgetBytes: 1_000_000 });
+    const first = storedSpan({ traceId: id(1), spanId: '1'.repeat(16), name: 'GET /users/:id' });
+    store.addSpans([first]);
+    store.addSpans([storedSpan({ traceId: id(1), spanId: '1'.repeat(16), name: 'GET /users/:id', resource: first.resource })]);
+    expect(store.get(id(1))!.spans).toHaveLength(1);
+    store.addSpans([storedSpan({ traceId: id(1), spanId: '1'.repeat(16), name: 'another span, same id', resource: first.resource })]);
+    expect(store.get(id(1))!.spans.map((span) => span.name)).toEqual(['GET /users/:id', 'another span, same id']);
+    expect(store.stats().spans).toBe(2);
+  });
+
   it('filters the list by service, operation, errors, duration, attribute and trace id', () => {
     const store = new TraceStore({ memoryBudgetBytes: 1_000_000 });
     store.addSpans([storedSpan({ traceId: id(1), name: 'GET /users/:id', durationUs: 2_000, attributes: { 'http.response.status_code': 200 } })]);

@@ -14,6 +14,8 @@ export interface StoredTrace {
   /** Bumped on every change, so summaries and live views know what is new. */
   version: number;
   bytes: number;
+  /** The first span stored under each id, to keep a resent span once without a scan. */
+  byId: Map<string, StoredSpan>;
 }
 
 /** Resources are shared by every span of a service: kept once each, up to this many. */
@@ -42,6 +44,13 @@ export function spanBytes(span: StoredSpan): number {
   for (const event of span.events) total += 96 + event.name.length * 2 + attributesBytes(event.attributes);
   for (const link of span.links) total += 160 + attributesBytes(link.attributes);
   return total;
+}
+
+/** Two spans with the same id, the one a copy of the other (a retried export). */
+function sameSpan(a: StoredSpan, b: StoredSpan): boolean {
+  if (a.parentSpanId !== b.parentSpanId || a.name !== b.name || a.startUs !== b.startUs || a.durationUs !== b.durationUs || a.resource !== b.resource) return false;
+  const content = (span: StoredSpan) => JSON.stringify([span.kind, span.attributes, span.events, span.links, span.status, span.traceState, span.scope]);
+  return content(a) === content(b);
 }
 
 function logBytes(log: StoredLog): number {
@@ -75,6 +84,10 @@ export class TraceStore {
     for (const span of spans) {
       span.resource = interned(span.resource);
       const trace = this.traceFor(span.traceId, version);
+      // An exporter's retry sends the same span again: kept once. A different span with a known id is kept, and drawn marked.
+      const known = trace.byId.get(span.spanId);
+      if (known && sameSpan(known, span)) continue;
+      if (!known) trace.byId.set(span.spanId, span);
       const bytes = spanBytes(span);
       trace.spans.push(span);
       trace.bytes += bytes;
@@ -141,7 +154,7 @@ export class TraceStore {
   private traceFor(traceId: string, version: number): StoredTrace {
     let trace = this.traces.get(traceId);
     if (trace === undefined) {
-      trace = { traceId, spans: [], logs: [], version, bytes: 0 };
+      trace = { traceId, spans: [], logs: [], version, bytes: 0, byId: new Map() };
       this.traces.set(traceId, trace);
     }
     trace.version = version;

@@ -1,6 +1,11 @@
 import type { AttributeValue } from '../../src/explorer-api.js';
 
-type Child = Node | string | number | null | undefined | false;
+type Leaf = Node | string | number | null | undefined | false;
+/**
+ * A child, or a list of them: lists are passed as they are, never spread into the call, since a
+ * span can hold 150 000 attributes and a call's arguments live on the stack.
+ */
+type Child = Leaf | readonly Leaf[];
 
 /**
  * Builds an element. Children that are strings become text nodes and attributes are set one by
@@ -27,11 +32,22 @@ export function svg(tag: string, attributes: Record<string, string | number> = {
   return element;
 }
 
-function append(parent: Element, children: Child[]): void {
+function append(parent: Element, children: readonly Child[]): void {
   for (const child of children) {
-    if (child === null || child === undefined || child === false) continue;
-    parent.append(typeof child === 'number' ? String(child) : child);
+    if (Array.isArray(child)) for (const leaf of child as readonly Leaf[]) appendLeaf(parent, leaf);
+    else appendLeaf(parent, child as Leaf);
   }
+}
+
+function appendLeaf(parent: Element, child: Leaf): void {
+  if (child === null || child === undefined || child === false) return;
+  parent.append(typeof child === 'number' ? String(child) : child);
+}
+
+/** `parent.replaceChildren(...children)` without spreading a list of any length into the call. */
+export function replaceChildren(parent: Element, children: readonly Child[]): void {
+  parent.replaceChildren();
+  append(parent, children);
 }
 
 export function formatDuration(us: number): string {

@@ -1,4 +1,4 @@
-import { el, formatDuration, formatTime, getJson, serviceColour } from './dom.js';
+import { el, formatDuration, formatTime, getJson, replaceChildren, serviceColour } from './dom.js';
 import type { StoreStats, TraceList, TraceSummary } from '../../src/explorer-api.js';
 
 interface ServiceOperations {
@@ -23,7 +23,7 @@ function row(trace: TraceSummary): HTMLElement {
     el('span', { class: 'duration' }, formatDuration(trace.durationUs)),
     el('span', { class: 'count' }, `${trace.spanCount} spans`),
     el('span', { class: 'errors', 'data-testid': 'error-mark' }, trace.errorCount > 0 ? `⚠ ${trace.errorCount} error${trace.errorCount > 1 ? 's' : ''}` : ''),
-    el('span', { class: 'services' }, ...trace.services.map((service) => el('span', { class: 'chip', style: `border-color: ${serviceColour(service.name)}` }, `${service.name} ${service.spans}`))),
+    el('span', { class: 'services' }, trace.services.map((service) => el('span', { class: 'chip', style: `border-color: ${serviceColour(service.name)}` }, `${service.name} ${service.spans}`))),
   );
 }
 
@@ -59,8 +59,8 @@ export function renderList(root: HTMLElement, statusLine: HTMLElement): void {
     const services = await getJson<ServiceOperations[]>('/api/explorer/services').catch(() => []);
     const chosen = (form.elements.namedItem('service') as HTMLInputElement).value.trim();
     const operations = new Set(services.filter((service) => !chosen || service.name === chosen).flatMap((service) => service.operations));
-    serviceNames.replaceChildren(...services.map((service) => el('option', { value: service.name })));
-    operationNames.replaceChildren(...[...operations].sort().map((operation) => el('option', { value: operation })));
+    replaceChildren(serviceNames, services.map((service) => el('option', { value: service.name })));
+    replaceChildren(operationNames, [...operations].sort().map((operation) => el('option', { value: operation })));
   };
 
   let shownVersion = -1;
@@ -85,7 +85,7 @@ export function renderList(root: HTMLElement, statusLine: HTMLElement): void {
       message.textContent = '';
       if (result.version === shownVersion) return;
       shownVersion = result.version;
-      list.replaceChildren(...(result.traces.length > 0 ? result.traces.map(row) : [el('p', { class: 'empty' }, 'No traces match. Send some: set OTLP_ENDPOINT to this address.')]));
+      replaceChildren(list, result.traces.length > 0 ? result.traces.map(row) : [el('p', { class: 'empty' }, 'No traces match. Send some: set OTLP_ENDPOINT to this address.')]);
     } catch (error) {
       message.textContent = `Cannot list traces: ${(error as Error).message}`;
     }

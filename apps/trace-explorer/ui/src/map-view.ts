@@ -39,13 +39,19 @@ export async function renderMap(root: HTMLElement): Promise<void> {
     rowsUsed.set(x, row + 1);
     position.set(node.id, { x, y: row * ROW_HEIGHT + 20 });
   }
-  const width = Math.max(...[...position.values()].map((point) => point.x)) + NODE_WIDTH + 40;
-  const height = Math.max(...[...position.values()].map((point) => point.y)) + NODE_HEIGHT + 40;
+  let right = 0;
+  let bottom = 0;
+  for (const point of position.values()) {
+    right = Math.max(right, point.x);
+    bottom = Math.max(bottom, point.y);
+  }
+  const width = right + NODE_WIDTH + 40;
+  const height = bottom + NODE_HEIGHT + 40;
   const drawing = svg(
     'svg',
     { width, height, viewBox: `0 0 ${width} ${height}`, 'data-testid': 'service-map' },
     svg('defs', {}, svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 8, markerHeight: 8, orient: 'auto' }, svg('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#888' }))),
-    ...map.edges.map((edge) => {
+    map.edges.map((edge) => {
       const from = position.get(edge.from)!;
       const to = position.get(edge.to)!;
       const [x1, y1, x2, y2] = [from.x + NODE_WIDTH, from.y + NODE_HEIGHT / 2, to.x, to.y + NODE_HEIGHT / 2];
@@ -59,7 +65,7 @@ export async function renderMap(root: HTMLElement): Promise<void> {
         svg('text', { x: labelX, y: labelY, 'text-anchor': 'middle' }, `${edge.calls} call${edge.calls === 1 ? '' : 's'} · ${errorShare.toFixed(errorShare > 0 && errorShare < 1 ? 1 : 0)}% errors · p95 ${formatDuration(edge.p95Us)}`),
       );
     }),
-    ...map.nodes.map((node) => {
+    map.nodes.map((node) => {
       const { x, y } = position.get(node.id)!;
       return svg(
         'g',

@@ -1,42 +1,24 @@
 import { el, formatDuration, formatTime, getJson, KIND_NAMES, serviceColour, valueText } from './dom.js';
 import type { Attributes, StoredSpan, TraceDetail } from '../../src/explorer-api.js';
+import { treeOrder } from './tree-order.js';
 
 const POLL_MS = 2_000;
 
-interface Row {
-  span: StoredSpan;
-  depth: number;
-}
-
-/** Spans in tree order: each parent before its children, siblings by start time; orphans at the top level. */
-function treeOrder(spans: StoredSpan[]): Row[] {
-  const ids = new Set(spans.map((span) => span.spanId));
-  const children = new Map<string, StoredSpan[]>();
-  const roots: StoredSpan[] = [];
-  for (const span of spans) {
-    if (span.parentSpanId && ids.has(span.parentSpanId)) {
-      const siblings = children.get(span.parentSpanId) ?? [];
-      siblings.push(span);
-      children.set(span.parentSpanId, siblings);
-    } else roots.push(span);
-  }
-  const rows: Row[] = [];
-  const visit = (span: StoredSpan, depth: number) => {
-    rows.push({ span, depth });
-    for (const child of (children.get(span.spanId) ?? []).sort((a, b) => a.startUs - b.startUs)) visit(child, depth + 1);
-  };
-  for (const root of roots.sort((a, b) => a.startUs - b.startUs)) visit(root, 0);
-  return rows;
-}
+/** Rows drawn at first: a span may hold 150 000 attributes, which a table lays out in seconds. */
+const SHOWN_ATTRIBUTES = 1_000;
 
 function attributeTable(attributes: Attributes, testId?: string): HTMLElement {
   const entries = Object.entries(attributes);
   if (entries.length === 0) return el('p', { class: 'empty' }, 'none');
-  return el(
-    'table',
-    { class: 'attributes', 'data-testid': testId },
-    ...entries.map(([key, value]) => el('tr', {}, el('th', {}, key), el('td', {}, el('div', { class: 'value' }, valueText(value))))),
-  );
+  const row = ([key, value]: [string, Attributes[string]]) => el('tr', {}, el('th', {}, key), el('td', {}, el('div', { class: 'value' }, valueText(value))));
+  const table = el('table', { class: 'attributes', 'data-testid': testId }, entries.slice(0, SHOWN_ATTRIBUTES).map(row));
+  if (entries.length <= SHOWN_ATTRIBUTES) return table;
+  const more = el('button', { type: 'button', class: 'more', 'data-testid': 'more-attributes' }, `show the other ${entries.length - SHOWN_ATTRIBUTES}`);
+  more.addEventListener('click', () => {
+    table.append(el('tbody', {}, entries.slice(SHOWN_ATTRIBUTES).map(row)));
+    more.remove();
+  });
+  return el('div', {}, table, more);
 }
 
 function details(span: StoredSpan, traceStartUs: number): HTMLElement {
@@ -56,15 +38,15 @@ function details(span: StoredSpan, traceStartUs: number): HTMLElement {
       el('dt', {}, 'parent'), el('dd', { class: 'mono' }, span.parentSpanId || '(root)'),
       el('dt', {}, 'scope'), el('dd', {}, `${span.scope.name} ${span.scope.version}`.trim()),
     ),
-    ...exceptions.map((event) =>
+    exceptions.map((event) =>
       el('div', { class: 'exception' }, el('strong', {}, valueText(event.attributes['exception.type'] ?? 'exception'), ': ', valueText(event.attributes['exception.message'] ?? '')), event.attributes['exception.stacktrace'] ? el('pre', {}, valueText(event.attributes['exception.stacktrace'])) : null),
     ),
     el('h4', {}, 'Attributes'),
     attributeTable(span.attributes, 'span-attributes'),
     el('h4', {}, `Events (${span.events.length})`),
-    ...span.events.map((event) => el('div', { class: 'event' }, el('span', { class: 'mono' }, `+${formatDuration(event.timeUs - traceStartUs)} `), event.name, attributeTable(event.attributes))),
+    span.events.map((event) => el('div', { class: 'event' }, el('span', { class: 'mono' }, `+${formatDuration(event.timeUs - traceStartUs)} `), event.name, attributeTable(event.attributes))),
     el('h4', {}, `Links (${span.links.length})`),
-    ...span.links.map((link) => el('div', { class: 'link' }, el('a', { href: `/trace/${link.traceId}` }, `${link.traceId} / ${link.spanId}`), attributeTable(link.attributes))),
+    span.links.map((link) => el('div', { class: 'link' }, el('a', { href: `/trace/${link.traceId}` }, `${link.traceId} / ${link.spanId}`), attributeTable(link.attributes))),
     el('h4', {}, 'Resource'),
     attributeTable(span.resource.attributes),
   );
@@ -94,13 +76,13 @@ export function renderTrace(root: HTMLElement, traceId: string): void {
     const waterfall = el(
       'div',
       { class: 'waterfall', 'data-testid': 'waterfall' },
-      ...rows.map(({ span, depth }) => {
+      rows.map(({ span, depth, note }) => {
         const left = ((span.startUs - start) / total) * 100;
         const width = Math.max((span.durationUs / total) * 100, 0.3);
         const line = el(
           'div',
           { class: `span-row${span.spanId === selected ? ' selected' : ''}${span.status.code === 2 ? ' error' : ''}`, 'data-testid': 'span-row', 'data-span-id': span.spanId, 'data-depth': String(depth), tabindex: '0' },
-          el('div', { class: 'label', style: `padding-left: ${depth * 14 + 4}px` }, el('span', { class: 'service', style: `color: ${serviceColour(span.resource.serviceName)}` }, span.resource.serviceName), ' ', el('span', { class: 'name', 'data-testid': 'span-name' }, span.name)),
+          el('div', { class: 'label', style: `padding-left: ${depth * 14 + 4}px` }, el('span', { class: 'service', style: `color: ${serviceColour(span.resource.serviceName)}` }, span.resource.serviceName), ' ', el('span', { class: 'name', 'data-testid': 'span-name' }, span.name), note ? el('span', { class: 'note', 'data-testid': 'span-note' }, ` (${note})`) : null),
           el(
             'div',
             { class: 'track' },
@@ -121,7 +103,7 @@ export function renderTrace(root: HTMLElement, traceId: string): void {
       { class: 'logs', 'data-testid': 'logs' },
       el('h3', {}, `Log lines (${trace.logs.length})`),
       trace.logs.length === 0 ? el('p', { class: 'empty' }, 'No log lines for this trace. Apps send them to /v1/logs over OTLP.') : null,
-      ...trace.logs.map((log) => {
+      trace.logs.map((log) => {
         const line = el(
           'div',
           { class: `log-line${log.spanId === selected ? ' selected' : ''}`, 'data-testid': 'log-line' },
