@@ -21,12 +21,20 @@ export function recordRoute(request: object, route: string): void {
   (request as { [ROUTE]?: string })[ROUTE] = route;
 }
 
+/**
+ * A path that matches every request (`{/*splat}`, `/*path`, `*`, `(.*)`) is a middleware's, bound to
+ * all routes (nestjs-pino's is), never the route that answered: a request no route matched has it.
+ */
+export function isCatchAll(path: string): boolean {
+  return /^\/?(?:\{\/?\*\w*\}|\*\w*|\(\.\*\))$/.test(path);
+}
+
 /** The route template (`/users/:id`), never the raw path, or undefined when no route matched. */
 export function routeTemplate(request: RoutedRequest): string | undefined {
   const recorded = (request as { [ROUTE]?: string })[ROUTE];
   if (recorded !== undefined) return recorded;
   const expressPath = request.route?.path;
-  if (typeof expressPath === 'string') return `${request.baseUrl ?? ''}${expressPath}` || '/';
+  if (typeof expressPath === 'string' && !isCatchAll(expressPath)) return `${request.baseUrl ?? ''}${expressPath}` || '/';
   const fastifyUrl = request.routeOptions?.url;
   return typeof fastifyUrl === 'string' ? fastifyUrl : undefined;
 }
