@@ -9,4 +9,6 @@ export type {
   TracingMetricsOptions,
   TracingModuleOptions,
 } from './tracing.interfaces.js';
+export type { Scrape } from './metrics/metrics-endpoint.js';
+export { type AppCounter, type AppGauge, type AppHistogram, type AppHistogramOptions, type AppMetricOptions, MetricsService } from './metrics/metrics.service.js';
 export { TracingModule } from './tracing.module.js';

@@ -6,10 +6,13 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 export interface TracingMetricsOptions {
   /**
    * Where the metrics are served, under the app's global prefix like any route. Answered by the
-   * HTTP server before routing, so it needs no controller and is never traced.
+   * HTTP server before routing, so it needs no controller and is never traced, and no guard of the
+   * app sees it: reach it only from where Prometheus scrapes (a private port, a network policy).
+   * `false` serves nothing there, for an app that serves `MetricsService.scrape()` from a controller
+   * of its own, behind its guards.
    * @default '/metrics'
    */
-  path?: string;
+  path?: string | false;
   /** prom-client's process and Node.js runtime metrics (CPU, memory, event loop, GC). @default true */
   defaultMetrics?: boolean;
 }

@@ -16,6 +16,8 @@ import {
   NotFoundException,
   Param,
   ParseIntPipe,
+  Req,
+  Res,
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
@@ -35,6 +37,7 @@ import { TraceService } from './api/trace.service.js';
 import { TRACING_REQUEST_OPTIONS, TRACING_RUNTIME } from './tracing.constants.js';
 import type { TracingModuleOptions } from './tracing.interfaces.js';
 import { TracingModule } from './tracing.module.js';
+import { MetricsService } from './metrics/metrics.service.js';
 
 @Controller()
 class ProfileController {
@@ -446,5 +449,88 @@ describe('TracingModule.forRoot({ http }): the SERVER span hooks', () => {
     } finally {
       warn.mockRestore();
     }
+  });
+});
+
+describe('MetricsService: the app’s own metrics', () => {
+  @Injectable()
+  class AdminGuard implements CanActivate {
+    canActivate(context: ExecutionContext): boolean {
+      return context.switchToHttp().getRequest<{ headers: Record<string, string> }>().headers['x-admin'] === 'yes';
+    }
+  }
+
+  @Controller()
+  class ShopController {
+    private readonly orders;
+    private readonly payment;
+    private readonly depth;
+
+    constructor(private readonly metrics: MetricsService) {
+      this.orders = metrics.counter('orders_placed_total', { help: 'Orders placed', labelNames: ['channel'] });
+      this.payment = metrics.histogram('payment_duration_seconds', { help: 'Payment provider latency', buckets: [0.1, 1] });
+      this.depth = metrics.gauge('checkout_queue_depth', { help: 'Checkouts waiting' });
+    }
+
+    @Get('orders')
+    place() {
+      this.orders.add(1, { channel: 'web' });
+      this.payment.record(0.25);
+      this.depth.set(3);
+      return { placed: true };
+    }
+
+    /** The app serves the metrics itself, behind its guard. */
+    @Get('internal/metrics')
+    @UseGuards(AdminGuard)
+    async scrape(@Req() request: { headers: Record<string, string | undefined> }, @Res() response: { type(value: string): { send(body: string): void } }) {
+      const { contentType, body } = await this.metrics.scrape(request.headers.accept);
+      response.type(contentType).send(body);
+    }
+  }
+
+  let tracing: TestTracing;
+  let app: INestApplication;
+  const start = async (metrics: TracingModuleOptions['metrics']) => {
+    tracing = setupTestTracing();
+    const moduleRef = await Test.createTestingModule({ imports: [TracingModule.forRoot({ metrics })], controllers: [ShopController] }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+  };
+  afterEach(async () => {
+    await app.close();
+    await tracing.shutdown();
+  });
+
+  it('serves the app’s counters, histograms and gauges beside the library’s, with the request’s trace as exemplar', async () => {
+    await start(true);
+    const placed = await request(app.getHttpServer()).get('/orders').expect(200);
+    const traceId = placed.headers['x-trace-id'];
+    const openMetrics = (await request(app.getHttpServer()).get('/metrics').set('accept', 'application/openmetrics-text')).text;
+    expect(openMetrics).toMatch(new RegExp(`orders_placed_total\\{channel="web"\\} 1 # \\{trace_id="${traceId}",span_id="[0-9a-f]{16}"\\} 1`));
+    expect(openMetrics).toMatch(new RegExp(`payment_duration_seconds_bucket\\{le="1"\\} 1 # \\{trace_id="${traceId}"`));
+    expect(openMetrics).toContain('checkout_queue_depth 3');
+    expect(openMetrics).toContain('http_request_duration_seconds_count{method="GET",route="/orders",status_code="200"} 1');
+    // Prometheus text has no exemplars.
+    expect((await request(app.getHttpServer()).get('/metrics')).text).toContain('orders_placed_total{channel="web"} 1\n');
+  });
+
+  it('with path: false, leaves serving them to the app, behind its guards', async () => {
+    await start({ path: false });
+    await request(app.getHttpServer()).get('/orders').expect(200);
+    await request(app.getHttpServer()).get('/metrics').expect(404);
+    await request(app.getHttpServer()).get('/internal/metrics').expect(403);
+    const scraped = await request(app.getHttpServer()).get('/internal/metrics').set('x-admin', 'yes').expect(200);
+    expect(scraped.text).toContain('orders_placed_total{channel="web"} 1');
+  });
+
+  it('gives the same metric for the same name, refuses one name for two kinds, and records nothing with metrics off', async () => {
+    await start(false);
+    const metrics = app.get(MetricsService);
+    expect(metrics.counter('jobs_total', { help: 'Jobs' })).toBe(metrics.counter('jobs_total', { help: 'Jobs' }));
+    expect(() => metrics.gauge('jobs_total', { help: 'Jobs' })).toThrow('The metric jobs_total is a counter, not a gauge');
+    expect(() => metrics.counter('jobs_total', { help: 'Jobs' }).add(1)).not.toThrow();
+    await request(app.getHttpServer()).get('/orders').expect(200);
+    await request(app.getHttpServer()).get('/metrics').expect(404);
   });
 });

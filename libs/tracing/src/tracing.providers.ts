@@ -7,6 +7,7 @@ import { HttpServerHook } from './http/http-server-hook.js';
 import { RequestFilter, resolveRequestOptions, type RequestTracingOptions } from './http/request-filter.js';
 import { ServerRequestTracer } from './http/server-request-tracer.js';
 import { TracingInterceptor } from './http/tracing.interceptor.js';
+import { MetricsService } from './metrics/metrics.service.js';
 import { RequestMetrics } from './metrics/request-metrics.js';
 import { SpanMetricsProcessor } from './metrics/span-metrics.processor.js';
 import { TracingMetrics } from './metrics/tracing-metrics.js';
@@ -24,13 +25,13 @@ export const TRACING_PROVIDERS: Provider[] = [
     provide: TracingMetrics,
     inject: [TRACING_RUNTIME, TRACING_REQUEST_OPTIONS],
     useFactory: (runtime: TracingRuntime, options: RequestTracingOptions): TracingMetrics | null =>
-      options.metricsPath === false ? null : new TracingMetrics(runtime, { defaultMetrics: options.defaultMetrics }),
+      options.metrics ? new TracingMetrics(runtime, { defaultMetrics: options.defaultMetrics }) : null,
   },
   {
     provide: REQUEST_OBSERVER,
     inject: [TracingMetrics, RequestFilter, TRACING_REQUEST_OPTIONS],
     useFactory: (metrics: TracingMetrics | null, filter: RequestFilter, options: RequestTracingOptions): RequestMetrics | null =>
-      metrics && options.metricsPath !== false ? new RequestMetrics(metrics, filter, options.metricsPath) : null,
+      metrics ? new RequestMetrics(metrics, filter, options.metricsPath) : null,
   },
   {
     provide: TRACING_APP_PROCESSORS,
@@ -52,4 +53,5 @@ export const TRACING_PROVIDERS: Provider[] = [
   HttpServerHook,
   TracingLifecycle,
   TraceService,
+  MetricsService,
 ];

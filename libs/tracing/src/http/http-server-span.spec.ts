@@ -1,4 +1,6 @@
-import { isCatchAll, routeTemplate } from './http-server-span.js';
+import { isCatchAll, routeTemplate as templateOf, type RoutedRequest } from './http-server-span.js';
+
+const routeTemplate = (request: Partial<RoutedRequest>) => templateOf(request as RoutedRequest);
 
 describe('routeTemplate', () => {
   it('names the route that answered, under its router’s base', () => {

@@ -16,7 +16,9 @@ export interface RequestTracingOptions {
   readonly ignoreMethods: ReadonlySet<string>;
   readonly traceIdHeader: string | false;
   readonly httpHandlerSpans: boolean;
-  /** Where the metrics are served, under the app's global prefix; false when metrics are off. */
+  /** Whether the library keeps Prometheus metrics at all (`metrics: false` turns them off). */
+  readonly metrics: boolean;
+  /** Where the HTTP server hook serves them, under the app's global prefix; false when it does not. */
   readonly metricsPath: string | false;
   readonly defaultMetrics: boolean;
   /** The SERVER span's hooks (`http` option). */
@@ -25,7 +27,8 @@ export interface RequestTracingOptions {
 
 export function resolveRequestOptions(options: TracingModuleOptions): RequestTracingOptions {
   const metrics = options.metrics ?? true;
-  const metricsPath = metrics === false ? false : normalisePath((metrics === true ? undefined : metrics.path) ?? DEFAULT_METRICS_PATH);
+  const path = metrics === false ? false : metrics === true ? DEFAULT_METRICS_PATH : (metrics.path ?? DEFAULT_METRICS_PATH);
+  const metricsPath = path === false ? false : normalisePath(path);
   const ignorePaths = options.ignorePaths ?? DEFAULT_IGNORED_PATHS;
   return {
     // The metrics path is never traced or measured: scrapes would drown the real traffic.
@@ -33,6 +36,7 @@ export function resolveRequestOptions(options: TracingModuleOptions): RequestTra
     ignoreMethods: new Set((options.ignoreMethods ?? DEFAULT_IGNORED_METHODS).map((method) => method.toUpperCase())),
     traceIdHeader: options.traceIdHeader ?? DEFAULT_TRACE_ID_HEADER,
     httpHandlerSpans: options.httpHandlerSpans ?? false,
+    metrics: metrics !== false,
     metricsPath,
     defaultMetrics: metrics === true || metrics === false ? metrics : (metrics.defaultMetrics ?? true),
     hooks: new ServerSpanHooks(options.http),

@@ -30,7 +30,8 @@ export class RequestMetrics implements RequestObserver {
   constructor(
     private readonly metrics: TracingMetrics,
     private readonly filter: RequestFilter,
-    private readonly metricsPath: string,
+    /** Where scrapes are answered; false leaves them to the app (`MetricsService.scrape()`). */
+    private readonly metricsPath: string | false,
   ) {}
 
   private readonly operations = new Set<string>();
@@ -63,7 +64,7 @@ export class RequestMetrics implements RequestObserver {
   }
 
   answer(request: IncomingMessage, response: ServerResponse): boolean {
-    if ((request.method !== 'GET' && request.method !== 'HEAD') || pathOf(request.url ?? '/') !== this.filter.routePath(this.metricsPath)) {
+    if (this.metricsPath === false || (request.method !== 'GET' && request.method !== 'HEAD') || pathOf(request.url ?? '/') !== this.filter.routePath(this.metricsPath)) {
       return false;
     }
     void serveMetrics(this.metrics, request, response);
