@@ -113,7 +113,7 @@ export class MetricsService {
     try {
       return create();
     } catch (error) {
-      throw new Error(`The metric ${name} cannot be made: ${(error as Error).message}`);
+      throw new Error(`The metric ${name} cannot be made: ${(error as Error).message}`, { cause: error });
     }
   }
 }
