@@ -42,12 +42,20 @@ function micros(value: unknown, path: string): number {
   return digits.length <= 3 ? 0 : Number(digits.slice(0, -3));
 }
 
-const HEX_LENGTHS: Record<string, number> = { traceId: 32, spanId: 16, parentSpanId: 16 };
-
-function id(value: unknown, path: string, field: string): string {
+/**
+ * An id as hex, as the protobuf decoder reads its bytes: the rules on lengths are checked for both
+ * encodings alike, after decoding (`decode.ts`).
+ */
+function id(value: unknown, path: string): string {
   const hex = text(value, path).toLowerCase();
-  if (hex !== '' && (hex.length !== HEX_LENGTHS[field] || !/^[0-9a-f]+$/.test(hex))) throw new DecodeError(`${path} must be ${HEX_LENGTHS[field]} hex digits`);
+  if (!/^[0-9a-f]*$/.test(hex)) throw new DecodeError(`${path} must be hex digits`);
   return hex;
+}
+
+/** A log record's id: one that is not hex is kept as none, as one of the wrong length is. */
+function logId(value: unknown): string {
+  const hex = typeof value === 'string' ? value.toLowerCase() : '';
+  return /^[0-9a-f]*$/.test(hex) ? hex : '';
 }
 
 function anyValue(value: unknown, path: string, depth: number): AttributeValue {
@@ -95,9 +103,9 @@ function span(value: unknown, path: string, owner: StoredResource, library: Stor
   const endUs = micros(json.endTimeUnixNano, `${path}.endTimeUnixNano`);
   const status = object(json.status, `${path}.status`);
   return {
-    traceId: id(json.traceId, `${path}.traceId`, 'traceId'),
-    spanId: id(json.spanId, `${path}.spanId`, 'spanId'),
-    parentSpanId: id(json.parentSpanId, `${path}.parentSpanId`, 'parentSpanId'),
+    traceId: id(json.traceId, `${path}.traceId`),
+    spanId: id(json.spanId, `${path}.spanId`),
+    parentSpanId: id(json.parentSpanId, `${path}.parentSpanId`),
     name: text(json.name, `${path}.name`),
     kind: integer(json.kind, `${path}.kind`),
     startUs,
@@ -114,8 +122,8 @@ function span(value: unknown, path: string, owner: StoredResource, library: Stor
     links: list(json.links, `${path}.links`).map((entry, index) => {
       const link = object(entry, `${path}.links[${index}]`);
       return {
-        traceId: id(link.traceId, `${path}.links[${index}].traceId`, 'traceId'),
-        spanId: id(link.spanId, `${path}.links[${index}].spanId`, 'spanId'),
+        traceId: id(link.traceId, `${path}.links[${index}].traceId`),
+        spanId: id(link.spanId, `${path}.links[${index}].spanId`),
         attributes: attributes(link.attributes, `${path}.links[${index}].attributes`),
       };
     }),
@@ -131,8 +139,8 @@ function logRecord(value: unknown, path: string, owner: StoredResource): StoredL
   const timeUs = micros(json.timeUnixNano, `${path}.timeUnixNano`);
   return {
     timeUs: timeUs || micros(json.observedTimeUnixNano, `${path}.observedTimeUnixNano`),
-    traceId: id(json.traceId, `${path}.traceId`, 'traceId'),
-    spanId: id(json.spanId, `${path}.spanId`, 'spanId'),
+    traceId: logId(json.traceId),
+    spanId: logId(json.spanId),
     severityNumber: integer(json.severityNumber, `${path}.severityNumber`),
     severityText: text(json.severityText, `${path}.severityText`),
     body: bodyText(json.body === undefined ? null : anyValue(json.body, `${path}.body`, 0)),

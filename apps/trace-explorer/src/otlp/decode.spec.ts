@@ -1,7 +1,13 @@
 import { hrTimeToMicroseconds } from '@opentelemetry/core';
 import { randomBytes } from 'node:crypto';
 import { encodeLogs, encodeTraces, makeTelemetry } from '../../test/support/telemetry-factory.js';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { DecodeError, decodeLogs, decodeTraces, encodingOf } from './decode.js';
+
+/** The span with its first link pointing at a span id of another length. */
+function withLinkSpanId(span: ReadableSpan, spanId: string): ReadableSpan {
+  return Object.create(span, { links: { value: span.links.map((link) => ({ ...link, context: { ...link.context, spanId } })) } }) as ReadableSpan;
+}
 
 describe('OTLP decoding', () => {
   const telemetry = makeTelemetry();
@@ -76,6 +82,22 @@ describe('OTLP decoding', () => {
     }
   });
 
+  it.each(['protobuf', 'json'] as const)('applies the same rules on ids in %s: a bad link refuses the request, a bad log id is dropped from its record', (encoding) => {
+    const [query, server] = decodeTraces(encodeTraces[encoding](telemetry.spans), encoding);
+    // Re-encoded with a link of 7 bytes, in whichever encoding is under test.
+    const badLink = { ...query, links: [{ traceId: server.traceId, spanId: server.spanId.slice(0, 14), attributes: {} }] };
+    const traceBody = encoding === 'json'
+      ? Buffer.from(JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 'test' }, spans: [{ traceId: badLink.traceId, spanId: badLink.spanId, name: 'x', startTimeUnixNano: '1', endTimeUnixNano: '2', links: badLink.links.map(({ traceId, spanId }) => ({ traceId, spanId })) }] }] }] }))
+      : encodeTraces.protobuf([withLinkSpanId(telemetry.spans[0], server.spanId.slice(0, 14))]);
+    expect(() => decodeTraces(traceBody, encoding)).toThrow('span 0: links[0] must have a 16-byte traceId and an 8-byte spanId');
+
+    const logBody = encoding === 'json'
+      ? Buffer.from(JSON.stringify({ resourceLogs: [{ resource: { attributes: [] }, scopeLogs: [{ logRecords: [{ timeUnixNano: '1000000', traceId: 'a'.repeat(31), spanId: server.spanId, body: { stringValue: 'kept' } }] }] }] }))
+      : encodeLogs.protobuf([Object.create(telemetry.logs[0], { spanContext: { value: { ...telemetry.logs[0].spanContext!, traceId: 'a'.repeat(30) } } })]);
+    const [log] = decodeLogs(logBody, encoding);
+    expect(log.traceId).toBe('');
+  });
+
   it('names the field of a JSON body with the wrong shape', () => {
     const refusal = (body: unknown) => {
       try {
@@ -87,7 +109,8 @@ describe('OTLP decoding', () => {
     };
     expect(refusal('{"resourceSpans": [')).toMatch(/^body is not JSON/);
     expect(refusal({ resourceSpans: {} })).toBe('resourceSpans must be an array');
-    expect(refusal({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'xyz', spanId: '0123456789abcdef' }] }] }] })).toBe('resourceSpans[0].scopeSpans[0].spans[0].traceId must be 32 hex digits');
+    expect(refusal({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'xyz', spanId: '0123456789abcdef' }] }] }] })).toBe('resourceSpans[0].scopeSpans[0].spans[0].traceId must be hex digits');
+    expect(refusal({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(15), spanId: '01'.repeat(8) }] }] }] })).toBe('span 0: traceId must be 16 bytes, not all zero');
     expect(refusal({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: '01'.repeat(8), startTimeUnixNano: 'soon' }] }] }] })).toBe(
       'resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano must be a nanosecond timestamp',
     );

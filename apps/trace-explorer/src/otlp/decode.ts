@@ -21,6 +21,7 @@ const SPAN_ID = /^[0-9a-f]{16}$/;
 const NO_TRACE_ID = '0'.repeat(32);
 const NO_SPAN_ID = '0'.repeat(16);
 
+/** Spans, the same rules on ids for both encodings; one that breaks them refuses the request. */
 export function decodeTraces(body: Buffer, encoding: OtlpEncoding): StoredSpan[] {
   const spans = encoding === 'protobuf' ? decodeTracesProtobuf(body) : decodeTracesJson(body);
   spans.forEach((span, index) => {
@@ -28,11 +29,14 @@ export function decodeTraces(body: Buffer, encoding: OtlpEncoding): StoredSpan[]
     if (!SPAN_ID.test(span.spanId)) throw new DecodeError(`span ${index}: spanId must be 8 bytes`);
     if (span.parentSpanId !== '' && !SPAN_ID.test(span.parentSpanId)) throw new DecodeError(`span ${index}: parentSpanId must be 8 bytes or empty`);
     if (span.parentSpanId === NO_SPAN_ID) span.parentSpanId = '';
+    span.links.forEach((link, position) => {
+      if (!TRACE_ID.test(link.traceId) || !SPAN_ID.test(link.spanId)) throw new DecodeError(`span ${index}: links[${position}] must have a 16-byte traceId and an 8-byte spanId`);
+    });
   });
   return spans;
 }
 
-/** Log records; one with a malformed trace id is kept, without its trace. */
+/** Log records, in both encodings alike: one with a malformed trace or span id is kept, without it. */
 export function decodeLogs(body: Buffer, encoding: OtlpEncoding): StoredLog[] {
   const logs = encoding === 'protobuf' ? decodeLogsProtobuf(body) : decodeLogsJson(body);
   for (const log of logs) {
