@@ -24,6 +24,18 @@ export function recordFailure(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: typeof exception === 'string' ? exception : exception.message });
 }
 
+const failed = new WeakSet<Span>();
+
+/**
+ * {@link recordFailure}, once per span: a failure that passes two wrappers on its way out (the
+ * method's own, then its caller's) is one failure.
+ */
+export function recordFailureOnce(span: Span, error: unknown): void {
+  if (failed.has(span)) return;
+  failed.add(span);
+  recordFailure(span, error);
+}
+
 /**
  * An `Error` as it is, typed by its class where it left `name` as `Error` (Nest's `RpcException`,
  * most apps' own errors); a plain object with a `message` (what Nest's RPC exception filter sends

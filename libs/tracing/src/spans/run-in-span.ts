@@ -1,6 +1,6 @@
 import { type Context, context, type Span, trace } from '@opentelemetry/api';
 import { isObservable, Observable, tap } from 'rxjs';
-import { recordError } from './record-error.js';
+import { recordError, recordFailureOnce } from './record-error.js';
 
 /** How a failure is written on the span: the HTTP rule by default (a 4xx `HttpException` is no error). */
 export type RecordFailure = (span: Span, error: unknown) => void;
@@ -90,6 +90,24 @@ function endWithObservable<V>(source: Observable<V>, span: Span, active: Context
       subscription.unsubscribe();
     };
   });
+}
+
+/**
+ * Calls `fn`, and records on `span` (once) what it throws or its thenable rejects with, then fails
+ * as before: for a method whose caller swallows its failure (Nest's wrappers of jobs and listeners).
+ */
+export function callRecordingFailure<T>(span: Span, fn: () => T): T {
+  const fail = (error: unknown): never => {
+    recordFailureOnce(span, error);
+    throw error;
+  };
+  let result: T;
+  try {
+    result = fn();
+  } catch (error) {
+    return fail(error);
+  }
+  return isThenable(result) ? (result.then(undefined, fail) as T) : result;
 }
 
 /** Records the error `source` fails with on `span`, which its owner ends (a request's SERVER span). */

@@ -1,7 +1,7 @@
 import { context, createContextKey, type Span, SpanKind, trace } from '@opentelemetry/api';
 import { ATTR_CODE_FUNCTION_NAME } from '@opentelemetry/semantic-conventions';
-import { recordFailure } from '../../spans/record-error.js';
-import { runInContext } from '../../spans/run-in-span.js';
+import { recordFailureOnce } from '../../spans/record-error.js';
+import { callRecordingFailure, runInContext } from '../../spans/run-in-span.js';
 import { type Method, type Patch, PatchingInstrumentation } from '../patching-instrumentation.js';
 
 /** The name of the event emitted, where the listener's pattern (`user.*`) names the span. */
@@ -33,7 +33,6 @@ export function eventName(event: unknown): string {
  */
 export class NestEventEmitterInstrumentation extends PatchingInstrumentation {
   private readonly loader: { prototype: object } | undefined;
-  private readonly failed = new WeakSet<Span>();
 
   constructor(eventEmitter: object) {
     super('event-emitter');
@@ -63,9 +62,6 @@ export class NestEventEmitterInstrumentation extends PatchingInstrumentation {
     const name = `event ${eventName(event)}`;
     const enabled = () => this.isEnabled();
     const tracer = () => this.tracer;
-    const recordOnce = (span: Span, error: unknown) => {
-      if (!this.failed.has(span)) recordFailure(span, error);
-    };
     // EventEmitter2 calls a listener with the emitter as `this`, whose `event` is the event emitted.
     return function (this: { event?: unknown } | undefined, ...args: unknown[]): unknown {
       if (!enabled()) return listener.apply(this, args);
@@ -73,34 +69,19 @@ export class NestEventEmitterInstrumentation extends PatchingInstrumentation {
       const emitted = eventName(this?.event ?? event);
       const span = tracer().startSpan(name, { kind: SpanKind.INTERNAL, attributes: { [ATTR_EVENT_NAME]: emitted } }, parent);
       const active = trace.setSpan(parent, span).setValue(LISTENER_SPAN, span);
-      return runInContext(span, active, () => listener.apply(this, args), recordOnce);
+      return runInContext(span, active, () => listener.apply(this, args), recordFailureOnce);
     };
   }
 
   /** Names the listener's span after its method, and records its failure before Nest swallows it. */
   private describedCall(call: Method): Method {
-    const { failed } = this;
     return function (this: unknown, instance: Record<PropertyKey, Listener>, methodKey: PropertyKey, ...rest: unknown[]): unknown {
       const span = context.active().getValue(LISTENER_SPAN) as Span | undefined;
       const original = call as (instance: unknown, methodKey: PropertyKey, ...rest: unknown[]) => unknown;
       if (!span) return original.call(this, instance, methodKey, ...rest);
       span.setAttribute(ATTR_CODE_FUNCTION_NAME, `${instance.constructor?.name ?? 'Object'}.${String(methodKey)}`);
-      const fail = (error: unknown) => {
-        if (!failed.has(span)) recordFailure(span, error);
-        failed.add(span);
-        throw error;
-      };
       // Nest calls `instance[methodKey]`: it is given an object whose method records a failure first.
-      const recording = {
-        [methodKey]: (...args: unknown[]) => {
-          try {
-            const result = instance[methodKey](...args);
-            return typeof (result as PromiseLike<unknown> | null)?.then === 'function' ? (result as Promise<unknown>).then(undefined, fail) : result;
-          } catch (error) {
-            return fail(error);
-          }
-        },
-      };
+      const recording = { [methodKey]: (...args: unknown[]) => callRecordingFailure(span, () => instance[methodKey](...args)) };
       return original.call(this, recording, methodKey, ...rest);
     } as Method;
   }

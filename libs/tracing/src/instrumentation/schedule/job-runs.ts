@@ -1,7 +1,7 @@
 import { type Context, context, createContextKey, ROOT_CONTEXT, type Span, SpanKind, trace, type Tracer } from '@opentelemetry/api';
 import { ATTR_CODE_FUNCTION_NAME } from '@opentelemetry/semantic-conventions';
-import { recordFailure } from '../../spans/record-error.js';
-import { runInContext } from '../../spans/run-in-span.js';
+import { recordFailureOnce } from '../../spans/record-error.js';
+import { callRecordingFailure, runInContext } from '../../spans/run-in-span.js';
 
 /** The job's name in the `SchedulerRegistry` (a generated UUID for an unnamed decorator job). */
 export const ATTR_JOB_NAME = 'nestjs.schedule.job.name';
@@ -52,32 +52,14 @@ export function tracedJobRun<F extends (...args: never[]) => unknown>(job: Sched
     if (!enabled()) return run.apply(this, args);
     const span = tracer().startSpan(name, { kind: SpanKind.INTERNAL, root: true, attributes }, ROOT_CONTEXT);
     const active = trace.setSpan(ROOT_CONTEXT, span).setValue(JOB_SPAN, span);
-    return runInContext(span, active, () => run.apply(this, args), recordOnce);
+    return runInContext(span, active, () => run.apply(this, args), recordFailureOnce);
   } as F;
-}
-
-const recorded = new WeakSet<Span>();
-
-/** Records a job's failure on its span, unless it was recorded there already. */
-export function recordOnce(span: Span, error: unknown): void {
-  if (recorded.has(span)) return;
-  recorded.add(span);
-  recordFailure(span, error);
 }
 
 /** `method` recording what it throws or rejects with on the job span it runs under, then failing as before. */
 export function recordingJobFailures<F extends (...args: never[]) => unknown>(method: F): F {
   return function (this: unknown, ...args: never[]): unknown {
     const span = getJobSpan(context.active());
-    const fail = (error: unknown) => {
-      if (span) recordOnce(span, error);
-      throw error;
-    };
-    try {
-      const result = method.apply(this, args);
-      return typeof (result as PromiseLike<unknown> | null)?.then === 'function' ? (result as Promise<unknown>).then(undefined, fail) : result;
-    } catch (error) {
-      return fail(error);
-    }
+    return span ? callRecordingFailure(span, () => method.apply(this, args)) : method.apply(this, args);
   } as F;
 }
