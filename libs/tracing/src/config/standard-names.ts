@@ -40,15 +40,15 @@ export function tracingOffHint(env: Env): string | undefined {
   return asked ? undefined : 'tracing is off: set ENABLE_TRACING=true, or an exporter in OTEL_TRACES_EXPORTER, to turn it on';
 }
 
-/** `OTEL_TRACES_EXPORTER`'s list, `none` as the empty list; undefined when unset. */
-function standardExporters(env: Env): SpanExporterName[] | undefined {
-  const names = envList(env, 'OTEL_TRACES_EXPORTER', STANDARD_TRACE_EXPORTERS, (entry) => entry.toLowerCase());
+/** A list of exporters, each once, `none` (allowed only alone) as the empty list; undefined when unset. */
+function exporterList(env: Env, name: string, choices: readonly string[]): SpanExporterName[] | undefined {
+  const names = envList(env, name, choices, (entry) => entry.toLowerCase());
   if (names === undefined) return undefined;
-  if (names.includes('none') && names.length > 1) {
-    throw new ConfigError('OTEL_TRACES_EXPORTER', readEnv(env, 'OTEL_TRACES_EXPORTER')!, 'none cannot be combined with other exporters');
-  }
-  return [...new Set(names)].filter((name) => name !== 'none') as SpanExporterName[];
+  if (names.includes('none') && names.length > 1) throw new ConfigError(name, readEnv(env, name)!, 'none cannot be combined with other exporters');
+  return [...new Set(names)].filter((entry) => entry !== 'none') as SpanExporterName[];
 }
+
+const standardExporters = (env: Env) => exporterList(env, 'OTEL_TRACES_EXPORTER', STANDARD_TRACE_EXPORTERS);
 
 /**
  * `TRACING_EXPORTER` or `OTEL_TRACES_EXPORTER`, one exporter or several (`console,otlp`), `none` only
@@ -56,11 +56,7 @@ function standardExporters(env: Env): SpanExporterName[] | undefined {
  * for one turned on with `OTEL_SDK_DISABLED=false`.
  */
 export function parseExporters(env: Env): SpanExporterName[] {
-  const raw = envList(env, 'TRACING_EXPORTER', EXPORTER_NAMES, (entry) => entry.toLowerCase());
-  if (raw?.includes('none') && raw.length > 1) {
-    throw new ConfigError('TRACING_EXPORTER', readEnv(env, 'TRACING_EXPORTER')!, 'none cannot be combined with other exporters');
-  }
-  const ours = raw && [...new Set(raw)].filter((name): name is SpanExporterName => name !== 'none');
+  const ours = exporterList(env, 'TRACING_EXPORTER', EXPORTER_NAMES);
   const standard = standardExporters(env);
   if (ours && standard && !sameSet(ours, standard)) throw disagree('TRACING_EXPORTER', 'OTEL_TRACES_EXPORTER', env);
   const standardOnly = readEnv(env, 'ENABLE_TRACING') === undefined && readEnv(env, 'OTEL_SDK_DISABLED') !== undefined;

@@ -17,13 +17,20 @@ import { runInSpan } from '../spans/run-in-span.js';
 /** The span context each upgraded connection's request carried, by the connection's socket. */
 const upgraded = new WeakMap<object, SpanContext>();
 
+type Headers = Record<string, string | string[] | undefined>;
+
+/** The span context `traceparent` in `headers` names, if they carry a valid one. */
+function carriedContext(headers: Headers | undefined): SpanContext | undefined {
+  if (headers?.traceparent === undefined) return undefined;
+  return trace.getSpanContext(propagation.extract(ROOT_CONTEXT, headers));
+}
+
 /**
  * Remembers the span context an upgrade request carries (`traceparent`), if it carries one, for the
  * messages that later arrive on the connection: each is the entry span of its own trace, linked to it.
  */
 export function rememberUpgrade(request: IncomingMessage): void {
-  if (request.headers.traceparent === undefined) return;
-  const spanContext = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, request.headers));
+  const spanContext = carriedContext(request.headers);
   if (spanContext) upgraded.set(request.socket, spanContext);
 }
 
@@ -32,15 +39,13 @@ interface WebSocketClient {
   /** `ws`: the connection's socket. */
   _socket?: object;
   /** socket.io: the headers of the connection's first request. */
-  handshake?: { headers?: Record<string, string | string[] | undefined> };
+  handshake?: { headers?: Headers };
 }
 
 /** The span context the connection of `client` was opened with, if its first request carried one. */
 export function connectionContext(client: unknown): SpanContext | undefined {
   const { _socket: socket, handshake } = (client ?? {}) as WebSocketClient;
-  if (socket) return upgraded.get(socket);
-  if (handshake?.headers?.traceparent === undefined) return undefined;
-  return trace.getSpanContext(propagation.extract(ROOT_CONTEXT, handshake.headers));
+  return socket ? upgraded.get(socket) : carriedContext(handshake?.headers);
 }
 
 /** `socket.io` for a socket.io Socket, `websocket` for a plain one. */

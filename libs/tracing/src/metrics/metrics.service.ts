@@ -1,12 +1,11 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
-import { Counter, Gauge, Histogram, type OpenMetricsContentType, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { exemplarOf } from './exemplar.js';
 import { scrape, type Scrape } from './metrics-endpoint.js';
-import { TracingMetrics } from './tracing-metrics.js';
+import { exemplarLabels, LATENCY_BUCKETS, type OpenMetricsRegistry, TracingMetrics } from './tracing-metrics.js';
 
 type Labels = Record<string, string | number>;
-type OpenMetricsRegistry = Registry<OpenMetricsContentType>;
 
 export interface AppMetricOptions {
   /** The metric's description, as `# HELP` shows it. */
@@ -37,9 +36,7 @@ export interface AppGauge {
   add(delta: number, labels?: Labels): void;
 }
 
-const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-
-const currentExemplar = () => exemplarOf(trace.getActiveSpan()?.spanContext()) as Record<string, string> | undefined;
+const currentExemplar = () => exemplarLabels(exemplarOf(trace.getActiveSpan()?.spanContext()));
 
 /**
  * The app's own counters, histograms and gauges, on the registry the library serves (so one scrape

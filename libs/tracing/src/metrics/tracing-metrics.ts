@@ -3,14 +3,14 @@ import type { TracingRuntime } from '../runtime/tracing-runtime.js';
 import type { ExemplarLabels } from './exemplar.js';
 
 /** Request and query latencies cluster between 1 ms and a few seconds. */
-const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+export const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 type HttpLabels = 'method' | 'route' | 'status_code' | 'operation';
 type DbLabels = 'operation' | 'table';
-type OpenMetricsRegistry = Registry<OpenMetricsContentType>;
+export type OpenMetricsRegistry = Registry<OpenMetricsContentType>;
 
 /** prom-client types exemplar labels as the metric's own label names; exemplars have their own. */
-function exemplarLabels(exemplar: ExemplarLabels | undefined): Record<string, string> | undefined {
+export function exemplarLabels(exemplar: ExemplarLabels | undefined): Record<string, string> | undefined {
   return exemplar;
 }
 
