@@ -150,6 +150,8 @@ describe('the trace explorer in a browser, beside the sample system', () => {
     await page.locator('[data-testid=filter-service]').fill('email-service');
     await page.locator('[data-testid=filter-service]').press('Enter');
     await page.waitForURL(/service=email-service/);
+    // The list of the search before (errors off, no service) may still be shown: wait for this one's.
+    await page.locator(`[data-testid=trace-row][data-trace-id="${failed}"]`).waitFor({ state: 'detached' });
     await expect(page.locator(`[data-testid=trace-row][data-trace-id="${created}"]`).waitFor()).resolves.toBeUndefined();
     expect(await page.locator(`[data-testid=trace-row][data-trace-id="${failed}"]`).count()).toBe(0);
     await page.goto(`${explorer}/?errors=true`);

@@ -80,7 +80,10 @@ export function renderList(root: HTMLElement, statusLine: HTMLElement): void {
 
   const refresh = async () => {
     try {
-      const result = await getJson<TraceList>(`/api/explorer/traces${query ? `?${query}` : ''}`);
+      const asked = query;
+      const result = await getJson<TraceList>(`/api/explorer/traces${asked ? `?${asked}` : ''}`);
+      // An answer to a search since replaced (the filters changed while it was on its way) is not shown.
+      if (asked !== query) return;
       statusLine.textContent = statsLine(result.stats);
       message.textContent = '';
       if (result.version === shownVersion) return;
