@@ -5,9 +5,12 @@
  * start before the app is imported. Everything that could load an instrumented module is imported
  * dynamically, after the module hooks are in place.
  */
+import Module from 'node:module';
 import { loadTracingConfig, ConfigError } from './config/index.js';
 import { tracingOffHint } from './config/standard-names.js';
+import { hookedSpecifiers } from './instrumentation/instrumentations.js';
 import { registerModuleHooks } from './instrumentation/module-hooks.js';
+import { chooseInstrumentations, readPreloadOptions, type TracingPreloadOptions } from './instrumentation/preload-options.js';
 import type { TracingConfig } from './config/tracing-config.js';
 import { unsupportedNode } from './runtime/node-version.js';
 
@@ -35,9 +38,12 @@ if (unsupported) {
 }
 const hint = config.enabled ? undefined : tracingOffHint(process.env);
 if (hint) process.stderr.write(`[tracing] ${hint}\n`);
-if (config.enabled) registerModuleHooks(config.instrumentations);
+// Before the options file, whose instrumentations may hook `require` as they are built.
+const unhookedRequire = Module.prototype.require;
+const options: TracingPreloadOptions = config.enabled ? await readPreloadOptions().catch(stopOnConfigError) : {};
+if (config.enabled) registerModuleHooks(hookedSpecifiers(chooseInstrumentations(config, options).names, options.extraInstrumentations));
 const { startTracing } = await import('./runtime/start-tracing.js');
-const runtime = await startTracing(config, 'preload').catch(stopOnConfigError);
+const runtime = await startTracing(config, 'preload', { options, unhookedRequire }).catch(stopOnConfigError);
 
 // The preload started the SDK, so it shuts it down when the process ends: after the event loop
 // empties (a short script), or on SIGTERM/SIGINT. An app that handles the signal itself (Nest's

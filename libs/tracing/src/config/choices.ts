@@ -20,21 +20,95 @@ export const LOG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 
 export const PROPAGATOR_NAMES = ['tracecontext', 'baggage', 'b3', 'b3multi', 'none'] as const;
 /** `OTEL_NODE_RESOURCE_DETECTORS` values, as sdk-node reads them. */
 export const RESOURCE_DETECTOR_NAMES = ['host', 'os', 'process', 'serviceinstance', 'env', 'all', 'none'] as const;
+/**
+ * The library's own instrumentations (Nest's packages, BullMQ), then every instrumentation of the
+ * OpenTelemetry contrib set that `@opentelemetry/auto-instrumentations-node` bundles, under the names
+ * `OTEL_NODE_ENABLED_INSTRUMENTATIONS` uses.
+ */
 export const INSTRUMENTATION_NAMES = [
-  'http',
-  'undici',
-  'express',
-  'pg',
-  'ioredis',
   'nestjs-microservices',
-  'grpc',
-  'bullmq',
   'nestjs-schedule',
   'nestjs-event-emitter',
+  'bullmq',
+  'amqplib',
+  'aws-lambda',
+  'aws-sdk',
+  'bunyan',
+  'cassandra-driver',
+  'connect',
+  'cucumber',
+  'dataloader',
+  'dns',
+  'express',
+  'fs',
+  'generic-pool',
   'graphql',
+  'grpc',
+  'hapi',
+  'host-metrics',
+  'http',
+  'ioredis',
+  'kafkajs',
+  'knex',
+  'koa',
+  'lru-memoizer',
+  'memcached',
+  'mongodb',
+  'mongoose',
+  'mysql',
+  'mysql2',
+  'nestjs-core',
+  'net',
+  'openai',
+  'oracledb',
+  'pg',
+  'pino',
+  'redis',
+  'restify',
+  'router',
+  'runtime-node',
+  'socket.io',
+  'tedious',
+  'undici',
+  'winston',
 ] as const;
-/** Express middleware spans duplicate what the interceptor already shows, so express is opt-in. */
-export const DEFAULT_INSTRUMENTATIONS = INSTRUMENTATION_NAMES.filter((name) => name !== 'express');
+
+/**
+ * On unless turned off, each loaded only when the app has its package: clients of databases,
+ * caches, queues and brokers, outgoing HTTP and gRPC, GraphQL, the loggers' trace ids, and Nest's
+ * own entry points. The rest is opt-in: web frameworks' middleware spans repeat what the
+ * interceptor shows (express, connect, koa, hapi, restify, router, nestjs-core, socket.io), `fs`,
+ * `dns` and `net` make a span for every call, and the others serve narrower cases (Lambda handlers,
+ * Cucumber steps, pools, memoizers, DataLoader batches, OpenAI calls, host and runtime metrics).
+ */
+export const DEFAULT_INSTRUMENTATIONS: readonly (typeof INSTRUMENTATION_NAMES)[number][] = [
+  'nestjs-microservices',
+  'nestjs-schedule',
+  'nestjs-event-emitter',
+  'bullmq',
+  'http',
+  'undici',
+  'grpc',
+  'graphql',
+  'pg',
+  'mysql',
+  'mysql2',
+  'mongodb',
+  'mongoose',
+  'knex',
+  'tedious',
+  'oracledb',
+  'cassandra-driver',
+  'ioredis',
+  'redis',
+  'memcached',
+  'kafkajs',
+  'amqplib',
+  'aws-sdk',
+  'pino',
+  'winston',
+  'bunyan',
+];
 
 export const DEFAULT_JAEGER_ENDPOINT = 'http://localhost:4318/v1/traces';
 export const DEFAULT_ZIPKIN_ENDPOINT = 'http://localhost:9411/api/v2/spans';

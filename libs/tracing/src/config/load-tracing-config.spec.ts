@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTracingConfig } from './load-tracing-config.js';
 import { ConfigError } from './config-error.js';
+import { DEFAULT_INSTRUMENTATIONS } from './choices.js';
 
 const load = (env: Record<string, string>, entry?: string) => loadTracingConfig(env, entry);
 
@@ -33,7 +34,9 @@ describe('loadTracingConfig', () => {
       otlpEndpoint: undefined,
       otlpProtocol: 'http/protobuf',
       batch: { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 5000, exportTimeoutMillis: 30000 },
-      instrumentations: ['http', 'undici', 'pg', 'ioredis', 'nestjs-microservices', 'grpc', 'bullmq', 'nestjs-schedule', 'nestjs-event-emitter', 'graphql'],
+      instrumentations: DEFAULT_INSTRUMENTATIONS,
+      disabledInstrumentations: [],
+      defaultInstrumentations: true,
     });
   });
 
@@ -82,7 +85,7 @@ describe('loadTracingConfig', () => {
     [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'thrift' }, 'OTEL_EXPORTER_OTLP_PROTOCOL', 'http/protobuf, http/json, grpc'],
     [{ OTEL_BSP_MAX_QUEUE_SIZE: '-1' }, 'OTEL_BSP_MAX_QUEUE_SIZE', 'non-negative integer'],
     [{ OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '5000' }, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 'OTEL_BSP_MAX_QUEUE_SIZE'],
-    [{ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,mongodb' }, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', 'http, undici, express, pg, ioredis, nestjs-microservices, grpc, bullmq, nestjs-schedule, nestjs-event-emitter, graphql'],
+    [{ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,mongo' }, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', 'nestjs-microservices, nestjs-schedule, nestjs-event-emitter, bullmq, amqplib,'],
     [{ OTEL_TRACES_SAMPLER: 'ratio' }, 'OTEL_TRACES_SAMPLER', 'always_on, always_off, traceidratio, parentbased_always_on'],
     [{ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '10' }, 'OTEL_TRACES_SAMPLER_ARG', 'from 0 to 1'],
     [{ OTEL_PROPAGATORS: 'tracecontext,jaeger' }, 'OTEL_PROPAGATORS', 'tracecontext, baggage, b3, b3multi, none'],
@@ -150,15 +153,12 @@ describe('loadTracingConfig', () => {
   });
 
   it('applies OTEL_NODE_ENABLED_INSTRUMENTATIONS and OTEL_NODE_DISABLED_INSTRUMENTATIONS', () => {
-    expect(load({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,express,pg' }).instrumentations).toEqual(['http', 'express', 'pg']);
-    expect(load({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: '@opentelemetry/instrumentation-pg,ioredis,bullmq' }).instrumentations).toEqual([
-      'http',
-      'undici',
-      'nestjs-microservices',
-      'grpc',
-      'nestjs-schedule',
-      'nestjs-event-emitter',
-      'graphql',
-    ]);
+    expect(load({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,express,pg' })).toMatchObject({
+      instrumentations: ['http', 'express', 'pg'],
+      defaultInstrumentations: false,
+    });
+    const disabled = load({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: '@opentelemetry/instrumentation-pg,ioredis,bullmq' });
+    expect(disabled.instrumentations).toEqual(DEFAULT_INSTRUMENTATIONS.filter((name) => !['pg', 'ioredis', 'bullmq'].includes(name)));
+    expect(disabled).toMatchObject({ disabledInstrumentations: ['pg', 'ioredis', 'bullmq'], defaultInstrumentations: true });
   });
 });

@@ -75,7 +75,7 @@ export function loadTracingConfig(env: Env = process.env, entryPath = process.ar
     otlpEndpoint: parseOtlpEndpoint(env, otlpProtocol),
     otlpProtocol,
     batch: parseBatchConfig(env),
-    instrumentations: parseInstrumentations(env),
+    ...parseInstrumentations(env),
   };
 }
 
@@ -162,10 +162,12 @@ function parseBatchConfig(env: Env): BatchConfig {
   return batch;
 }
 
-function parseInstrumentations(env: Env): InstrumentationName[] {
-  const enabled = envList(env, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', INSTRUMENTATION_NAMES, withoutPackagePrefix) ?? [
-    ...DEFAULT_INSTRUMENTATIONS,
-  ];
+function parseInstrumentations(env: Env): Pick<TracingConfig, 'instrumentations' | 'disabledInstrumentations' | 'defaultInstrumentations'> {
+  const enabled = envList(env, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', INSTRUMENTATION_NAMES, withoutPackagePrefix);
   const disabled = envList(env, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS', INSTRUMENTATION_NAMES, withoutPackagePrefix) ?? [];
-  return enabled.filter((name) => !disabled.includes(name));
+  return {
+    instrumentations: (enabled ?? DEFAULT_INSTRUMENTATIONS).filter((name) => !disabled.includes(name)),
+    disabledInstrumentations: disabled,
+    defaultInstrumentations: enabled === undefined,
+  };
 }

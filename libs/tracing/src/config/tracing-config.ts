@@ -69,5 +69,10 @@ export interface TracingConfig {
   otlpEndpoint?: string;
   otlpProtocol: OtlpProtocol;
   batch: BatchConfig;
+  /** `OTEL_NODE_ENABLED_INSTRUMENTATIONS` (default: the default set) without the disabled ones. */
   instrumentations: InstrumentationName[];
+  /** `OTEL_NODE_DISABLED_INSTRUMENTATIONS`: off even when the preload options configure them. */
+  disabledInstrumentations: InstrumentationName[];
+  /** True when `OTEL_NODE_ENABLED_INSTRUMENTATIONS` is unset and `instrumentations` comes from the default set. */
+  defaultInstrumentations: boolean;
 }

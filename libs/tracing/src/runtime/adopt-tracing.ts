@@ -1,6 +1,7 @@
-import { createRequire } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { resolve } from 'node:path';
 import { loadTracingConfig } from '../config/index.js';
+import { INSTRUMENTATIONS } from '../instrumentation/instrumentations.js';
 import { tracingLogger } from './tracing-logger.js';
 import type { InstrumentationName } from '../config/tracing-config.js';
 import { unsupportedNode } from './node-version.js';
@@ -37,8 +38,15 @@ function warnLateStart(instrumentations: readonly InstrumentationName[]): void {
 }
 
 function isLoaded(name: InstrumentationName): boolean {
-  if (name === 'http') return (process as { moduleLoadList?: string[] }).moduleLoadList?.includes('NativeModule http') ?? false;
+  const { packages, specifiers, patchedInPlace } = INSTRUMENTATIONS[name];
+  // Patched in the copy the app loaded, whenever that was.
+  if (patchedInPlace) return false;
+  const builtins = (process as { moduleLoadList?: string[] }).moduleLoadList ?? [];
   // One cache for the whole process, whichever file a `require` is created for.
-  const cache = createRequire(resolve('package.json')).cache;
-  return Object.keys(cache).some((path) => path.includes(`/node_modules/${name}/`));
+  const files = Object.keys(createRequire(resolve('package.json')).cache);
+  return (packages ?? specifiers).some((module) =>
+    isBuiltin(module)
+      ? builtins.includes(`NativeModule ${module.replace(/^node:/, '')}`)
+      : files.some((path) => path.includes(`/node_modules/${module}/`)),
+  );
 }

@@ -2,11 +2,12 @@ import Module from 'node:module';
 import type { TracingConfig } from '../config/tracing-config.js';
 import { createSpanExporters } from '../exporters/create-span-exporter.js';
 import { DroppedSpans } from '../exporters/dropped-spans.js';
-import { HOOKED_SPECIFIERS, loadInstrumentations } from '../instrumentation/instrumentations.js';
+import { hookedSpecifiers, loadInstrumentations } from '../instrumentation/instrumentations.js';
+import { chooseInstrumentations, type TracingPreloadOptions } from '../instrumentation/preload-options.js';
 import { AttributeRedactor } from '../redaction/attribute-redactor.js';
 import { RedactingSpanExporter } from '../redaction/redacting-span-exporter.js';
 import { BatchSpanProcessor } from '../sdk-replacements/batch-span-processor.js';
-import { narrowRequireHook } from '../sdk-replacements/require-filter.js';
+import { narrowRequireHook, type Require } from '../sdk-replacements/require-filter.js';
 import { createSampler } from './sampler.js';
 import { TracingSdk } from '../sdk-replacements/tracing-sdk.js';
 import { AppSpanProcessors } from './app-span-processors.js';
@@ -18,11 +19,18 @@ import { createResource } from './resource.js';
 import { tracingLogger } from './tracing-logger.js';
 import { setTracingRuntime, type RuntimeOwner, TracingRuntime } from './tracing-runtime.js';
 
+/** What the preload read before the app was loaded. */
+export interface PreloadInput {
+  options: TracingPreloadOptions;
+  /** `require` as it was before anything hooked it. */
+  unhookedRequire: Require;
+}
+
 /**
  * Starts tracing from a validated config and publishes the runtime. With tracing off nothing is
  * started: the API's no-op tracer makes every span call free.
  */
-export async function startTracing(config: TracingConfig, owner: RuntimeOwner): Promise<TracingRuntime> {
+export async function startTracing(config: TracingConfig, owner: RuntimeOwner, preload?: PreloadInput): Promise<TracingRuntime> {
   if (!config.enabled) {
     const runtime = TracingRuntime.disabled(config, owner);
     setTracingRuntime(runtime);
@@ -32,14 +40,17 @@ export async function startTracing(config: TracingConfig, owner: RuntimeOwner): 
   const dropped = new DroppedSpans((message) => tracingLogger.warn(message));
   const apps = new AppSpanProcessors();
   const resource = createResource(config);
-  const unhookedRequire = Module.prototype.require;
+  const unhookedRequire = preload?.unhookedRequire ?? Module.prototype.require;
+  const options = preload?.options ?? {};
+  const { names, asked } = chooseInstrumentations(config, options);
+  const extra = options.extraInstrumentations ?? [];
   const [exporters, instrumentations, propagator, signals] = await Promise.all([
     createSpanExporters(config),
-    loadInstrumentations(config.instrumentations, undefined, (message) => tracingLogger.warn(message)),
+    loadInstrumentations(names, { options: options.instrumentations, asked, warn: (message) => tracingLogger.warn(message) }),
     createPropagator(config),
     startOtelSignals(resource),
   ]);
-  narrowRequireHook(unhookedRequire, config.instrumentations.flatMap((name) => HOOKED_SPECIFIERS[name]));
+  narrowRequireHook(unhookedRequire, hookedSpecifiers(names, extra));
   // After sdk-node, if it was loaded: it installs a console diag logger of its own for OTEL_LOG_LEVEL.
   routeDiagnostics(process.env.OTEL_LOG_LEVEL);
   // A queue per exporter: a slow or unreachable backend drops its own spans, never another's.
@@ -49,7 +60,7 @@ export async function startTracing(config: TracingConfig, owner: RuntimeOwner): 
     sampler: createSampler(config),
     spanLimits: config.spanLimits,
     spanProcessors: [...exportProcessors, apps],
-    instrumentations,
+    instrumentations: [...instrumentations, ...extra],
     isUnsampled,
     propagator,
     signals,

@@ -1,6 +1,6 @@
 import Module, { isBuiltin } from 'node:module';
 
-type Require = (this: Module, id: string) => unknown;
+export type Require = (this: Module, id: string) => unknown;
 
 const NODE_MODULES = '/node_modules/';
 

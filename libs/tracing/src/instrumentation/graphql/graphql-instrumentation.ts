@@ -1,6 +1,6 @@
 import { type Context, context, type Exception, INVALID_SPAN_CONTEXT, type Span, type SpanOptions, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
+import { GraphQLInstrumentation, type GraphQLInstrumentationConfig } from '@opentelemetry/instrumentation-graphql';
 import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
 
 /**
@@ -22,8 +22,8 @@ const VALUE_FREE_MESSAGE = 'not recorded: GraphQL error messages may quote the v
  * GraphQL work outside a trace (Nest printing its schema at startup, a subscription's events) makes
  * no spans, as the database instrumentations make none there.
  */
-export function graphqlInstrumentation(): Instrumentation {
-  return new ValueFreeGraphQLInstrumentation({ allowValues: false, ignoreResolveSpans: true, responseHook: markErrors });
+export function graphqlInstrumentation(options: GraphQLInstrumentationConfig = {}): Instrumentation {
+  return new ValueFreeGraphQLInstrumentation({ allowValues: false, ignoreResolveSpans: true, responseHook: markErrors, ...options });
 }
 
 class ValueFreeGraphQLInstrumentation extends GraphQLInstrumentation {
