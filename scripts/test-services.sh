@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs (from Debian), configures and starts the PostgreSQL and Redis that the e2e tests use:
+# Installs (from Debian), configures and starts the PostgreSQL, Redis and MariaDB that the e2e tests use:
 # PostgreSQL on 127.0.0.1:5432 with password-free loopback connections and a `test` database,
 # Redis on 127.0.0.1:6379 without persistence. Safe to run again: it only does what is missing.
 # Needs root (apt-get, pg_ctlcluster); this is for test machines, never for a server of value.
@@ -69,4 +69,24 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
 fi
 wait_for "Redis" redis-cli -h 127.0.0.1 -p 6379 ping
 
-echo "test-services: PostgreSQL $pg_version on 127.0.0.1:5432 (database test), Redis on 127.0.0.1:6379"
+# --- MariaDB ------------------------------------------------------------------------------------
+# The consumer app on MySQL (TypeORM and mysql2) uses it: database `test`, user `test`, password `test`.
+if ! command -v mariadbd >/dev/null 2>&1; then
+  apt_install mariadb-server
+fi
+mariadb_ready() { mariadb-admin --protocol=tcp -h 127.0.0.1 -P 3306 -u test -ptest ping; }
+if ! mariadb_ready >/dev/null 2>&1; then
+  if ! mariadb-admin --protocol=socket ping >/dev/null 2>&1; then
+    mkdir -p /run/mysqld
+    chown mysql:mysql /run/mysqld
+    if [ ! -d /var/lib/mysql/mysql ]; then
+      mariadb-install-db --user=mysql --datadir=/var/lib/mysql >/dev/null
+    fi
+    (mariadbd --user=mysql --datadir=/var/lib/mysql --bind-address=127.0.0.1 --port=3306 >/tmp/mariadb.log 2>&1 &)
+    wait_for "MariaDB" mariadb-admin --protocol=socket ping
+  fi
+  mariadb --protocol=socket -e "CREATE DATABASE IF NOT EXISTS test; CREATE USER IF NOT EXISTS 'test'@'127.0.0.1' IDENTIFIED BY 'test'; GRANT ALL ON test.* TO 'test'@'127.0.0.1';"
+fi
+wait_for "MariaDB" mariadb_ready
+
+echo "test-services: PostgreSQL $pg_version on 127.0.0.1:5432 (database test), Redis on 127.0.0.1:6379, MariaDB on 127.0.0.1:3306 (database test)"

@@ -363,3 +363,67 @@ describe('nest12-graphql-schedule (GraphQL on Apollo, a scheduled job, an event 
     expect(logLines().find((line) => line.trace_id === run.traceId)).toMatchObject({ message: 'cleanup removed 0', context: 'CleanupJob', span_id: run.spanId });
   });
 });
+
+describe('nest12-mysql-knex-winston (TypeORM on MariaDB through mysql2, knex on PostgreSQL, winston and bunyan, a metric of its own), from the packed tarball', () => {
+  const dir = join(work, 'nest12-mysql-knex-winston');
+  let receiver: TraceReceiver;
+  let app: Started;
+  let port: number;
+
+  beforeAll(async () => {
+    cpSync(join(CONSUMERS, 'nest12-mysql-knex-winston'), dir, { recursive: true, filter: (source) => !/\/(node_modules|dist)(\/|$)/.test(source) });
+    run('npm', ['install', '--no-audit', '--no-fund', tarball], dir);
+    run('npm', ['run', 'build'], dir);
+    receiver = await TraceReceiver.start();
+    port = await freePort();
+    app = start(process.execPath, ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, { ...receiver.exportEnv(), PORT: String(port) });
+    await waitForListening(app, port);
+  });
+  afterAll(async () => {
+    if (app) await stop(app);
+    await receiver?.close();
+  });
+
+  /** The JSON lines the app's own loggers wrote. */
+  const logLines = () =>
+    app
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  it('traces a TypeORM insert on MariaDB without the value, with the options file’s hook, the winston line and the app’s counter on the trace', async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ item: 'secret-green-tea' }),
+    });
+    expect(response.status).toBe(201);
+    const traceId = response.headers.get('x-trace-id')!;
+    const server = await receiver.waitForSpan((span) => span.traceId === traceId && span.name === 'POST /orders');
+    const insert = await receiver.waitForSpan((span) => span.traceId === traceId && String(span.attributes['db.query.text'] ?? span.attributes['db.statement']).startsWith('INSERT'));
+    expect(insert).toMatchObject({ kind: 3, parentSpanId: server.spanId, attributes: { 'app.pool': 'orders' } });
+    expect(JSON.stringify(insert.attributes)).toContain('mysql');
+    expect(JSON.stringify(receiver.spans, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value))).not.toContain('secret-green-tea');
+    expect(logLines().find((line) => line.message === 'order taken')).toMatchObject({ trace_id: traceId, span_id: server.spanId });
+
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { accept: 'application/openmetrics-text; version=1.0.0' } })).text();
+    expect(metrics).toMatch(new RegExp(`^orders_created_total 1 # \\{trace_id="${traceId}",span_id="[0-9a-f]{16}"\\} 1`, 'm'));
+  });
+
+  it('leaves TypeORM’s startup queries untraced', () => {
+    expect(receiver.spans.filter((span) => span.parentSpanId === '' && span.kind === 3)).toEqual([]);
+  });
+
+  it('traces a knex query on PostgreSQL with the pg query beneath it and the bunyan line on the trace', async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/stock/tea`);
+    expect(await response.json()).toEqual({ sku: 'tea', count: 12 });
+    const traceId = response.headers.get('x-trace-id')!;
+    const server = await receiver.waitForSpan((span) => span.traceId === traceId && span.name === 'GET /stock/:sku');
+    const knex = await receiver.waitForSpan((span) => span.traceId === traceId && span.name === 'first test.stock');
+    const pg = await receiver.waitForSpan((span) => span.traceId === traceId && span.name.startsWith('pg.query'));
+    expect(knex).toMatchObject({ parentSpanId: server.spanId, attributes: { 'db.query.text': 'select * from "stock" where "sku" = ? limit ?' } });
+    expect(pg.parentSpanId).toBe(knex.spanId);
+    expect(logLines().find((line) => line.msg === 'stock read')).toMatchObject({ name: 'stock', trace_id: traceId, span_id: server.spanId });
+  });
+});

@@ -1,6 +1,7 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { type Env, readEnv } from '../config/env.js';
 import type { InstrumentationName } from '../config/tracing-config.js';
+import { withinTracesOnly } from './within-traces.js';
 
 /** How the library finds, patches and builds one instrumentation. */
 export interface InstrumentationEntry<Options extends object = object> {
@@ -54,6 +55,20 @@ function contrib<C extends InstrumentationClass>(
   };
 }
 
+/**
+ * A database client's instrumentation that has no `requireParentSpan` option, given it: its spans
+ * exist only inside a trace unless the options say `requireParentSpan: false`.
+ */
+function withinTraces<Options extends object>(entry: InstrumentationEntry<Options>): InstrumentationEntry<Options & { requireParentSpan?: boolean }> {
+  return {
+    ...entry,
+    build: async ({ requireParentSpan = true, ...options }, app) => {
+      const instrumentation = await entry.build(options as Options, app);
+      return requireParentSpan ? withinTracesOnly(instrumentation) : instrumentation;
+    },
+  };
+}
+
 /** A logger's records go to OpenTelemetry only when `OTEL_LOGS_EXPORTER` starts a logs pipeline; its lines get the trace ids either way. */
 const logSending = (env: Env) => {
   const logs = readEnv(env, 'OTEL_LOGS_EXPORTER');
@@ -77,10 +92,8 @@ export const CONTRIB_INSTRUMENTATIONS = {
     async () => (await import('@opentelemetry/instrumentation-aws-sdk')).AwsInstrumentation,
   ),
   bunyan: contrib(['bunyan'], ['bunyan'], async () => (await import('@opentelemetry/instrumentation-bunyan')).BunyanInstrumentation, logSending),
-  'cassandra-driver': contrib(
-    ['cassandra-driver'],
-    ['cassandra-driver'],
-    async () => (await import('@opentelemetry/instrumentation-cassandra-driver')).CassandraDriverInstrumentation,
+  'cassandra-driver': withinTraces(
+    contrib(['cassandra-driver'], ['cassandra-driver'], async () => (await import('@opentelemetry/instrumentation-cassandra-driver')).CassandraDriverInstrumentation),
   ),
   connect: contrib(['connect'], ['connect'], async () => (await import('@opentelemetry/instrumentation-connect')).ConnectInstrumentation),
   cucumber: contrib(['@cucumber/cucumber'], ['@cucumber/cucumber'], async () => (await import('@opentelemetry/instrumentation-cucumber')).CucumberInstrumentation),
@@ -104,18 +117,18 @@ export const CONTRIB_INSTRUMENTATIONS = {
   knex: contrib(['knex'], ['knex'], async () => (await import('@opentelemetry/instrumentation-knex')).KnexInstrumentation, () => ({ requireParentSpan: true })),
   koa: contrib(['koa'], ['koa'], async () => (await import('@opentelemetry/instrumentation-koa')).KoaInstrumentation),
   'lru-memoizer': contrib(['lru-memoizer'], ['lru-memoizer'], async () => (await import('@opentelemetry/instrumentation-lru-memoizer')).LruMemoizerInstrumentation),
-  memcached: contrib(['memcached'], ['memcached'], async () => (await import('@opentelemetry/instrumentation-memcached')).MemcachedInstrumentation),
+  memcached: withinTraces(contrib(['memcached'], ['memcached'], async () => (await import('@opentelemetry/instrumentation-memcached')).MemcachedInstrumentation)),
   mongodb: contrib(['mongodb'], ['mongodb'], async () => (await import('@opentelemetry/instrumentation-mongodb')).MongoDBInstrumentation, () => ({
     requireParentSpan: true,
   })),
   mongoose: contrib(['mongoose'], ['mongoose'], async () => (await import('@opentelemetry/instrumentation-mongoose')).MongooseInstrumentation, () => ({
     requireParentSpan: true,
   })),
-  mysql: contrib(['mysql'], ['mysql'], async () => (await import('@opentelemetry/instrumentation-mysql')).MySQLInstrumentation),
+  mysql: withinTraces(contrib(['mysql'], ['mysql'], async () => (await import('@opentelemetry/instrumentation-mysql')).MySQLInstrumentation)),
   // mysql2 writes a query's values into its text unless the statement is masked.
-  mysql2: contrib(['mysql2'], ['mysql2'], async () => (await import('@opentelemetry/instrumentation-mysql2')).MySQL2Instrumentation, () => ({
-    maskStatement: true,
-  })),
+  mysql2: withinTraces(
+    contrib(['mysql2'], ['mysql2'], async () => (await import('@opentelemetry/instrumentation-mysql2')).MySQL2Instrumentation, () => ({ maskStatement: true })),
+  ),
   'nestjs-core': contrib(['@nestjs/core'], ['@nestjs/core'], async () => (await import('@opentelemetry/instrumentation-nestjs-core')).NestInstrumentation),
   net: contrib(['net', 'node:net'], undefined, async () => (await import('@opentelemetry/instrumentation-net')).NetInstrumentation),
   openai: contrib(['openai'], ['openai'], async () => (await import('@opentelemetry/instrumentation-openai')).OpenAIInstrumentation),
@@ -136,7 +149,7 @@ export const CONTRIB_INSTRUMENTATIONS = {
   router: contrib(['router'], ['router'], async () => (await import('@opentelemetry/instrumentation-router')).RouterInstrumentation),
   'runtime-node': contrib([], undefined, async () => (await import('@opentelemetry/instrumentation-runtime-node')).RuntimeNodeInstrumentation),
   'socket.io': contrib(['socket.io'], ['socket.io'], async () => (await import('@opentelemetry/instrumentation-socket.io')).SocketIoInstrumentation),
-  tedious: contrib(['tedious'], ['tedious'], async () => (await import('@opentelemetry/instrumentation-tedious')).TediousInstrumentation),
+  tedious: withinTraces(contrib(['tedious'], ['tedious'], async () => (await import('@opentelemetry/instrumentation-tedious')).TediousInstrumentation)),
   // fetch and undici publish their requests on diagnostics channels: nothing to hook.
   undici: contrib([], undefined, async () => (await import('@opentelemetry/instrumentation-undici')).UndiciInstrumentation),
   winston: contrib(['winston'], ['winston'], async () => (await import('@opentelemetry/instrumentation-winston')).WinstonInstrumentation, logSending),

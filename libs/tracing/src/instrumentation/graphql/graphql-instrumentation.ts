@@ -1,7 +1,8 @@
-import { type Context, context, type Exception, INVALID_SPAN_CONTEXT, type Span, type SpanOptions, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import { type Context, type Exception, type Span, type SpanOptions, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { GraphQLInstrumentation, type GraphQLInstrumentationConfig } from '@opentelemetry/instrumentation-graphql';
 import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
+import { withinTracesTracer } from '../within-traces.js';
 
 /**
  * A GraphQL error's message may quote the document's literal values (`Expected value of type
@@ -38,10 +39,10 @@ class ValueFreeGraphQLInstrumentation extends GraphQLInstrumentation {
 
 /** Spans only inside a trace, whose recorded exceptions keep their type and lose their message. */
 export function valueFreeTracer(tracer: Tracer): Tracer {
+  const withinTraces = withinTracesTracer(tracer);
   return {
     startSpan(name: string, options?: SpanOptions, parent?: Context): Span {
-      if (!trace.getSpan(parent ?? context.active())) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
-      const span = tracer.startSpan(name, options, parent);
+      const span = withinTraces.startSpan(name, options, parent);
       const recordException = span.recordException.bind(span);
       span.recordException = (exception: Exception, time) => recordException({ name: exceptionType(exception), message: VALUE_FREE_MESSAGE }, time);
       return span;
