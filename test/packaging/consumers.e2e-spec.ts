@@ -308,42 +308,47 @@ describe('nest12-microservices (a gateway and a worker over the Redis transport 
   });
 });
 
-describe('nest12-graphql-schedule (GraphQL on Apollo, a scheduled job, an event listener, Nest’s logger in JSON), from the packed tarball', () => {
-  const dir = join(work, 'nest12-graphql-schedule');
-  let receiver: TraceReceiver;
-  let app: Started;
-  let port: number;
-
+/**
+ * One consumer app installed from the tarball, built, and started with the preload against a
+ * receiver, for the suites that send it requests; `logLines()` are the JSON lines it wrote.
+ */
+function servedApp(name: string) {
+  const served = { receiver: undefined as unknown as TraceReceiver, app: undefined as Started | undefined, port: 0 };
   beforeAll(async () => {
-    cpSync(join(CONSUMERS, 'nest12-graphql-schedule'), dir, { recursive: true, filter: (source) => !/\/(node_modules|dist)(\/|$)/.test(source) });
+    const dir = join(work, name);
+    cpSync(join(CONSUMERS, name), dir, { recursive: true, filter: (source) => !/\/(node_modules|dist)(\/|$)/.test(source) });
     run('npm', ['install', '--no-audit', '--no-fund', tarball], dir);
     run('npm', ['run', 'build'], dir);
-    receiver = await TraceReceiver.start();
-    port = await freePort();
-    app = start(process.execPath, ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, { ...receiver.exportEnv(), PORT: String(port) });
-    await waitForListening(app, port);
+    served.receiver = await TraceReceiver.start();
+    served.port = await freePort();
+    served.app = start(process.execPath, ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, { ...served.receiver.exportEnv(), PORT: String(served.port) });
+    await waitForListening(served.app, served.port);
   });
   afterAll(async () => {
-    if (app) await stop(app);
-    await receiver?.close();
+    if (served.app) await stop(served.app);
+    await served.receiver?.close();
   });
-
   const logLines = () =>
-    app
-      .output()
+    served
+      .app!.output()
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { served, logLines };
+}
+
+describe('nest12-graphql-schedule (GraphQL on Apollo, a scheduled job, an event listener, Nest’s logger in JSON), from the packed tarball', () => {
+  const { served, logLines } = servedApp('nest12-graphql-schedule');
 
   it('names the GraphQL operation, with the resolver and the event listener beneath it and the listener’s log line on its trace', async () => {
-    const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    const response = await fetch(`http://127.0.0.1:${served.port}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: 'query GetRecipe { recipe(id: "7") { id title } }' }),
     });
     expect(await response.json()).toEqual({ data: { recipe: { id: '7', title: 'Recipe 7' } } });
     const traceId = response.headers.get('x-trace-id');
-    const named = (name: string) => receiver.waitForSpan((span) => span.traceId === traceId && span.name === name);
+    const named = (name: string) => served.receiver.waitForSpan((span) => span.traceId === traceId && span.name === name);
     const server = await named('POST /graphql');
     const operation = await named('query GetRecipe');
     const resolver = await named('RecipesResolver.recipe');
@@ -355,73 +360,48 @@ describe('nest12-graphql-schedule (GraphQL on Apollo, a scheduled job, an event 
   });
 
   it('makes each run of the scheduled job the root of its own trace, with its @Span method beneath and its log line on it', async () => {
-    const run = await receiver.waitForSpan((span) => span.name === 'interval cleanup');
+    const run = await served.receiver.waitForSpan((span) => span.name === 'interval cleanup');
     expect(run).toMatchObject({ parentSpanId: '', attributes: { 'nestjs.schedule.job.name': 'cleanup', 'nestjs.schedule.job.schedule': '300', 'code.function.name': 'CleanupJob.run' } });
-    const sweep = await receiver.waitForSpan((span) => span.traceId === run.traceId && span.name === 'CleanupJob.sweep');
+    const sweep = await served.receiver.waitForSpan((span) => span.traceId === run.traceId && span.name === 'CleanupJob.sweep');
     expect(sweep.parentSpanId).toBe(run.spanId);
-    await waitForOutput(app, new RegExp(`"trace_id":"${run.traceId}"`));
+    await waitForOutput(served.app!, new RegExp(`"trace_id":"${run.traceId}"`));
     expect(logLines().find((line) => line.trace_id === run.traceId)).toMatchObject({ message: 'cleanup removed 0', context: 'CleanupJob', span_id: run.spanId });
   });
 });
 
 describe('nest12-mysql-knex-winston (TypeORM on MariaDB through mysql2, knex on PostgreSQL, winston and bunyan, a metric of its own), from the packed tarball', () => {
-  const dir = join(work, 'nest12-mysql-knex-winston');
-  let receiver: TraceReceiver;
-  let app: Started;
-  let port: number;
-
-  beforeAll(async () => {
-    cpSync(join(CONSUMERS, 'nest12-mysql-knex-winston'), dir, { recursive: true, filter: (source) => !/\/(node_modules|dist)(\/|$)/.test(source) });
-    run('npm', ['install', '--no-audit', '--no-fund', tarball], dir);
-    run('npm', ['run', 'build'], dir);
-    receiver = await TraceReceiver.start();
-    port = await freePort();
-    app = start(process.execPath, ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, { ...receiver.exportEnv(), PORT: String(port) });
-    await waitForListening(app, port);
-  });
-  afterAll(async () => {
-    if (app) await stop(app);
-    await receiver?.close();
-  });
-
-  /** The JSON lines the app's own loggers wrote. */
-  const logLines = () =>
-    app
-      .output()
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const { served, logLines } = servedApp('nest12-mysql-knex-winston');
 
   it('traces a TypeORM insert on MariaDB without the value, with the options file’s hook, the winston line and the app’s counter on the trace', async () => {
-    const response = await fetch(`http://127.0.0.1:${port}/orders`, {
+    const response = await fetch(`http://127.0.0.1:${served.port}/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ item: 'secret-green-tea' }),
     });
     expect(response.status).toBe(201);
     const traceId = response.headers.get('x-trace-id')!;
-    const server = await receiver.waitForSpan((span) => span.traceId === traceId && span.name === 'POST /orders');
-    const insert = await receiver.waitForSpan((span) => span.traceId === traceId && String(span.attributes['db.query.text'] ?? span.attributes['db.statement']).startsWith('INSERT'));
+    const server = await served.receiver.waitForSpan((span) => span.traceId === traceId && span.name === 'POST /orders');
+    const insert = await served.receiver.waitForSpan((span) => span.traceId === traceId && String(span.attributes['db.query.text'] ?? span.attributes['db.statement']).startsWith('INSERT'));
     expect(insert).toMatchObject({ kind: 3, parentSpanId: server.spanId, attributes: { 'app.pool': 'orders' } });
     expect(JSON.stringify(insert.attributes)).toContain('mysql');
-    expect(JSON.stringify(receiver.spans, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value))).not.toContain('secret-green-tea');
+    expect(JSON.stringify(served.receiver.spans, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value))).not.toContain('secret-green-tea');
     expect(logLines().find((line) => line.message === 'order taken')).toMatchObject({ trace_id: traceId, span_id: server.spanId });
 
-    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { accept: 'application/openmetrics-text; version=1.0.0' } })).text();
+    const metrics = await (await fetch(`http://127.0.0.1:${served.port}/metrics`, { headers: { accept: 'application/openmetrics-text; version=1.0.0' } })).text();
     expect(metrics).toMatch(new RegExp(`^orders_created_total 1 # \\{trace_id="${traceId}",span_id="[0-9a-f]{16}"\\} 1`, 'm'));
   });
 
   it('leaves TypeORM’s startup queries untraced', () => {
-    expect(receiver.spans.filter((span) => span.parentSpanId === '' && span.kind === 3)).toEqual([]);
+    expect(served.receiver.spans.filter((span) => span.parentSpanId === '' && span.kind === 3)).toEqual([]);
   });
 
   it('traces a knex query on PostgreSQL with the pg query beneath it and the bunyan line on the trace', async () => {
-    const response = await fetch(`http://127.0.0.1:${port}/stock/tea`);
+    const response = await fetch(`http://127.0.0.1:${served.port}/stock/tea`);
     expect(await response.json()).toEqual({ sku: 'tea', count: 12 });
     const traceId = response.headers.get('x-trace-id')!;
-    const server = await receiver.waitForSpan((span) => span.traceId === traceId && span.name === 'GET /stock/:sku');
-    const knex = await receiver.waitForSpan((span) => span.traceId === traceId && span.name === 'first test.stock');
-    const pg = await receiver.waitForSpan((span) => span.traceId === traceId && span.name.startsWith('pg.query'));
+    const server = await served.receiver.waitForSpan((span) => span.traceId === traceId && span.name === 'GET /stock/:sku');
+    const knex = await served.receiver.waitForSpan((span) => span.traceId === traceId && span.name === 'first test.stock');
+    const pg = await served.receiver.waitForSpan((span) => span.traceId === traceId && span.name.startsWith('pg.query'));
     expect(knex).toMatchObject({ parentSpanId: server.spanId, attributes: { 'db.query.text': 'select * from "stock" where "sku" = ? limit ?' } });
     expect(pg.parentSpanId).toBe(knex.spanId);
     expect(logLines().find((line) => line.msg === 'stock read')).toMatchObject({ name: 'stock', trace_id: traceId, span_id: server.spanId });

@@ -148,6 +148,8 @@ describe('preload (node --import nestjs-tracing/register)', () => {
     [{ TRACING_EXPORTER: 'datadog' }, 'Invalid TRACING_EXPORTER="datadog": allowed values are console, jaeger, zipkin, otlp, none'],
     [{ TRACING_SAMPLE_RATE: '2' }, 'Invalid TRACING_SAMPLE_RATE="2": expected a number from 0 to 1'],
     [{ JAEGER_ENDPOINT: 'http://localhost:14268/api/traces' }, 'use its OTLP/HTTP receiver, e.g. http://localhost:4318/v1/traces'],
+    [{ TRACING_CONFIG_FILE: 'no-such-options.mjs' }, 'Invalid TRACING_CONFIG_FILE="no-such-options.mjs": no such file'],
+    [{ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,mysql3' }, 'Invalid OTEL_NODE_ENABLED_INSTRUMENTATIONS="http,mysql3": allowed values are'],
   ])('stops before listening on %o, exit 1, one line naming the variable', async (bad, message) => {
     const run = spawnWithPreload(FIXTURE, { ...tracingEnv(receiver), ...bad });
     expect(await run.exited).toBe(1);

@@ -114,8 +114,8 @@ const SPEC: Record<string, Proof> = {
   OTEL_EXPORTER_JAEGER_AGENT_HOST: { set: 'jaeger', refusedBecause: "Jaeger's own exporter was withdrawn from OpenTelemetry" },
   // The JavaScript SDK's own
   OTEL_NODE_RESOURCE_DETECTORS: { set: 'host,process', effect: (config) => expect(config.resourceDetectors).toEqual(['host', 'process']), refuses: 'gcp' },
-  OTEL_NODE_ENABLED_INSTRUMENTATIONS: { set: 'http,pg', effect: (config) => expect(config.instrumentations).toEqual(['http', 'pg']), refuses: 'mongodb' },
-  OTEL_NODE_DISABLED_INSTRUMENTATIONS: { set: 'pg', effect: (config) => expect(config.instrumentations).not.toContain('pg'), refuses: 'mongodb' },
+  OTEL_NODE_ENABLED_INSTRUMENTATIONS: { set: 'http,pg', effect: (config) => expect(config.instrumentations).toEqual(['http', 'pg']), refuses: 'mysql3' },
+  OTEL_NODE_DISABLED_INSTRUMENTATIONS: { set: 'pg', effect: (config) => expect(config.instrumentations).not.toContain('pg'), refuses: 'mysql3' },
 };
 
 describe('the standard variables, walked one by one', () => {

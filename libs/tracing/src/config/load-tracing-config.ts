@@ -13,7 +13,6 @@ import {
 } from './choices.js';
 import type {
   BatchConfig,
-  InstrumentationName,
   OtlpProtocol,
   TracingConfig,
 } from './tracing-config.js';
