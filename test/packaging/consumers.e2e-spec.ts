@@ -395,7 +395,7 @@ describe('nest12-mysql-knex-winston (TypeORM on MariaDB through mysql2, knex on 
     expect(served.receiver.spans.filter((span) => span.parentSpanId === '' && span.kind === 3)).toEqual([]);
   });
 
-  it('traces a knex query on PostgreSQL with the pg query beneath it and the bunyan line on the trace', async () => {
+  it('traces a knex query on PostgreSQL with the pg query beneath it, the bunyan line on the trace, and counts the @Counted handler', async () => {
     const response = await fetch(`http://127.0.0.1:${served.port}/stock/tea`);
     expect(await response.json()).toEqual({ sku: 'tea', count: 12 });
     const traceId = response.headers.get('x-trace-id')!;
@@ -405,5 +405,7 @@ describe('nest12-mysql-knex-winston (TypeORM on MariaDB through mysql2, knex on 
     expect(knex).toMatchObject({ parentSpanId: server.spanId, attributes: { 'db.query.text': 'select * from "stock" where "sku" = ? limit ?' } });
     expect(pg.parentSpanId).toBe(knex.spanId);
     expect(logLines().find((line) => line.msg === 'stock read')).toMatchObject({ name: 'stock', trace_id: traceId, span_id: server.spanId });
+    const metrics = await (await fetch(`http://127.0.0.1:${served.port}/metrics`)).text();
+    expect(metrics).toContain('app_method_calls_total{class="StockController",method="find",outcome="success"} 1');
   });
 });

@@ -13,6 +13,16 @@ export interface TracingMetricsOptions {
    * @default '/metrics'
    */
   path?: string | false;
+  /**
+   * Serve the metrics on a port of their own, as the OpenTelemetry Prometheus exporter does (its
+   * default is 9464), at `path` there, instead of on the app's port: Prometheus scrapes a port that
+   * clients never reach. Opened when the app starts, closed when it closes; a port in use stops
+   * startup naming it.
+   * @default undefined (the app's own port)
+   */
+  port?: number;
+  /** The address the metrics port listens on. @default every interface, as the Prometheus exporter listens */
+  host?: string;
   /** prom-client's process and Node.js runtime metrics (CPU, memory, event loop, GC). @default true */
   defaultMetrics?: boolean;
 }

@@ -7,6 +7,8 @@ import { HttpServerHook } from './http/http-server-hook.js';
 import { RequestFilter, resolveRequestOptions, type RequestTracingOptions } from './http/request-filter.js';
 import { ServerRequestTracer } from './http/server-request-tracer.js';
 import { TracingInterceptor } from './http/tracing.interceptor.js';
+import { MeteredMethods } from './metrics/metered-methods.js';
+import { MetricsPort } from './metrics/metrics-port.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { RequestMetrics } from './metrics/request-metrics.js';
 import { SpanMetricsProcessor } from './metrics/span-metrics.processor.js';
@@ -54,4 +56,6 @@ export const TRACING_PROVIDERS: Provider[] = [
   TracingLifecycle,
   TraceService,
   MetricsService,
+  MeteredMethods,
+  MetricsPort,
 ];

@@ -3,6 +3,7 @@ import { type PreloadedProcess, spawnWithPreload, startWithPreload, TraceReceive
 
 const FIXTURE = resolve('libs/tracing/test/fixture/dist/main.js');
 const JOB = resolve('libs/tracing/test/fixture/dist/job.js');
+const PINO_JOB = resolve('libs/tracing/test/fixture/dist/pino-job.js');
 
 /**
  * The library as users run it: a separate Node process started with the preload, so the real
@@ -179,6 +180,14 @@ describe('preload (node --import nestjs-tracing/register)', () => {
     expect(receiver.spans).toHaveLength(0);
     await app.stop('SIGTERM');
     expect(inTrace(traceId!).map((span) => span.name).sort()).toEqual(['GET /items/:id', 'ItemsService.find']);
+  });
+
+  it('writes the trace ids into pino’s lines (the default set’s pino instrumentation)', async () => {
+    const run = spawnWithPreload(PINO_JOB, tracingEnv(receiver));
+    expect(await run.exited).toBe(0);
+    const job = await receiver.waitForSpan((span) => span.name === 'pino-job');
+    const line = run.output().split('\n').find((text) => text.includes('inside the job'));
+    expect(JSON.parse(line!)).toMatchObject({ msg: 'inside the job', trace_id: job.traceId, span_id: job.spanId, trace_flags: '01' });
   });
 
   it('flushes a plain script when its event loop empties', async () => {

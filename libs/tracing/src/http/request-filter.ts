@@ -20,6 +20,8 @@ export interface RequestTracingOptions {
   readonly metrics: boolean;
   /** Where the HTTP server hook serves them, under the app's global prefix; false when it does not. */
   readonly metricsPath: string | false;
+  /** The port of their own they are served on, at `metricsPath`'s path, or undefined (the app's port). */
+  readonly metricsPort?: { port: number; host?: string; path: string };
   readonly defaultMetrics: boolean;
   /** The SERVER span's hooks (`http` option). */
   readonly hooks: ServerSpanHooks;
@@ -28,7 +30,10 @@ export interface RequestTracingOptions {
 export function resolveRequestOptions(options: TracingModuleOptions): RequestTracingOptions {
   const metrics = options.metrics ?? true;
   const path = metrics === false ? false : metrics === true ? DEFAULT_METRICS_PATH : (metrics.path ?? DEFAULT_METRICS_PATH);
-  const metricsPath = path === false ? false : normalisePath(path);
+  const port = typeof metrics === 'object' ? metrics.port : undefined;
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new Error(`metrics.port must be an integer from 0 to 65535, not ${port}`);
+  const servedPath = path === false ? false : normalisePath(path);
+  const metricsPath = port === undefined ? servedPath : false;
   const ignorePaths = options.ignorePaths ?? DEFAULT_IGNORED_PATHS;
   return {
     // The metrics path is never traced or measured: scrapes would drown the real traffic.
@@ -38,6 +43,7 @@ export function resolveRequestOptions(options: TracingModuleOptions): RequestTra
     httpHandlerSpans: options.httpHandlerSpans ?? false,
     metrics: metrics !== false,
     metricsPath,
+    metricsPort: port === undefined ? undefined : { port, host: (metrics as { host?: string }).host, path: servedPath || DEFAULT_METRICS_PATH },
     defaultMetrics: metrics === true || metrics === false ? metrics : (metrics.defaultMetrics ?? true),
     hooks: new ServerSpanHooks(options.http),
   };

@@ -1,17 +1,9 @@
-import { createServer } from 'node:net';
 import { metrics } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { freePort } from '../../test/free-port.js';
 import { startOtelSignals } from './otel-signals.js';
 
 const resource = resourceFromAttributes({ 'service.name': 'signals-test' });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('startOtelSignals', () => {
   it('starts nothing unless OTEL_METRICS_EXPORTER or OTEL_LOGS_EXPORTER asks', async () => {

@@ -1,6 +1,7 @@
 import { Controller, Get, NotFoundException, type OnModuleDestroy, type OnModuleInit, Param } from '@nestjs/common';
 import bunyan from 'bunyan';
 import knex from 'knex';
+import { Counted } from 'nestjs-tracing';
 
 const logger = bunyan.createLogger({ name: 'stock' });
 
@@ -18,6 +19,7 @@ export class StockController implements OnModuleInit, OnModuleDestroy {
   }
 
   @Get(':sku')
+  @Counted()
   async find(@Param('sku') sku: string): Promise<{ sku: string; count: number }> {
     const row = await this.db('stock').where({ sku }).first<{ sku: string; count: number } | undefined>();
     if (!row) throw new NotFoundException(`no stock for ${sku}`);
