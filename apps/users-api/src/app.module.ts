@@ -8,6 +8,7 @@ import { TracingModule } from 'nestjs-tracing';
 import { CacheModule } from './cache/cache.module.js';
 import { DatabaseExceptionFilter } from './database/database-exception.filter.js';
 import { EmbeddedPostgres } from './database/embedded-postgres.js';
+import { PoolClientErrors } from './database/pool-client-errors.js';
 import { typeOrmOptions } from './database/typeorm-options.js';
 import { HealthController } from './health/health.controller.js';
 import { PingController } from './health/ping.controller.js';
@@ -39,6 +40,7 @@ export class AppModule {
       providers: [
         { provide: USERS_API_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: DatabaseExceptionFilter },
+        PoolClientErrors,
         ...(database.embedded ? [{ provide: EmbeddedPostgres, useValue: database.embedded }] : []),
       ],
       exports: [USERS_API_CONFIG],

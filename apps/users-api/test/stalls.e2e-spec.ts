@@ -1,3 +1,4 @@
+import pg from 'pg';
 import request from 'supertest';
 import { type PreloadedProcess, spawnWithPreload } from 'nestjs-tracing/testing';
 import { type PrivateServer, startPrivatePostgres, startPrivateRedis } from './support/private-servers.js';
@@ -105,6 +106,56 @@ describe('users-api when a dependency stalls or stops', () => {
     await waitUntil(async () => ((await request(api.url).get('/users?limit=5')).status === 200 ? true : undefined), 15_000);
     await request(api.url).get('/health').expect(200, { status: 'ok', database: 'up' });
     await request(api.url).patch(`/users/${created.id}`).send({ name: 'After The Freeze' }).expect(200);
+  }, 60_000);
+
+  it('answers every request within the deadline when PostgreSQL freezes under load, mid-transaction and waiting for a connection', async () => {
+    const answers: { status: number; ms: number }[] = [];
+    let sending = true;
+    // Signups in a loop: when the server freezes some are inside their transaction, whose ROLLBACK then waits too.
+    const workers = Array.from({ length: 12 }, async (_, worker) => {
+      for (let index = 0; sending; index++) {
+        const { response, ms } = await timed(() => request(api.url).post('/users').send(user(`frozen-load-${worker}-${index}@example.com`)));
+        answers.push({ status: response.status, ms });
+        if (response.status === 503) expect(response.headers['retry-after']).toBe('1');
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    postgres.freeze();
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    sending = false;
+    postgres.thaw();
+    await Promise.all(workers);
+    expect(answers.filter(({ status }) => status !== 201 && status !== 503)).toEqual([]);
+    expect(answers.filter(({ status }) => status === 503).length).toBeGreaterThan(0);
+    // The statement timeout (1 s) and the driver's grace (0.5 s), plus the request's own time.
+    expect(Math.max(...answers.map(({ ms }) => ms))).toBeLessThan(2_200);
+    await waitUntil(async () => ((await request(api.url).get('/users?limit=5')).status === 200 ? true : undefined), 15_000);
+  }, 60_000);
+
+  it('answers 201 or 503, never 500, to signups whose connections are killed mid-transaction, as a restart does', async () => {
+    const statuses: number[] = [];
+    let sending = true;
+    const signups = Array.from({ length: 8 }, async (_, worker) => {
+      for (let index = 0; sending; index++) {
+        statuses.push((await request(api.url).post('/users').send(user(`killed-${worker}-${index}@example.com`))).status);
+      }
+    });
+    // What a restart does to each session, many times over, so some die between INSERT and COMMIT.
+    const admin = new pg.Client({ connectionString: postgres.url });
+    await admin.connect();
+    for (let round = 0; round < 40; round++) {
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = $1', ['client backend']);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await admin.end();
+    await postgres.stop();
+    await postgres.start();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    sending = false;
+    await Promise.all(signups);
+    expect(statuses.filter((status) => status !== 201 && status !== 503)).toEqual([]);
+    expect(statuses.filter((status) => status === 503).length).toBeGreaterThan(0);
+    expect(statuses).toContain(201);
   }, 60_000);
 
   it('answers 503 with Retry-After at once while PostgreSQL is stopped, and recovers by itself after the restart', async () => {

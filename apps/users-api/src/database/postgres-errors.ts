@@ -1,4 +1,4 @@
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -21,6 +21,29 @@ const DRIVER_MESSAGES = [
 
 type DriverError = Error & { code?: unknown };
 
+/** A request's database work outlived its deadline (see {@link withinDeadline}). */
+export class DatabaseDeadlineError extends Error {
+  override name = 'DatabaseDeadlineError';
+}
+
+/**
+ * `work`, or a {@link DatabaseDeadlineError} once `ms` have passed, whichever comes first. One bound for
+ * all of a request's waits (a pooled connection, each statement, a ROLLBACK after a failed one), each
+ * of which has its own timeout that still releases the connection afterwards. A write cut short may
+ * still commit if a frozen server wakes up later: a 503 says "retry later", not "nothing happened".
+ */
+export async function withinDeadline<T>(ms: number, work: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new DatabaseDeadlineError(`no answer from the database within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The pg error behind a TypeORM error, or the error itself. */
 function driverErrorOf(error: unknown): DriverError | undefined {
   if (error instanceof QueryFailedError) return error.driverError as DriverError;
@@ -33,6 +56,9 @@ export function isUniqueViolation(error: unknown): boolean {
 
 /** True when the database could not be reached or did not answer in time: worth a retry later. */
 export function isDatabaseUnavailable(error: unknown): boolean {
+  // A transaction whose connection was lost mid-way (a server restart) reaches COMMIT on a released
+  // query runner: nothing was committed, and the pool reconnects.
+  if (error instanceof DatabaseDeadlineError || error instanceof QueryRunnerAlreadyReleasedError) return true;
   for (let current = driverErrorOf(error), depth = 0; current && depth < 3; current = driverErrorOf(current.cause), depth++) {
     const code = typeof current.code === 'string' ? current.code : '';
     if (UNAVAILABLE_CODES.test(code) || SOCKET_CODES.has(code)) return true;

@@ -7,6 +7,9 @@ import { CreateUsersAndOutbox1764000000000 } from './migrations/1764000000000-cr
 /** How much longer than `statement_timeout` the driver waits for a server that says nothing at all. */
 const SILENT_SERVER_GRACE_MS = 500;
 
+/** How long a request's database work may take in all, however many statements and waits it makes. */
+export const databaseDeadlineMs = (config: Pick<UsersApiConfig, 'databaseStatementTimeoutMs'>) => config.databaseStatementTimeoutMs + SILENT_SERVER_GRACE_MS;
+
 /**
  * Schema changes go through migrations, run at startup; `synchronize` is never on. Every wait is
  * bounded, so a stalled database costs a request a bounded time and then a 503: connecting and
