@@ -7,6 +7,7 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^@app/common$': '<rootDir>/libs/common/src/index.ts',
+    '^@app/common/graceful-shutdown$': '<rootDir>/libs/common/src/graceful-shutdown.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

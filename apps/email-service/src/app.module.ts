@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { createLoggerModule } from '@app/common';
+import { createLoggerModule, GracefulHttpShutdown } from '@app/common';
 import { TracingModule } from 'nestjs-tracing';
 import { EMAIL_SERVICE_CONFIG, type EmailServiceConfig } from './email-service.config.js';
 import { EmailMessagesController } from './emails/email-messages.controller.js';
@@ -14,7 +14,7 @@ export class AppModule {
       module: AppModule,
       imports: [TracingModule.forRoot(), createLoggerModule()],
       controllers: [EmailsController, EmailMessagesController, HealthController],
-      providers: [{ provide: EMAIL_SERVICE_CONFIG, useValue: config }, MailboxService],
+      providers: [{ provide: EMAIL_SERVICE_CONFIG, useValue: config }, MailboxService, GracefulHttpShutdown],
     };
   }
 }

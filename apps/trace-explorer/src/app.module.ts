@@ -1,3 +1,4 @@
+import { GracefulHttpShutdown } from '@app/common/graceful-shutdown';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { EXPLORER_CONFIG, type ExplorerConfig } from './explorer.config.js';
 import { ExplorerController } from './http/explorer.controller.js';
@@ -15,6 +16,7 @@ export class AppModule {
       providers: [
         { provide: EXPLORER_CONFIG, useValue: config },
         { provide: TraceStore, useValue: new TraceStore({ memoryBudgetBytes: config.memoryBudgetBytes }) },
+        GracefulHttpShutdown,
       ],
     };
   }

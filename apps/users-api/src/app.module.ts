@@ -3,7 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { createLoggerModule } from '@app/common';
+import { createLoggerModule, GracefulHttpShutdown } from '@app/common';
 import { TracingModule } from 'nestjs-tracing';
 import { CacheModule } from './cache/cache.module.js';
 import { DatabaseExceptionFilter } from './database/database-exception.filter.js';
@@ -41,6 +41,7 @@ export class AppModule {
         { provide: USERS_API_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: DatabaseExceptionFilter },
         PoolClientErrors,
+        GracefulHttpShutdown,
         ...(database.embedded ? [{ provide: EmbeddedPostgres, useValue: database.embedded }] : []),
       ],
       exports: [USERS_API_CONFIG],

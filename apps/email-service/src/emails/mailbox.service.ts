@@ -55,7 +55,7 @@ export class MailboxService {
     const delivery = this.send(message, idempotencyKey);
     if (idempotencyKey) this.byKey.set(idempotencyKey, delivery, sizeOf(message));
     const email = await delivery;
-    this.logger.log(`delivered email ${email.id}`);
+    this.logger.log(idempotencyKey ? `delivered email ${email.id} for key ${idempotencyKey}` : `delivered email ${email.id}`);
     return { email, duplicate: false };
   }
 

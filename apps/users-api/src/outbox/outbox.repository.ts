@@ -51,6 +51,14 @@ export class OutboxRepository {
     return removed;
   }
 
+  /** Makes every message waiting out a backoff due now; returns how many. */
+  async retryWaitingNow(): Promise<number> {
+    const [, updated] = (await this.dataSource.query(
+      `UPDATE outbox_messages SET next_attempt_at = now() WHERE delivered_at IS NULL AND attempts > 0 AND next_attempt_at > now()`,
+    )) as [unknown, number];
+    return updated;
+  }
+
   async markFailed(id: string, attempts: number, error: string, retryInMs: number): Promise<void> {
     await this.dataSource.getRepository(OutboxMessage).update(
       { id },
