@@ -1,12 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
 import { TraceService } from './api/trace.service.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { ConfigurableTracingModule, type TRACING_OPTIONS_TYPE } from './tracing.module-definition.js';
 import { TRACING_PROVIDERS } from './tracing.providers.js';
 
 @Module({
-  imports: [DiscoveryModule],
   providers: TRACING_PROVIDERS,
   exports: [TraceService, MetricsService],
 })

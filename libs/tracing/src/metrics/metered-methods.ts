@@ -1,5 +1,5 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { DiscoveryService } from '@nestjs/core';
+import { Injectable, type OnModuleInit, Optional } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
 import { hasMeteredMethods, meterWith } from './metered.decorators.js';
 import { MetricsService } from './metrics.service.js';
 
@@ -7,14 +7,18 @@ import { MetricsService } from './metrics.service.js';
 @Injectable()
 export class MeteredMethods implements OnModuleInit {
   constructor(
-    private readonly discovery: DiscoveryService,
     private readonly metrics: MetricsService,
+    // Optional: with a second copy of @nestjs/core (a linked checkout) it is another token, and
+    // HttpServerHook then stops startup with the reason.
+    @Optional() private readonly modules?: ModulesContainer,
   ) {}
 
   onModuleInit(): void {
-    for (const wrapper of [...this.discovery.getProviders(), ...this.discovery.getControllers()]) {
-      const instance = wrapper.isDependencyTreeStatic() ? (wrapper.instance as object | null | undefined) : undefined;
-      if (instance && typeof instance === 'object' && hasMeteredMethods(instance)) meterWith(instance, this.metrics);
+    for (const module of this.modules?.values() ?? []) {
+      for (const wrapper of [...module.providers.values(), ...module.controllers.values()]) {
+        const instance = wrapper.isDependencyTreeStatic() ? (wrapper.instance as object | null | undefined) : undefined;
+        if (instance && typeof instance === 'object' && hasMeteredMethods(instance)) meterWith(instance, this.metrics);
+      }
     }
   }
 }
