@@ -4,6 +4,7 @@ import { EXPLORER_CONFIG, type ExplorerConfig } from './explorer.config.js';
 import { ExplorerController } from './http/explorer.controller.js';
 import { JaegerController } from './http/jaeger.controller.js';
 import { OtlpController } from './http/otlp.controller.js';
+import { BodiesInFlight } from './http/read-body.js';
 import { PagesController } from './http/pages.controller.js';
 import { TraceStore } from './store/trace-store.js';
 
@@ -16,6 +17,8 @@ export class AppModule {
       providers: [
         { provide: EXPLORER_CONFIG, useValue: config },
         { provide: TraceStore, useValue: new TraceStore({ memoryBudgetBytes: config.memoryBudgetBytes }) },
+        // Four of the largest bodies at once; slow uploads beyond that wait their turn (503, retried).
+        { provide: BodiesInFlight, useValue: new BodiesInFlight(4 * config.maxBodyBytes) },
         GracefulHttpShutdown,
       ],
     };

@@ -3,7 +3,7 @@ import { Controller, HttpException, HttpStatus, Inject, Post, Req, Res, Unsuppor
 import { EXPLORER_CONFIG, type ExplorerConfig } from '../explorer.config.js';
 import { DecodeError, decodeLogs, decodeTraces, encodingOf, type OtlpEncoding } from '../otlp/decode.js';
 import { TraceStore } from '../store/trace-store.js';
-import { readBody } from './read-body.js';
+import { BodiesInFlight, readBody } from './read-body.js';
 
 /** gRPC's INVALID_ARGUMENT, the code OTLP/HTTP puts in the Status of a 400. */
 const INVALID_ARGUMENT = 3;
@@ -31,6 +31,7 @@ function statusMessage(code: number, message: string): Buffer {
 export class OtlpController {
   constructor(
     private readonly store: TraceStore,
+    private readonly inFlight: BodiesInFlight,
     @Inject(EXPLORER_CONFIG) private readonly config: ExplorerConfig,
   ) {}
 
@@ -47,7 +48,10 @@ export class OtlpController {
   private async ingest(request: IncomingMessage, response: ServerResponse, store: (body: Buffer, encoding: OtlpEncoding) => void): Promise<void> {
     const encoding = encodingOf(request.headers['content-type']);
     if (encoding === undefined) throw new UnsupportedMediaTypeException('content-type must be application/x-protobuf or application/json');
-    const body = await readBody(request, this.config.maxBodyBytes);
+    const body = await readBody(request, this.config.maxBodyBytes, this.inFlight).catch((error: unknown) => {
+      if (error instanceof HttpException && error.getStatus() === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('retry-after', '1');
+      throw error;
+    });
     try {
       store(body, encoding);
     } catch (error) {
@@ -56,6 +60,8 @@ export class OtlpController {
       if (encoding === 'json') throw new HttpException({ statusCode: 400, message: reason }, HttpStatus.BAD_REQUEST);
       response.writeHead(400, { 'content-type': 'application/x-protobuf' }).end(statusMessage(INVALID_ARGUMENT, reason));
       return;
+    } finally {
+      this.inFlight.give(body.length);
     }
     if (encoding === 'json') response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     else response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();

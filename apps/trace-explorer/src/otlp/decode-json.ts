@@ -1,6 +1,7 @@
 import type { Attributes, AttributeValue, StoredLog, StoredResource, StoredScope, StoredSpan } from '../explorer-api.js';
 import { bodyText, statusCode } from './decode-protobuf.js';
-import { DecodeError, MAX_VALUE_DEPTH } from './protobuf-reader.js';
+import { jsonDepthExceeds } from './json-depth.js';
+import { DecodeError, MAX_LIST_ENTRIES, MAX_VALUE_DEPTH, tooManyEntries } from './protobuf-reader.js';
 
 /*
  * OTLP/JSON (the protobuf messages in proto3's JSON mapping, ids as hex): a body that parses as
@@ -71,6 +72,7 @@ function anyValue(value: unknown, path: string, depth: number): AttributeValue {
   if ('bytesValue' in wrapper) return text(wrapper.bytesValue, `${path}.bytesValue`);
   if ('arrayValue' in wrapper) {
     const values = list(object(wrapper.arrayValue, `${path}.arrayValue`).values, `${path}.arrayValue.values`);
+    if (values.length > MAX_LIST_ENTRIES) throw tooManyEntries(`${path}.arrayValue.values`);
     return values.map((entry, index) => anyValue(entry, `${path}.arrayValue.values[${index}]`, depth + 1));
   }
   if ('kvlistValue' in wrapper) return attributes(object(wrapper.kvlistValue, `${path}.kvlistValue`).values, `${path}.kvlistValue.values`, depth + 1);
@@ -79,7 +81,9 @@ function anyValue(value: unknown, path: string, depth: number): AttributeValue {
 
 function attributes(value: unknown, path: string, depth = 0): Attributes {
   const result: Attributes = {};
-  list(value, path).forEach((entry, index) => {
+  const entries = list(value, path);
+  if (entries.length > MAX_LIST_ENTRIES) throw tooManyEntries(path);
+  entries.forEach((entry, index) => {
     const pair = object(entry, `${path}[${index}]`);
     result[text(pair.key, `${path}[${index}].key`)] = anyValue(pair.value, `${path}[${index}].value`, depth);
   });
@@ -149,7 +153,15 @@ function logRecord(value: unknown, path: string, owner: StoredResource): StoredL
   };
 }
 
+/**
+ * Far deeper than OTLP's own nesting (about ten levels) with attribute values nested to
+ * MAX_VALUE_DEPTH inside (three levels each), which the decoding refuses by name; a body nested
+ * deeper still is refused before it is parsed.
+ */
+const MAX_JSON_DEPTH = 256;
+
 function parse(body: Buffer): Json {
+  if (jsonDepthExceeds(body, MAX_JSON_DEPTH)) throw new DecodeError(`body is nested deeper than ${MAX_JSON_DEPTH} levels`);
   let json: unknown;
   try {
     json = JSON.parse(body.toString('utf8'));

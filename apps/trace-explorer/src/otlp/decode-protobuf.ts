@@ -1,5 +1,5 @@
 import type { Attributes, AttributeValue, StatusCode, StoredLog, StoredResource, StoredScope, StoredSpan } from '../explorer-api.js';
-import { DecodeError, MAX_VALUE_DEPTH, ProtobufReader } from './protobuf-reader.js';
+import { DecodeError, MAX_LIST_ENTRIES, MAX_VALUE_DEPTH, ProtobufReader, tooManyEntries } from './protobuf-reader.js';
 
 /*
  * OTLP's ExportTraceServiceRequest and ExportLogsServiceRequest in protobuf, by opentelemetry-proto's
@@ -24,7 +24,10 @@ function anyValue(reader: ProtobufReader, depth: number): AttributeValue {
       const values: AttributeValue[] = [];
       while (!array.done) {
         const entry = array.tag();
-        if (entry.field === 1 && entry.wireType === 2) values.push(anyValue(array.message(), depth + 1));
+        if (entry.field === 1 && entry.wireType === 2) {
+          if (values.length === MAX_LIST_ENTRIES) throw tooManyEntries('an array value');
+          values.push(anyValue(array.message(), depth + 1));
+        }
         else array.skip(entry.wireType);
       }
       value = values;
@@ -40,7 +43,13 @@ function int64(unsigned: number): number {
   return unsigned >= 2 ** 63 ? unsigned - 2 ** 64 : unsigned;
 }
 
+/** How many entries each attribute list being decoded has, to stop one at MAX_LIST_ENTRIES. */
+const entryCounts = new WeakMap<Attributes, number>();
+
 function keyValue(reader: ProtobufReader, target: Attributes, depth: number): void {
+  const entries = (entryCounts.get(target) ?? 0) + 1;
+  if (entries > MAX_LIST_ENTRIES) throw tooManyEntries('an attribute list');
+  entryCounts.set(target, entries);
   let key = '';
   let value: AttributeValue = null;
   while (!reader.done) {

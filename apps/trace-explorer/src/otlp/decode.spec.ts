@@ -119,4 +119,28 @@ describe('OTLP decoding', () => {
     for (let depth = 0; depth < 40; depth++) nested = { arrayValue: { values: [nested] } };
     expect(refusal({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: '01'.repeat(8), attributes: [{ key: 'deep', value: nested }] }] }] }] })).toMatch(/nested deeper than 16/);
   });
+
+  /** One span with `count` attributes, in either encoding (protobuf written field by field). */
+  const wideSpan = (encoding: 'protobuf' | 'json', count: number): Buffer => {
+    const traceId = 'ab'.repeat(16);
+    const spanId = '01'.repeat(8);
+    if (encoding === 'json') {
+      const attributes = Array.from({ length: count }, (_, index) => ({ key: `a${index}`, value: { stringValue: 'x' } }));
+      return Buffer.from(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId, spanId, attributes }] }] }] }));
+    }
+    const varint = (value: number) => {
+      const bytes: number[] = [];
+      for (; value > 127; value = Math.floor(value / 128)) bytes.push((value % 128) | 128);
+      return [...bytes, value];
+    };
+    const field = (number: number, content: Buffer) => Buffer.concat([Buffer.from([(number << 3) | 2, ...varint(content.length)]), content]);
+    const attributes = Array.from({ length: count }, (_, index) => field(9, Buffer.concat([field(1, Buffer.from(`a${index}`)), field(2, field(1, Buffer.from('x')))])));
+    const span = Buffer.concat([field(1, Buffer.from(traceId, 'hex')), field(2, Buffer.from(spanId, 'hex')), ...attributes]);
+    return field(1, field(2, field(2, span)));
+  };
+
+  it.each(['protobuf', 'json'] as const)('takes an attribute list of 200 000 entries in %s and refuses a longer one', (encoding) => {
+    expect(Object.keys(decodeTraces(wideSpan(encoding, 200_000), encoding)[0].attributes)).toHaveLength(200_000);
+    expect(() => decodeTraces(wideSpan(encoding, 200_001), encoding)).toThrow(/has more than 200000 entries$/);
+  });
 });

@@ -7,6 +7,17 @@ export class DecodeError extends Error {
 export const MAX_VALUE_DEPTH = 16;
 
 /**
+ * Entries allowed in one attribute list or array value, far above any SDK's limit (128 by
+ * default). Decoding and storing a million took the explorer's event loop two seconds; a request
+ * past this is refused as soon as the decoding reaches it.
+ */
+export const MAX_LIST_ENTRIES = 200_000;
+
+export function tooManyEntries(what: string): DecodeError {
+  return new DecodeError(`${what} has more than ${MAX_LIST_ENTRIES} entries`);
+}
+
+/**
  * Reads protobuf's wire format from a buffer, refusing anything that runs past its end: every
  * length is checked before it is used, so hostile input fails with a {@link DecodeError} instead of
  * reading out of bounds, allocating from a forged length or looping.

@@ -15,8 +15,15 @@ describe('TraceStore', () => {
   });
 
   it('evicts the oldest traces past its budget, counting what went, and stays within it', () => {
-    const perTrace = spanBytes(storedSpan({})) * 2;
-    const store = new TraceStore({ memoryBudgetBytes: perTrace * 10 });
+    // What a trace of two spans costs, its share of the resource and scope included, and what the resource cache holds.
+    const probe = new TraceStore({ memoryBudgetBytes: 1_000_000 });
+    const twoSpans = (index: number) => [storedSpan({ traceId: id(index) }), storedSpan({ traceId: id(index), parentSpanId: '1'.repeat(16) })];
+    probe.addSpans(twoSpans(1));
+    const first = probe.stats().estimatedBytes;
+    probe.addSpans(twoSpans(2));
+    const perTrace = probe.stats().estimatedBytes - first;
+    expect(perTrace).toBeGreaterThan(spanBytes(storedSpan({})) * 2);
+    const store = new TraceStore({ memoryBudgetBytes: perTrace * 10 + (first - perTrace) });
     for (let index = 1; index <= 25; index++) store.addSpans([storedSpan({ traceId: id(index) }), storedSpan({ traceId: id(index), parentSpanId: '1'.repeat(16) })]);
     const stats = store.stats();
     expect(stats.estimatedBytes).toBeLessThanOrEqual(stats.memoryBudgetBytes);
@@ -24,6 +31,20 @@ describe('TraceStore', () => {
     expect(store.get(id(15))).toBeUndefined();
     expect(store.get(id(16))).toBeDefined();
     expect([...store.newestFirst()].map((trace) => trace.traceId)[0]).toBe(id(25));
+  });
+
+  it('counts each trace’s resources and scopes and its own resource cache, so distinct large resources are evicted too', () => {
+    const budget = 8_000_000;
+    const store = new TraceStore({ memoryBudgetBytes: budget });
+    for (let index = 1; index <= 100; index++) {
+      // 200 000 characters each, 400 kB on the heap; every one distinct, as an attacker would send them.
+      const own = { serviceName: 'svc', attributes: { 'service.name': 'svc', 'host.blob': `${index}:${'x'.repeat(200_000)}` } };
+      store.addSpans([storedSpan({ traceId: id(index), resource: own, scope: { name: 'scope'.repeat(1_000), version: `${index}` } })]);
+    }
+    const stats = store.stats();
+    expect(stats.estimatedBytes).toBeLessThanOrEqual(budget);
+    expect(stats.traces).toBeLessThan(20);
+    expect(stats.evicted.traces).toBe(100 - stats.traces);
   });
 
   it('summarises a trace from its root, or from its earliest orphan while the root is missing', () => {

@@ -1,4 +1,5 @@
-import type { AttributeValue, Attributes, StoredLog, StoredResource, StoredSpan, StoreStats } from '../explorer-api.js';
+import { createHash } from 'node:crypto';
+import type { AttributeValue, Attributes, StoredLog, StoredResource, StoredScope, StoredSpan, StoreStats } from '../explorer-api.js';
 import { spanKindName } from './stored-model.js';
 
 export interface TraceStoreOptions {
@@ -16,10 +17,16 @@ export interface StoredTrace {
   bytes: number;
   /** The first span stored under each id, to keep a resent span once without a scan. */
   byId: Map<string, StoredSpan>;
+  /** The resources and scopes already counted in `bytes`: each is counted once per trace that refers to it. */
+  counted: Set<StoredResource | StoredScope>;
 }
 
-/** Resources are shared by every span of a service: kept once each, up to this many. */
+/**
+ * Resources are shared by every span of a service: kept once each, up to this many, and up to this
+ * share of the budget (the cache holds a resource after its traces are evicted).
+ */
 const MAX_INTERNED_RESOURCES = 1_000;
+const INTERNED_SHARE_OF_BUDGET = 1 / 8;
 
 /** Fixed cost of a stored span or log record beyond its strings (object headers, numbers, arrays). */
 const SPAN_OVERHEAD_BYTES = 480;
@@ -46,6 +53,14 @@ export function spanBytes(span: StoredSpan): number {
   return total;
 }
 
+function resourceBytes(resource: StoredResource): number {
+  return 64 + resource.serviceName.length * 2 + attributesBytes(resource.attributes);
+}
+
+function scopeBytes(scope: StoredScope): number {
+  return 64 + (scope.name.length + scope.version.length) * 2;
+}
+
 /** Two spans with the same id, the one a copy of the other (a retried export). */
 function sameSpan(a: StoredSpan, b: StoredSpan): boolean {
   if (a.parentSpanId !== b.parentSpanId || a.name !== b.name || a.startUs !== b.startUs || a.durationUs !== b.durationUs || a.resource !== b.resource) return false;
@@ -63,7 +78,9 @@ function logBytes(log: StoredLog): number {
  */
 export class TraceStore {
   private readonly traces = new Map<string, StoredTrace>();
+  /** Interned resources by a digest of their attributes, and the bytes they hold. */
   private readonly resources = new Map<string, StoredResource>();
+  private resourceCacheBytes = 0;
   private bytes = 0;
   private spanCount = 0;
   private logCount = 0;
@@ -88,7 +105,7 @@ export class TraceStore {
       const known = trace.byId.get(span.spanId);
       if (known && sameSpan(known, span)) continue;
       if (!known) trace.byId.set(span.spanId, span);
-      const bytes = spanBytes(span);
+      const bytes = spanBytes(span) + this.firstReference(trace, span.resource, resourceBytes) + this.firstReference(trace, span.scope, scopeBytes);
       trace.spans.push(span);
       trace.bytes += bytes;
       this.bytes += bytes;
@@ -107,7 +124,7 @@ export class TraceStore {
       }
       log.resource = interned(log.resource);
       const trace = this.traceFor(log.traceId, version);
-      const bytes = logBytes(log);
+      const bytes = logBytes(log) + this.firstReference(trace, log.resource, resourceBytes);
       trace.logs.push(log);
       trace.bytes += bytes;
       this.bytes += bytes;
@@ -144,7 +161,7 @@ export class TraceStore {
       traces: this.traces.size,
       spans: this.spanCount,
       logs: this.logCount,
-      estimatedBytes: this.bytes,
+      estimatedBytes: this.bytes + this.resourceCacheBytes,
       memoryBudgetBytes: this.options.memoryBudgetBytes,
       evicted: { ...this.evicted },
       logsWithoutTrace: this.logsWithoutTrace,
@@ -154,11 +171,18 @@ export class TraceStore {
   private traceFor(traceId: string, version: number): StoredTrace {
     let trace = this.traces.get(traceId);
     if (trace === undefined) {
-      trace = { traceId, spans: [], logs: [], version, bytes: 0, byId: new Map() };
+      trace = { traceId, spans: [], logs: [], version, bytes: 0, byId: new Map(), counted: new Set() };
       this.traces.set(traceId, trace);
     }
     trace.version = version;
     return trace;
+  }
+
+  /** What a shared object costs a trace: its bytes the first time the trace refers to it, then nothing. */
+  private firstReference<T extends StoredResource | StoredScope>(trace: StoredTrace, shared: T, bytesOf: (shared: T) => number): number {
+    if (trace.counted.has(shared)) return 0;
+    trace.counted.add(shared);
+    return bytesOf(shared);
   }
 
   /** One lookup per resource of a request (its spans share the decoded object), not per span. */
@@ -167,11 +191,17 @@ export class TraceStore {
     return (resource) => {
       let known = seen.get(resource);
       if (known === undefined) {
-        const key = JSON.stringify(resource.attributes);
+        // A digest, not the attributes' JSON: a key as large as the resource would double what the cache holds.
+        const key = createHash('sha256').update(JSON.stringify(resource.attributes)).digest('base64');
         known = this.resources.get(key);
         if (known === undefined) {
-          if (this.resources.size >= MAX_INTERNED_RESOURCES) this.resources.clear();
+          const bytes = resourceBytes(resource);
+          if (this.resources.size >= MAX_INTERNED_RESOURCES || this.resourceCacheBytes + bytes > this.options.memoryBudgetBytes * INTERNED_SHARE_OF_BUDGET) {
+            this.resources.clear();
+            this.resourceCacheBytes = 0;
+          }
           this.resources.set(key, resource);
+          this.resourceCacheBytes += bytes;
           known = resource;
         }
         seen.set(resource, known);
@@ -182,7 +212,7 @@ export class TraceStore {
 
   private evictOverBudget(): void {
     for (const [traceId, trace] of this.traces) {
-      if (this.bytes <= this.options.memoryBudgetBytes) return;
+      if (this.bytes + this.resourceCacheBytes <= this.options.memoryBudgetBytes) return;
       this.traces.delete(traceId);
       this.bytes -= trace.bytes;
       this.spanCount -= trace.spans.length;
