@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { freePort } from '../../users-api/test/support/sample-system.js';
 import { type ExplorerProcess, startExplorer } from './support/explorer-process.js';
@@ -92,5 +92,37 @@ describe('the trace explorer under hostile volumes', () => {
     const finished = await Promise.all(uploads.map(({ answered }) => answered));
     expect(finished.filter((status) => status === 200).length).toBe(4);
     expect((await post(explorer.url, spanWithResource(10_000, 10))).status).toBe(200);
+  });
+
+  it('exits within seconds of SIGTERM while clients keep their connections busy', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+    const url = new URL('/v1/traces', explorer.url);
+    const body = spanWithResource(20_000, 10);
+    let sending = true;
+    let answered = 0;
+    const clients = Array.from({ length: 8 }, async () => {
+      while (sending) {
+        const status = await new Promise<number>((resolve) => {
+          const sent = httpRequest(url, { agent, method: 'POST', headers: { 'content-type': 'application/json' } }, (response) => {
+            response.resume();
+            response.once('end', () => resolve(response.statusCode!));
+          });
+          sent.once('error', () => resolve(0));
+          sent.end(body);
+        });
+        if (status === 200) answered++;
+        else await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const signalled = performance.now();
+    const exited = await Promise.race([explorer.stop().then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 5_000))]);
+    const exitMs = performance.now() - signalled;
+    sending = false;
+    await Promise.all(clients);
+    agent.destroy();
+    expect(answered).toBeGreaterThan(20);
+    expect(exited).toBe(true);
+    expect(exitMs).toBeLessThan(5_000);
   });
 });
