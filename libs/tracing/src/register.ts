@@ -41,9 +41,10 @@ if (hint) process.stderr.write(`[tracing] ${hint}\n`);
 // Before the options file, whose instrumentations may hook `require` as they are built.
 const unhookedRequire = Module.prototype.require;
 const options: TracingPreloadOptions = config.enabled ? await readPreloadOptions().catch(stopOnConfigError) : {};
-if (config.enabled) registerModuleHooks(hookedSpecifiers(chooseInstrumentations(config, options).names, options.extraInstrumentations));
+const chosen = chooseInstrumentations(config, options);
+if (config.enabled) registerModuleHooks(hookedSpecifiers(chosen.names, options.extraInstrumentations));
 const { startTracing } = await import('./runtime/start-tracing.js');
-const runtime = await startTracing(config, 'preload', { options, unhookedRequire }).catch(stopOnConfigError);
+const runtime = await startTracing(config, 'preload', { options, chosen, unhookedRequire }).catch(stopOnConfigError);
 
 // The preload started the SDK, so it shuts it down when the process ends: after the event loop
 // empties (a short script), or on SIGTERM/SIGINT. An app that handles the signal itself (Nest's

@@ -82,11 +82,18 @@ export function checkPreloadOptions(exported: unknown, file: string): TracingPre
   return exported as TracingPreloadOptions;
 }
 
+export interface ChosenInstrumentations {
+  /** The instrumentations to load (each only if the app has its package). */
+  names: InstrumentationName[];
+  /** Those asked for by name rather than by the default set. */
+  asked: InstrumentationName[];
+}
+
 /** The names to load and those asked for by name, from the environment's choice and the options. */
 export function chooseInstrumentations(
   config: Pick<TracingConfig, 'instrumentations' | 'disabledInstrumentations' | 'defaultInstrumentations'>,
   options: TracingPreloadOptions,
-): { names: InstrumentationName[]; asked: InstrumentationName[] } {
+): ChosenInstrumentations {
   const configured = Object.entries(options.instrumentations ?? {}) as [InstrumentationName, { enabled?: boolean }][];
   const off = new Set([...config.disabledInstrumentations, ...configured.filter(([, each]) => each.enabled === false).map(([name]) => name)]);
   const named = configured.filter(([, each]) => each.enabled !== false).map(([name]) => name);

@@ -3,7 +3,7 @@ import type { TracingConfig } from '../config/tracing-config.js';
 import { createSpanExporters } from '../exporters/create-span-exporter.js';
 import { DroppedSpans } from '../exporters/dropped-spans.js';
 import { hookedSpecifiers, loadInstrumentations } from '../instrumentation/instrumentations.js';
-import { chooseInstrumentations, type TracingPreloadOptions } from '../instrumentation/preload-options.js';
+import { type ChosenInstrumentations, chooseInstrumentations, type TracingPreloadOptions } from '../instrumentation/preload-options.js';
 import { AttributeRedactor } from '../redaction/attribute-redactor.js';
 import { RedactingSpanExporter } from '../redaction/redacting-span-exporter.js';
 import { BatchSpanProcessor } from '../sdk-replacements/batch-span-processor.js';
@@ -19,9 +19,11 @@ import { createResource } from './resource.js';
 import { tracingLogger } from './tracing-logger.js';
 import { setTracingRuntime, type RuntimeOwner, TracingRuntime } from './tracing-runtime.js';
 
-/** What the preload read before the app was loaded. */
+/** What the preload read and decided before the app was loaded. */
 export interface PreloadInput {
   options: TracingPreloadOptions;
+  /** The instrumentations chosen from the environment and the options, whose modules are hooked. */
+  chosen: ChosenInstrumentations;
   /** `require` as it was before anything hooked it. */
   unhookedRequire: Require;
 }
@@ -42,7 +44,7 @@ export async function startTracing(config: TracingConfig, owner: RuntimeOwner, p
   const resource = createResource(config);
   const unhookedRequire = preload?.unhookedRequire ?? Module.prototype.require;
   const options = preload?.options ?? {};
-  const { names, asked } = chooseInstrumentations(config, options);
+  const { names, asked } = preload?.chosen ?? chooseInstrumentations(config, options);
   const extra = options.extraInstrumentations ?? [];
   const [exporters, instrumentations, propagator, signals] = await Promise.all([
     createSpanExporters(config),
