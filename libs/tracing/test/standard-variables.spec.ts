@@ -2,8 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConfigError } from '../src/config/config-error.js';
-import { loadTracingConfig } from '../src/config/load-tracing-config.js';
+import { loadConfig as load, refusal } from './config-refusal.js';
 import type { TracingConfig } from '../src/config/tracing-config.js';
 import { otlpHttpOptions } from '../src/sdk-replacements/otlp/otlp-proto-exporter.js';
 
@@ -16,17 +15,6 @@ import { otlpHttpOptions } from '../src/sdk-replacements/otlp/otlp-proto-exporte
 const PEM = join(mkdtempSync(join(tmpdir(), 'otlp-tls-')), 'file.pem');
 writeFileSync(PEM, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
 
-const load = (env: Record<string, string>) => loadTracingConfig(env, '/srv/app/dist/main.js');
-
-function refusal(env: Record<string, string>): string {
-  try {
-    load(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-  throw new Error(`accepted ${JSON.stringify(env)}`);
-}
 
 /** Runs `read` with `env` in `process.env`, where the SDK's OTLP transport reads its variables. */
 function withProcessEnv<T>(env: Record<string, string>, read: () => T): T {

@@ -1,16 +1,4 @@
-import { ConfigError } from './config-error.js';
-import { loadTracingConfig } from './load-tracing-config.js';
-
-const load = (env: Record<string, string>) => loadTracingConfig(env, '/srv/app/dist/main.js');
-const refusal = (env: Record<string, string>) => {
-  try {
-    load(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-  throw new Error(`accepted ${JSON.stringify(env)}`);
-};
+import { loadConfig as load, refusal } from '../../test/config-refusal.js';
 
 describe('the short names beside the standard variables', () => {
   it('turns tracing on with ENABLE_TRACING, or as the standard has it once the environment asks for traces', () => {
