@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { ConfigError } from 'nestjs-tracing/config';
+import { ConfigError, exitOnConfigError } from 'nestjs-tracing/config';
 import { AppModule } from './app.module.js';
 import { loadExplorerConfig } from './explorer.config.js';
 import { hostCheck } from './http/host-check.js';
@@ -28,7 +28,5 @@ try {
   const host = config.host === '127.0.0.1' || config.host === '::1' ? 'localhost' : config.host;
   process.stdout.write(`trace explorer: http://${host}:${config.port}  (OTLP/HTTP: http://${host}:${config.port}/v1/traces, /v1/logs)\n`);
 } catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`[trace-explorer] ${error.message}\n`);
-  process.exitCode = 1;
+  exitOnConfigError(error, 'trace-explorer');
 }

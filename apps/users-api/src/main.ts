@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { bootstrapApp } from '@app/common';
-import { ConfigError } from 'nestjs-tracing/config';
+import { exitOnConfigError } from 'nestjs-tracing/config';
 import { AppModule } from './app.module.js';
 import { EmbeddedPostgres } from './database/embedded-postgres.js';
 import { loadUsersApiConfig } from './users-api.config.js';
@@ -15,7 +15,5 @@ try {
     { name: 'users-api', port: config.port },
   );
 } catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`[users-api] ${error.message}\n`);
-  process.exitCode = 1;
+  exitOnConfigError(error, 'users-api');
 }

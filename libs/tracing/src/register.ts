@@ -6,7 +6,7 @@
  * dynamically, after the module hooks are in place.
  */
 import Module from 'node:module';
-import { loadTracingConfig, ConfigError } from './config/index.js';
+import { exitOnConfigError, loadTracingConfig } from './config/index.js';
 import { tracingOffHint } from './config/standard-names.js';
 import { hookedSpecifiers } from './instrumentation/instrumentations.js';
 import { registerModuleHooks } from './instrumentation/module-hooks.js';
@@ -14,11 +14,9 @@ import { chooseInstrumentations, readPreloadOptions, type TracingPreloadOptions 
 import type { TracingConfig } from './config/tracing-config.js';
 import { unsupportedNode } from './runtime/node-version.js';
 
-/** A bad setting, or a missing package a setting needs: one clear line and a non-zero exit beat a stack trace. */
+/** A bad setting, or a missing package a setting needs, stops the process with one line. */
 function stopOnConfigError(error: unknown): never {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`[tracing] ${error.message}\n`);
-  process.exit(1);
+  return exitOnConfigError(error, 'tracing');
 }
 
 function loadConfigOrExit(): TracingConfig {

@@ -122,6 +122,15 @@ export interface SpanDecoratorOptions {
   kind?: SpanKind;
 }
 
+/** Options of `@Span()` on a class, for every method it traces. */
+export interface ClassSpanOptions extends SpanDecoratorOptions {
+  /**
+   * The first part of each span's name: `prefix.method`.
+   * @default the class's name
+   */
+  prefix?: string;
+}
+
 /** A database operation, described on the active span by `traceDatabaseOperation`. */
 export interface DatabaseOperation {
   operation: string;

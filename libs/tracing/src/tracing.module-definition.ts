@@ -11,3 +11,6 @@ export const {
   .setFactoryMethodName('createTracingOptions')
   .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
   .build();
+
+/** What `TracingModule.forRootAsync()` takes: `useFactory` with `inject` and `imports`, `useClass` or `useExisting`, and `isGlobal`. */
+export type TracingModuleAsyncOptions = typeof TRACING_ASYNC_OPTIONS_TYPE;

@@ -91,6 +91,13 @@ class Billing {
   }
 }
 
+@Span({ prefix: 'ledger', attributes: { 'ledger.kind': 'cash' } })
+class Ledger {
+  post(): string {
+    return 'posted';
+  }
+}
+
 describe('@Span', () => {
   let tracing: TestTracing;
   beforeEach(() => {
@@ -163,6 +170,16 @@ describe('@Span', () => {
     expect(billing.refund()).toBe('refunded');
     expect(Billing.ignored()).toBe('static');
     expect(names()).toEqual(['Billing.charge', 'billing.custom']);
+  });
+
+  it('on a class takes a prefix and options for every method, and refuses a span name', () => {
+    expect(new Ledger().post()).toBe('posted');
+    expect(tracing.spans().map((span) => [span.name, span.attributes])).toEqual([['ledger.post', { 'ledger.kind': 'cash' }]]);
+    const named = Span as unknown as (name: string) => ClassDecorator;
+    expect(() => named('Audit')(class Audit {})).toThrow("@Span('Audit') names one span; on a class use @Span({ prefix: 'Audit' })");
+    const withOptions = Span as unknown as (options: object) => MethodDecorator;
+    const descriptor = { value: () => undefined };
+    expect(() => withOptions({})({}, 'method', descriptor)).toThrow('@Span({ ... }) is for a class');
   });
 
   it('is a no-op when tracing is off', () => {

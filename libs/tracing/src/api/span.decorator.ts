@@ -1,6 +1,6 @@
 import { context, SpanKind } from '@opentelemetry/api';
 import { getTracingRuntime } from '../runtime/tracing-runtime.js';
-import type { SpanDecoratorOptions } from '../tracing.interfaces.js';
+import type { ClassSpanOptions, SpanDecoratorOptions } from '../tracing.interfaces.js';
 import { runInNewSpan } from './span-lifecycle.js';
 import { copyMetadata } from './copy-metadata.js';
 
@@ -9,17 +9,27 @@ type Method = (this: unknown, ...args: unknown[]) => unknown;
 const WRAPPED = Symbol('span.wrapped');
 
 /**
- * Traces a method (sync, async or Observable-returning) in a span named `Class.method` unless
- * named. On a class, traces every method of its prototype; methods with their own `@Span` keep it.
+ * Traces a method (sync, async or Observable-returning) in a span named `name`, by default
+ * `Class.method`. On a class, traces every method of its prototype in spans named `Class.method`
+ * (`prefix.method` with `{ prefix }`); methods with their own `@Span` keep it. A string names one
+ * span, so it is refused on a class.
  */
-export function Span(name?: string, options: SpanDecoratorOptions = {}): MethodDecorator & ClassDecorator {
+export function Span(): MethodDecorator & ClassDecorator;
+export function Span(name: string | undefined, options?: SpanDecoratorOptions): MethodDecorator;
+export function Span(options: ClassSpanOptions): ClassDecorator;
+export function Span(nameOrOptions?: string | ClassSpanOptions, methodOptions: SpanDecoratorOptions = {}): MethodDecorator & ClassDecorator {
+  const name = typeof nameOrOptions === 'string' ? nameOrOptions : undefined;
+  const classOptions = typeof nameOrOptions === 'object' ? nameOrOptions : undefined;
   return ((target: object, propertyKey?: string | symbol, descriptor?: PropertyDescriptor) => {
     if (propertyKey === undefined) {
-      spanEveryMethod(target as abstract new (...args: never[]) => unknown, name, options);
+      if (name !== undefined) throw new TypeError(`@Span('${name}') names one span; on a class use @Span({ prefix: '${name}' })`);
+      const { prefix, ...options } = classOptions ?? {};
+      spanEveryMethod(target as abstract new (...args: never[]) => unknown, prefix, options);
       return;
     }
+    if (classOptions) throw new TypeError('@Span({ ... }) is for a class; on a method use @Span(name, options)');
     const owner = typeof target === 'function' ? target.name : target.constructor.name;
-    descriptor!.value = wrapMethod(descriptor!.value as Method, name ?? `${owner}.${String(propertyKey)}`, options);
+    descriptor!.value = wrapMethod(descriptor!.value as Method, name ?? `${owner}.${String(propertyKey)}`, methodOptions);
     return descriptor;
   }) as MethodDecorator & ClassDecorator;
 }

@@ -1,10 +1,12 @@
-/** The trace context for code outside Nest's DI: the functions behind `TraceService`, by the same names. */
+/**
+ * The trace context for code outside Nest's DI: the functions behind `TraceService`, by the same
+ * names. Their types (`Carrier`, `WithSpanOptions`) come from `nestjs-tracing`.
+ */
 export {
   addSpanAttributes,
   addSpanEvent,
   bindContext,
   captureContext,
-  type Carrier,
   extractContext,
   getActiveSpan,
   getSpanId,
@@ -17,5 +19,4 @@ export {
   traceDatabaseOperation,
   traceExternalCall,
   withSpan,
-  type WithSpanOptions,
 } from '../api/context-api.js';

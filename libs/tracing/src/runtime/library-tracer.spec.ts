@@ -1,6 +1,8 @@
 import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { loadTracingConfig } from '../config/index.js';
-import { setTracingRuntime, TracingRuntime } from './tracing-runtime.js';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { emptyResource } from '@opentelemetry/resources';
+import { assembleRuntime } from './assemble-runtime.js';
 import { setupTestTracing, type TestTracing } from '../testing/index.js';
 import { isUnsampled, libraryTracer } from './library-tracer.js';
 
@@ -32,11 +34,24 @@ describe('library tracer', () => {
     expect(isUnsampled(ROOT_CONTEXT)).toBe(false);
   });
 
-  it('never skips children when OTEL_TRACES_SAMPLER decides each span regardless of its parent', () => {
+  it('never skips children when OTEL_TRACES_SAMPLER decides each span regardless of its parent', async () => {
     tracing = setupTestTracing();
-    setTracingRuntime(TracingRuntime.disabled(loadTracingConfig({ OTEL_TRACES_SAMPLER: 'always_on' }), 'test'));
+    await tracing.shutdown();
+    const runtimeFor = (sampler: string) =>
+      assembleRuntime({
+        config: loadTracingConfig({ ENABLE_TRACING: 'true', TRACING_EXPORTER: 'none', OTEL_TRACES_SAMPLER: sampler }),
+        owner: 'test',
+        resource: emptyResource(),
+        exportProcessors: () => [],
+        instrumentations: [],
+        propagator: new W3CTraceContextPropagator(),
+        warn: () => undefined,
+      });
+    const alwaysOn = runtimeFor('always_on');
     expect(isUnsampled(remote(TraceFlags.NONE))).toBe(false);
-    setTracingRuntime(TracingRuntime.disabled(loadTracingConfig({ OTEL_TRACES_SAMPLER: 'parentbased_always_on' }), 'test'));
+    await alwaysOn.shutdown();
+    const parentBased = runtimeFor('parentbased_always_on');
     expect(isUnsampled(remote(TraceFlags.NONE))).toBe(true);
+    await parentBased.shutdown();
   });
 });

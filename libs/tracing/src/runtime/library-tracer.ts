@@ -16,19 +16,17 @@ export function libraryTracer(): Tracer {
 }
 
 /**
- * Under an unsampled parent every child is unsampled too when the sampler is parent-based (the
- * default, and `TRACING_SAMPLE_RATE`), so the library skips creating it: the work then runs in the
- * parent's context, which still carries the trace id for logs and propagation. The sampled flag
- * decides, not `isRecording()`: a parent that has ended (a request whose job runs later) records
- * nothing but its children must still be traced.
+ * Under an unsampled parent every child is unsampled too when the sampler follows the parent (the
+ * default, `TRACING_SAMPLE_RATE` and the `parentbased_*` samplers), so the library skips creating
+ * it: the work then runs in the parent's context, which still carries the trace id for logs and
+ * propagation. The sampled flag decides, not `isRecording()`: a parent that has ended (a request
+ * whose job runs later) records nothing but its children must still be traced.
  */
 export function isUnsampled(parent: Context): boolean {
   const spanContext = trace.getSpanContext(parent);
-  return spanContext !== undefined && (spanContext.traceFlags & TraceFlags.SAMPLED) === 0 && samplerFollowsParent();
-}
-
-/** `OTEL_TRACES_SAMPLER=always_on` or `traceidratio` decide each span afresh, whatever its parent. */
-function samplerFollowsParent(): boolean {
-  const name = getTracingRuntime()?.config.envSampler?.name;
-  return name === undefined || name.startsWith('parentbased_');
+  return (
+    spanContext !== undefined &&
+    (spanContext.traceFlags & TraceFlags.SAMPLED) === 0 &&
+    (getTracingRuntime()?.samplerFollowsParent ?? true)
+  );
 }

@@ -1,19 +1,19 @@
 import { ROOT_CONTEXT, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace';
 import { loadTracingConfig } from '../config/index.js';
-import { createSampler } from './sampler.js';
+import { createSampling } from './sampler.js';
 
 const TRACE_ID = 'd4cda95b652f4a1592b449d5929fda1b';
 
 function decide(rate: string, parentFlags?: TraceFlags, env: Record<string, string> = {}): SamplingDecision {
-  const sampler = createSampler(loadTracingConfig(rate ? { TRACING_SAMPLE_RATE: rate, ...env } : env));
+  const { sampler } = createSampling(loadTracingConfig(rate ? { TRACING_SAMPLE_RATE: rate, ...env } : env));
   const parent = parentFlags === undefined
     ? ROOT_CONTEXT
     : trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE_ID, spanId: '6e0c63257de34c92', traceFlags: parentFlags, isRemote: true });
   return sampler.shouldSample(parent, TRACE_ID, 'GET /', SpanKind.SERVER, {}, []).decision;
 }
 
-describe('createSampler', () => {
+describe('createSampling', () => {
   it('samples root traces by ratio', () => {
     expect(decide('1')).toBe(SamplingDecision.RECORD_AND_SAMPLED);
     expect(decide('0')).toBe(SamplingDecision.NOT_RECORD);
@@ -35,5 +35,15 @@ describe('createSampler', () => {
 
   it('takes TRACING_SAMPLE_RATE with an OTEL_TRACES_SAMPLER that says the same', () => {
     expect(decide('0', undefined, { OTEL_TRACES_SAMPLER: 'parentbased_always_off' })).toBe(SamplingDecision.NOT_RECORD);
+  });
+
+  it('says which samplers follow an unsampled parent, so the library may skip its children', () => {
+    const follows = (env: Record<string, string>) => createSampling(loadTracingConfig(env)).followsParent;
+    expect(follows({})).toBe(true);
+    expect(follows({ TRACING_SAMPLE_RATE: '0.5' })).toBe(true);
+    for (const name of ['parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio']) {
+      expect(follows({ OTEL_TRACES_SAMPLER: name })).toBe(true);
+    }
+    for (const name of ['always_on', 'always_off', 'traceidratio']) expect(follows({ OTEL_TRACES_SAMPLER: name })).toBe(false);
   });
 });

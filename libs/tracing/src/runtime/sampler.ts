@@ -7,32 +7,37 @@ import {
 } from '@opentelemetry/sdk-trace';
 import type { EnvSamplerConfig, TracingConfig } from '../config/tracing-config.js';
 
+/** The sampler, and what the library may conclude from it without asking it. */
+export interface Sampling {
+  sampler: Sampler;
+  /**
+   * Whether a span under an unsampled parent is always unsampled too. Then the library skips
+   * creating it (see `isUnsampled`); a sampler that decides each span afresh gets every span.
+   */
+  followsParent: boolean;
+}
+
+const ENV_SAMPLERS: Record<EnvSamplerConfig['name'], { followsParent: boolean; create(ratio: number): Sampler }> = {
+  always_on: { followsParent: false, create: () => new AlwaysOnSampler() },
+  always_off: { followsParent: false, create: () => new AlwaysOffSampler() },
+  traceidratio: { followsParent: false, create: (ratio) => new TraceIdRatioBasedSampler(ratio) },
+  parentbased_always_on: { followsParent: true, create: () => new ParentBasedSampler({ root: new AlwaysOnSampler() }) },
+  parentbased_always_off: { followsParent: true, create: () => new ParentBasedSampler({ root: new AlwaysOffSampler() }) },
+  parentbased_traceidratio: {
+    followsParent: true,
+    create: (ratio) => new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) }),
+  },
+};
+
 /**
  * Parent-based, so a service never breaks a trace its caller sampled; the ratio applies to traces
  * that start here. `OTEL_TRACES_SAMPLER` decides when `TRACING_SAMPLE_RATE` is not set (both set must agree).
  */
-export function createSampler(config: TracingConfig): Sampler {
-  if (config.envSampler) return createEnvSampler(config.envSampler);
-  return new ParentBasedSampler({ root: ratioSampler(config.sampleRate ?? 1) });
-}
-
-function createEnvSampler({ name, ratio }: EnvSamplerConfig): Sampler {
-  switch (name) {
-    case 'always_on':
-      return new AlwaysOnSampler();
-    case 'always_off':
-      return new AlwaysOffSampler();
-    case 'traceidratio':
-      return new TraceIdRatioBasedSampler(ratio);
-    case 'parentbased_always_on':
-      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
-    case 'parentbased_always_off':
-      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
-    case 'parentbased_traceidratio':
-      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
+export function createSampling(config: TracingConfig): Sampling {
+  if (config.envSampler) {
+    const { followsParent, create } = ENV_SAMPLERS[config.envSampler.name];
+    return { sampler: create(config.envSampler.ratio), followsParent };
   }
-}
-
-function ratioSampler(rate: number): Sampler {
-  return rate >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(rate);
+  const rate = config.sampleRate ?? 1;
+  return { sampler: new ParentBasedSampler({ root: rate >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(rate) }), followsParent: true };
 }

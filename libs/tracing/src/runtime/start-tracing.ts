@@ -1,23 +1,18 @@
 import Module from 'node:module';
 import type { TracingConfig } from '../config/tracing-config.js';
 import { createSpanExporters } from '../exporters/create-span-exporter.js';
-import { DroppedSpans } from '../exporters/dropped-spans.js';
 import { hookedSpecifiers, loadInstrumentations } from '../instrumentation/instrumentations.js';
 import { type ChosenInstrumentations, chooseInstrumentations, type TracingPreloadOptions } from '../instrumentation/preload-options.js';
-import { AttributeRedactor } from '../redaction/attribute-redactor.js';
 import { RedactingSpanExporter } from '../redaction/redacting-span-exporter.js';
 import { BatchSpanProcessor } from '../sdk-replacements/batch-span-processor.js';
 import { narrowRequireHook, type Require } from '../sdk-replacements/require-filter.js';
-import { createSampler } from './sampler.js';
-import { TracingSdk } from '../sdk-replacements/tracing-sdk.js';
-import { AppSpanProcessors } from './app-span-processors.js';
 import { routeDiagnostics } from './diag-logger.js';
-import { isUnsampled } from './library-tracer.js';
 import { startOtelSignals } from './otel-signals.js';
 import { createPropagator } from './propagator.js';
 import { createResource } from './resource.js';
 import { tracingLogger } from './tracing-logger.js';
 import { setTracingRuntime, type RuntimeOwner, TracingRuntime } from './tracing-runtime.js';
+import { assembleRuntime } from './assemble-runtime.js';
 
 /** What the preload read and decided before the app was loaded. */
 export interface PreloadInput {
@@ -38,43 +33,31 @@ export async function startTracing(config: TracingConfig, owner: RuntimeOwner, p
     setTracingRuntime(runtime);
     return runtime;
   }
-  const redactor = new AttributeRedactor();
-  const dropped = new DroppedSpans((message) => tracingLogger.warn(message));
-  const apps = new AppSpanProcessors();
   const resource = createResource(config);
   const unhookedRequire = preload?.unhookedRequire ?? Module.prototype.require;
   const options = preload?.options ?? {};
   const { names, asked } = preload?.chosen ?? chooseInstrumentations(config, options);
   const extra = options.extraInstrumentations ?? [];
+  const warn = (message: string): void => tracingLogger.warn(message);
   const [exporters, instrumentations, propagator, signals] = await Promise.all([
     createSpanExporters(config),
-    loadInstrumentations(names, { options: options.instrumentations, asked, warn: (message) => tracingLogger.warn(message) }),
+    loadInstrumentations(names, { options: options.instrumentations, asked, warn }),
     createPropagator(config),
     startOtelSignals(resource),
   ]);
   narrowRequireHook(unhookedRequire, hookedSpecifiers(names, extra));
   // After sdk-node, if it was loaded: it installs a console diag logger of its own for OTEL_LOG_LEVEL.
   routeDiagnostics(process.env.OTEL_LOG_LEVEL);
-  // A queue per exporter: a slow or unreachable backend drops its own spans, never another's.
-  const exportProcessors = exporters.map((exporter) => new BatchSpanProcessor(new RedactingSpanExporter(exporter, redactor), config.batch, dropped));
-  const sdk = new TracingSdk({
+  return assembleRuntime({
+    config,
+    owner,
     resource,
-    sampler: createSampler(config),
-    spanLimits: config.spanLimits,
-    spanProcessors: [...exportProcessors, apps],
+    // A queue per exporter: a slow or unreachable backend drops its own spans, never another's.
+    exportProcessors: (redactor, dropped) =>
+      exporters.map((exporter) => new BatchSpanProcessor(new RedactingSpanExporter(exporter, redactor), config.batch, dropped)),
     instrumentations: [...instrumentations, ...extra],
-    isUnsampled,
     propagator,
     signals,
+    warn,
   });
-  sdk.start();
-  const runtime = new TracingRuntime(config, owner, {
-    provider: sdk,
-    redactor,
-    dropped,
-    apps,
-    pendingSpans: () => exportProcessors.reduce((pending, processor) => pending + processor.pendingSpans, 0),
-  });
-  setTracingRuntime(runtime);
-  return runtime;
 }

@@ -14,6 +14,7 @@ function runtimeWith(provider: { forceFlush(): Promise<void>; shutdown(): Promis
     redactor: new AttributeRedactor(),
     dropped,
     apps: new AppSpanProcessors(),
+    followsParent: true,
     pendingSpans: () => pending,
   });
   return { runtime, warnings };

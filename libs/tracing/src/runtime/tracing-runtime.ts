@@ -15,6 +15,8 @@ export interface TracingParts {
   redactor: AttributeRedactor;
   dropped: DroppedSpans;
   apps: AppSpanProcessors;
+  /** The sampler's policy under an unsampled parent (`Sampling.followsParent`). */
+  followsParent: boolean;
   /** Spans accepted for export and not yet sent: lost if the process ends now. */
   pendingSpans(): number;
 }
@@ -48,6 +50,11 @@ export class TracingRuntime {
 
   get isShutdown(): boolean {
     return this.shutdownPromise !== undefined;
+  }
+
+  /** Whether spans under an unsampled parent are unsampled too, so the library may skip them. */
+  get samplerFollowsParent(): boolean {
+    return this.parts?.followsParent ?? true;
   }
 
   /** Spans lost to a full queue, a failed export or a shutdown deadline since start. */

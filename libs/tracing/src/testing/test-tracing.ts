@@ -1,15 +1,10 @@
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { loadTracingConfig } from '../config/index.js';
-import { DroppedSpans } from '../exporters/dropped-spans.js';
-import { AttributeRedactor } from '../redaction/attribute-redactor.js';
 import { RedactingSpanExporter } from '../redaction/redacting-span-exporter.js';
-import { AppSpanProcessors } from '../runtime/app-span-processors.js';
-import { isUnsampled } from '../runtime/library-tracer.js';
+import { assembleRuntime } from '../runtime/assemble-runtime.js';
 import { createResource } from '../runtime/resource.js';
-import { createSampler } from '../runtime/sampler.js';
-import { setTracingRuntime, TracingRuntime } from '../runtime/tracing-runtime.js';
-import { TracingSdk } from '../sdk-replacements/tracing-sdk.js';
+import type { TracingRuntime } from '../runtime/tracing-runtime.js';
 
 export interface TestTracing {
   exporter: InMemorySpanExporter;
@@ -40,27 +35,16 @@ export function setupTestTracing(options: TestTracingOptions = {}): TestTracing 
     OTEL_NODE_RESOURCE_DETECTORS: 'none',
   });
   const exporter = new InMemorySpanExporter();
-  const redactor = new AttributeRedactor();
-  const apps = new AppSpanProcessors();
-  // The same global set-up as the preload's SDK, without instrumentations; its shutdown undoes it.
-  const sdk = new TracingSdk({
+  // The preload's assembly, exporting at once to memory and patching nothing; its shutdown undoes it.
+  const runtime = assembleRuntime({
+    config,
+    owner: 'test',
     resource: createResource(config),
-    sampler: createSampler(config),
-    spanLimits: config.spanLimits,
-    spanProcessors: [new SimpleSpanProcessor({ exporter: new RedactingSpanExporter(exporter, redactor) }), apps],
+    exportProcessors: (redactor) => [new SimpleSpanProcessor({ exporter: new RedactingSpanExporter(exporter, redactor) })],
     instrumentations: [],
-    isUnsampled,
     propagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+    warn: () => undefined,
   });
-  sdk.start();
-  const runtime = new TracingRuntime(config, 'test', {
-    provider: sdk,
-    redactor,
-    dropped: new DroppedSpans(() => undefined),
-    apps,
-    pendingSpans: () => 0,
-  });
-  setTracingRuntime(runtime);
   return {
     exporter,
     runtime,
