@@ -8,6 +8,7 @@ export default {
   moduleNameMapper: {
     '^@app/common$': '<rootDir>/libs/common/src/index.ts',
     '^@app/common/graceful-shutdown$': '<rootDir>/libs/common/src/graceful-shutdown.ts',
+    '^@app/test-support$': '<rootDir>/test/support/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

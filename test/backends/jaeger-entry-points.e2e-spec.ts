@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { type PreloadedProcess, startWithPreload } from 'nestjs-tracing/testing';
+import { type PreloadedProcess, startWithPreload } from '@app/test-support';
 import { type Jaeger, startJaeger } from './support/backends.js';
 
 /** The app of the library's entry-point tests (`npm run build:test-fixtures`): GraphQL, jobs, events. */

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { PreloadedProcess } from 'nestjs-tracing/testing';
+import type { PreloadedProcess } from '@app/test-support';
 import { query } from '../../apps/users-api/test/support/sample-system.js';
 import { type Jaeger, startJaeger } from './support/backends.js';
 import { startTracedSampleSystem, type TracedSampleSystem } from './support/sample-system.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type DecodedSpan, TraceReceiver } from '../../libs/tracing/src/testing/index.js';
+import { type DecodedSpan, TraceReceiver } from '@app/test-support';
 import { REDIS_ADDRESS } from './support/brokers.js';
 import { type AppProcess, Downstream, type DownstreamCall, startTraced } from './support/processes.js';
 

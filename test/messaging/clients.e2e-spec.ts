@@ -1,4 +1,4 @@
-import { type DecodedSpan, TraceReceiver } from '../../libs/tracing/src/testing/index.js';
+import { type DecodedSpan, TraceReceiver } from '@app/test-support';
 import { type Broker, startKafka, startRabbitMq } from './support/brokers.js';
 import { type AppProcess, startTraced } from './support/processes.js';
 

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { TraceReceiver } from 'nestjs-tracing/testing';
+import { TraceReceiver } from '@app/test-support';
 import { acceptsConnections, freePort, waitUntil } from '../../apps/users-api/test/support/sample-system.js';
 
 /**

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { ClientTCP } from '@nestjs/microservices';
 import { firstValueFrom } from 'rxjs';
 import request from 'supertest';
-import { type PreloadedProcess, spawnWithPreload, startWithPreload, TraceReceiver } from 'nestjs-tracing/testing';
+import { type PreloadedProcess, spawnWithPreload, startWithPreload, TraceReceiver } from '@app/test-support';
 
 const EMAIL_SERVICE = resolve('dist/apps/email-service/main.js');
 const message = { to: 'reader@example.com', subject: 'Hello', body: 'Hi there' };

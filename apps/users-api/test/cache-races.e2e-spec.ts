@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { PreloadedProcess } from 'nestjs-tracing/testing';
+import type { PreloadedProcess } from '@app/test-support';
 import { createDatabase, freePort, REDIS_URL, startUsersApi } from './support/sample-system.js';
 
 const ROUNDS = 150;

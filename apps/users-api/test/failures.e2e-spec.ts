@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { type PreloadedProcess, TraceReceiver } from 'nestjs-tracing/testing';
+import { type PreloadedProcess, TraceReceiver } from '@app/test-support';
 import {
   createDatabase,
   freePort,

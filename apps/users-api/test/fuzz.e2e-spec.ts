@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { PreloadedProcess } from 'nestjs-tracing/testing';
+import type { PreloadedProcess } from '@app/test-support';
 import { HostileValues } from './support/hostile-values.js';
 import { createDatabase, REDIS_URL, startEmailService, startUsersApi } from './support/sample-system.js';
 

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import pg from 'pg';
 import request from 'supertest';
-import { type PreloadedProcess, TraceReceiver } from 'nestjs-tracing/testing';
+import { type PreloadedProcess, TraceReceiver } from '@app/test-support';
 import { type PrivateServer, startPrivatePostgres } from './support/private-servers.js';
 import { type EmailServiceProcess, REDIS_URL, startEmailService, startUsersApi, tracingEnv, waitUntil } from './support/sample-system.js';
 

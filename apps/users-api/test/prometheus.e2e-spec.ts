@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { type PreloadedProcess, TraceReceiver } from 'nestjs-tracing/testing';
+import { type PreloadedProcess, TraceReceiver } from '@app/test-support';
 import { PrometheusServer } from './support/prometheus.js';
 import { createDatabase, REDIS_URL, startEmailService, startUsersApi, tracingEnv, waitUntil } from './support/sample-system.js';
 

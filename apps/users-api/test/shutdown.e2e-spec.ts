@@ -1,5 +1,5 @@
 import { Agent, request as httpRequest } from 'node:http';
-import { type PreloadedProcess, TraceReceiver } from 'nestjs-tracing/testing';
+import { type PreloadedProcess, TraceReceiver } from '@app/test-support';
 import { createDatabase, REDIS_URL, startEmailService, startUsersApi, tracingEnv } from './support/sample-system.js';
 
 interface Call {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import request from 'supertest';
-import { type PreloadedProcess, spawnWithPreload } from 'nestjs-tracing/testing';
+import { type PreloadedProcess, spawnWithPreload } from '@app/test-support';
 import { type PrivateServer, startPrivatePostgres, startPrivateRedis } from './support/private-servers.js';
 import { freePort, startUsersApi, USERS_API, waitUntil } from './support/sample-system.js';
 

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
-import type { DecodedSpan } from '../src/testing/otlp-protobuf.js';
-import { type PreloadedProcess, startWithPreload, TraceReceiver } from '../src/testing/index.js';
+import type { DecodedSpan } from '@app/test-support';
+import { type PreloadedProcess, startWithPreload, TraceReceiver } from '@app/test-support';
 
 /**
  * Every way work enters a Nest app besides an HTTP controller, in real processes started with the

@@ -1,5 +1,5 @@
 import { Server, ServerCredentials, type ServiceDefinition, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
-import { type DecodedSpan, decodeTraceRequest } from '../src/testing/otlp-protobuf.js';
+import { type DecodedSpan, decodeTraceRequest } from '@app/test-support';
 
 const EXPORT: ServiceDefinition = {
   Export: {

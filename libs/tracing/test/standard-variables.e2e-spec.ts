@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { type PreloadedProcess, spawnWithPreload, startWithPreload, TraceReceiver } from '../src/testing/index.js';
+import { type PreloadedProcess, spawnWithPreload, startWithPreload, TraceReceiver } from '@app/test-support';
 
 const FIXTURE = resolve('libs/tracing/test/fixture/dist/main.js');
 

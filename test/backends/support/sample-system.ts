@@ -1,4 +1,4 @@
-import type { PreloadedProcess } from 'nestjs-tracing/testing';
+import type { PreloadedProcess } from '@app/test-support';
 import { createDatabase, REDIS_URL, startEmailService, startUsersApi } from '../../../apps/users-api/test/support/sample-system.js';
 
 export interface TracedSampleSystem {

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { startWithPreload } from '../../../libs/tracing/src/testing/index.js';
+import { startWithPreload } from '@app/test-support';
 
 /** The messaging test apps, built by `npm run pretest:messaging` from test/messaging/apps. */
 export const APPS = resolve('test/messaging/apps/dist');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createConnection, createServer } from 'node:net';
 import { resolve } from 'node:path';
 import pg from 'pg';
-import { type PreloadedProcess, startWithPreload, type TraceReceiver } from 'nestjs-tracing/testing';
+import { type PreloadedProcess, startWithPreload, type TraceReceiver } from '@app/test-support';
 
 /**
  * The sample system as users run it: built apps, started with the preload, against the machine's

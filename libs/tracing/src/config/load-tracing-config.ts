@@ -84,8 +84,10 @@ function serviceNameFromResourceAttributes(env: Env): string | undefined {
   return match ? decodeURIComponent(match[1].trim()) : undefined;
 }
 
-/** `dist/apps/users-api/main.js` → `users-api`: the monorepo layout names the service. */
-/** `<x>` of a Nest monorepo's `dist/apps/<x>/main.js`, whose apps share one package.json. */
+/**
+ * `<x>` of `dist/apps/<x>/main.js`: the Nest CLI's monorepo mode builds every app there, and its
+ * apps share one package.json, whose name would give them all one service name.
+ */
 function serviceNameFromEntry(entryPath: string | undefined): string | undefined {
   return entryPath?.replaceAll('\\', '/').match(/(?:^|\/)apps\/([^/]+)\//)?.[1];
 }

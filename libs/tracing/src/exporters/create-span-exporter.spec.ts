@@ -3,7 +3,7 @@ import { ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace
 import { loadTracingConfig } from '../config/index.js';
 import { GrpcTraceReceiver } from '../../test/grpc-trace-receiver.js';
 import { makeSpans } from '../../test/span-factory.js';
-import { TraceReceiver } from '../testing/trace-receiver.js';
+import { TraceReceiver } from '@app/test-support';
 import { createSpanExporters } from './create-span-exporter.js';
 import { ZipkinExporter } from '../sdk-replacements/zipkin/zipkin-exporter.js';
 import { ConsoleTreeExporter } from './console-tree-exporter.js';

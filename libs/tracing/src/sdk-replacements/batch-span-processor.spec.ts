@@ -3,7 +3,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { type ReadableSpan, type SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
-import { TraceReceiver } from '../testing/trace-receiver.js';
+import { TraceReceiver } from '@app/test-support';
 import { makeSpans } from '../../test/span-factory.js';
 import { BatchSpanProcessor } from './batch-span-processor.js';
 import { DroppedSpans } from '../exporters/dropped-spans.js';

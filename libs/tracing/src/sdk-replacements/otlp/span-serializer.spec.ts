@@ -3,7 +3,7 @@ import { TraceState } from '@opentelemetry/core';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { decodeTraceRequest } from '../../testing/otlp-protobuf.js';
+import { decodeTraceRequest } from '@app/test-support';
 import { serializeTraceRequest } from './span-serializer.js';
 
 const REMOTE_PARENT = {

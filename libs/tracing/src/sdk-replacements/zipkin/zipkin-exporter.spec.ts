@@ -1,7 +1,7 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { makeSpans } from '../../../test/span-factory.js';
-import { TraceReceiver } from '../../testing/trace-receiver.js';
+import { TraceReceiver } from '@app/test-support';
 import { ZipkinExporter } from './zipkin-exporter.js';
 import { toMicroseconds } from './zipkin-span.js';
 
