@@ -133,16 +133,24 @@ export interface ClassSpanOptions extends SpanDecoratorOptions {
 
 /** A database operation, described on the active span by `traceDatabaseOperation`. */
 export interface DatabaseOperation {
+  /** `db.operation.name`, e.g. `SELECT`. Required. */
   operation: string;
+  /** `db.collection.name`. Required. */
   table: string;
+  /** `db.system.name`, e.g. `postgresql`. @default unset */
   system?: string;
+  /** Further attributes, set as given. */
   [attribute: string]: string | number | boolean | undefined;
 }
 
 /** A call to another service, described on the active span by `traceExternalCall`. */
 export interface ExternalCall {
+  /** `server.service.name`, the service called. Required. */
   service: string;
+  /** `url.full` when it is an absolute URL, else `url.path`. Required. */
   endpoint: string;
+  /** `http.request.method`, upper-cased. @default unset */
   method?: string;
+  /** Further attributes, set as given. */
   [attribute: string]: string | number | boolean | undefined;
 }

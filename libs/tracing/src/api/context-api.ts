@@ -27,13 +27,16 @@ import { runInNewSpan } from './span-lifecycle.js';
  * operations as `TraceService`, under the same names. Each is a no-op without an active span.
  */
 
+/** Headers or message metadata that carry the trace context (`traceparent`, `tracestate`, `baggage`). */
 export type Carrier = Record<string, string>;
 
+/** Options of `withSpan`. */
 export interface WithSpanOptions {
+  /** @default SpanKind.INTERNAL */
   kind?: SpanKind;
-  /** Parent context, e.g. from {@link extractContext}; defaults to the active one. */
+  /** Parent context, e.g. from {@link extractContext}. @default the active context */
   parent?: Context;
-  /** Links to other traces, e.g. the request that queued this job; see {@link linkTo}. */
+  /** Links to other traces, e.g. the request that queued this job; see {@link linkTo}. @default [] */
   links?: Link[];
 }
 

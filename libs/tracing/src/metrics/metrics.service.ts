@@ -8,7 +8,7 @@ import { exemplarLabels, LATENCY_BUCKETS, type OpenMetricsRegistry, TracingMetri
 type Labels = Record<string, string | number>;
 
 export interface AppMetricOptions {
-  /** The metric's description, as `# HELP` shows it. */
+  /** The metric's description, as `# HELP` shows it. Required. */
   help: string;
   /** The label names its values may carry. @default [] */
   labelNames?: string[];

@@ -16,7 +16,9 @@ export interface TestTracing {
 }
 
 export interface TestTracingOptions {
+  /** The spans' `service.name`. @default 'test-service' */
   serviceName?: string;
+  /** The ratio of traces started here that are sampled, as `TRACING_SAMPLE_RATE`. @default 1 */
   sampleRate?: number;
 }
 
