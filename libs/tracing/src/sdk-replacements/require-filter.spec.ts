@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
  * `Module.prototype.require` is only observable outside it.
  */
 function requiresSeenByHook(specifiers: string[], requires: string[]): string[] | 'untouched' {
-  const filter = resolve('libs/tracing/dist/sdk-replacements/require-filter.js');
+  // The source itself: Node.js strips its types, so the test needs no build.
+  const filter = resolve('libs/tracing/src/sdk-replacements/require-filter.ts');
   const script = `
     import Module, { createRequire } from 'node:module';
     import { narrowRequireHook } from ${JSON.stringify(filter)};

@@ -52,7 +52,11 @@ function usesIn(file: string): Use[] {
 describe('the built package', () => {
   const uses = builtFiles(join(PACKAGE, 'dist')).flatMap(usesIn);
   const declared = new Set([...Object.keys(manifest.dependencies), ...Object.keys(manifest.peerDependencies)]);
-  const optional = new Set(Object.entries(manifest.peerDependenciesMeta ?? {}).filter(([, meta]) => meta.optional).map(([name]) => name));
+  const optional = new Set(
+    Object.entries(manifest.peerDependenciesMeta ?? {})
+      .filter(([, meta]) => meta.optional)
+      .map(([name]) => name),
+  );
 
   it('has been built', () => {
     expect(uses.length).toBeGreaterThan(50);
