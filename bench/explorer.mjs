@@ -37,10 +37,15 @@ async function main() {
 
   const batches = makeBatches(Number(args.batches));
   const spansPerBatch = 512;
-  console.log(`${batches.length} batches of ${spansPerBatch} spans, ${(batches.reduce((total, batch) => total + batch.length, 0) / batches.length / 1024).toFixed(0)} KiB each`);
+  console.log(
+    `${batches.length} batches of ${spansPerBatch} spans, ${(batches.reduce((total, batch) => total + batch.length, 0) / batches.length / 1024).toFixed(0)} KiB each`,
+  );
 
   const port = await freePort();
-  const explorer = spawn('taskset', ['-c', '0', process.execPath, EXPLORER], { env: { PATH: process.env.PATH, TRACE_EXPLORER_PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const explorer = spawn('taskset', ['-c', '0', process.execPath, EXPLORER], {
+    env: { PATH: process.env.PATH, TRACE_EXPLORER_PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise((done) => explorer.stdout.on('data', (chunk) => String(chunk).includes('trace explorer:') && done()));
   const url = `http://127.0.0.1:${port}/v1/traces`;
   const post = async (body) => {
@@ -64,10 +69,14 @@ async function main() {
     const cpuSeconds = (cpuTicks(explorer.pid) - cpuBefore) / 100;
     const spans = batches.length * spansPerBatch;
     results.push({ round, spans, seconds, cpuSeconds, perSecond: spans / seconds, perCpuSecond: spans / cpuSeconds });
-    console.log(`round ${round}: ${spans} spans in ${seconds.toFixed(2)} s: ${(spans / seconds).toFixed(0)} spans/s, ${(spans / cpuSeconds).toFixed(0)} spans per CPU-second`);
+    console.log(
+      `round ${round}: ${spans} spans in ${seconds.toFixed(2)} s: ${(spans / seconds).toFixed(0)} spans/s, ${(spans / cpuSeconds).toFixed(0)} spans per CPU-second`,
+    );
   }
   const stats = await (await fetch(`http://127.0.0.1:${port}/api/explorer/stats`)).json();
-  console.log(`explorer after the run: ${stats.spans} spans stored, ${stats.evicted.spans} evicted, estimate ${(stats.estimatedBytes / 2 ** 20).toFixed(0)} of ${(stats.memoryBudgetBytes / 2 ** 20).toFixed(0)} MiB, RSS ${(procMemoryKiB(explorer.pid, 'VmRSS') / 1024).toFixed(0)} MiB`);
+  console.log(
+    `explorer after the run: ${stats.spans} spans stored, ${stats.evicted.spans} evicted, estimate ${(stats.estimatedBytes / 2 ** 20).toFixed(0)} of ${(stats.memoryBudgetBytes / 2 ** 20).toFixed(0)} MiB, RSS ${(procMemoryKiB(explorer.pid, 'VmRSS') / 1024).toFixed(0)} MiB`,
+  );
   explorer.kill('SIGTERM');
 
   const sorted = results.map((result) => result.perSecond).sort((a, b) => a - b);
@@ -92,7 +101,9 @@ async function measureMemory(root, batches) {
   globalThis.gc();
   const heap = process.memoryUsage().heapUsed - before;
   const estimate = store.stats().estimatedBytes;
-  console.log(`memory: ${stored} spans take ${(heap / 2 ** 20).toFixed(1)} MiB of heap: ${((heap / stored) * 10_000 / 2 ** 20).toFixed(2)} MiB per 10k spans (the budget's estimate: ${((estimate / stored) * 10_000 / 2 ** 20).toFixed(2)} MiB)`);
+  console.log(
+    `memory: ${stored} spans take ${(heap / 2 ** 20).toFixed(1)} MiB of heap: ${(((heap / stored) * 10_000) / 2 ** 20).toFixed(2)} MiB per 10k spans (the budget's estimate: ${(((estimate / stored) * 10_000) / 2 ** 20).toFixed(2)} MiB)`,
+  );
 }
 
 /** Batches of 512 spans from real SDK spans: traces shaped like a `POST /users` across both services. */
@@ -100,14 +111,35 @@ function makeBatches(count) {
   const memory = new InMemorySpanExporter();
   const resource = (name) =>
     resourceFromAttributes({
-      'service.name': name, 'service.version': '0.1.0', 'deployment.environment.name': 'production', 'host.name': 'node-7', 'host.arch': 'amd64',
-      'os.type': 'linux', 'process.pid': 4242, 'process.runtime.name': 'nodejs', 'process.runtime.version': '24.11.0', 'process.executable.path': '/usr/local/bin/node',
-      'telemetry.sdk.name': 'opentelemetry', 'telemetry.sdk.language': 'nodejs', 'telemetry.sdk.version': '3.1.1', 'service.instance.id': '5d6f1c2e-8a3b-4c1d-9e7f-0a1b2c3d4e5f',
+      'service.name': name,
+      'service.version': '0.1.0',
+      'deployment.environment.name': 'production',
+      'host.name': 'node-7',
+      'host.arch': 'amd64',
+      'os.type': 'linux',
+      'process.pid': 4242,
+      'process.runtime.name': 'nodejs',
+      'process.runtime.version': '24.11.0',
+      'process.executable.path': '/usr/local/bin/node',
+      'telemetry.sdk.name': 'opentelemetry',
+      'telemetry.sdk.language': 'nodejs',
+      'telemetry.sdk.version': '3.1.1',
+      'service.instance.id': '5d6f1c2e-8a3b-4c1d-9e7f-0a1b2c3d4e5f',
     });
-  const tracer = (name) => new TracerProvider({ resource: resource(name), spanProcessors: [new SimpleSpanProcessor({ exporter: memory })] }).getTracer('nestjs-tracing', '0.1.0');
+  const tracer = (name) =>
+    new TracerProvider({ resource: resource(name), spanProcessors: [new SimpleSpanProcessor({ exporter: memory })] }).getTracer('nestjs-tracing', '0.1.0');
   const users = tracer('users-api');
   const emails = tracer('email-service');
-  const http = (method, route, status) => ({ 'http.request.method': method, 'url.scheme': 'http', 'url.path': route, 'server.address': '127.0.0.1', 'network.protocol.version': '1.1', 'user_agent.original': 'node', 'http.route': route, 'http.response.status_code': status });
+  const http = (method, route, status) => ({
+    'http.request.method': method,
+    'url.scheme': 'http',
+    'url.path': route,
+    'server.address': '127.0.0.1',
+    'network.protocol.version': '1.1',
+    'user_agent.original': 'node',
+    'http.route': route,
+    'http.response.status_code': status,
+  });
   const batches = [];
   let pending = [];
   while (batches.length < count) {
@@ -115,12 +147,54 @@ function makeBatches(count) {
     const inServer = trace.setSpan(ROOT_CONTEXT, server);
     const service = users.startSpan('UsersService.create', {}, inServer);
     const inService = trace.setSpan(ROOT_CONTEXT, service);
-    for (const statement of ['START TRANSACTION', 'INSERT INTO "users"("id", "email", "name", "password_hash") VALUES ($1, $2, $3, $4)', 'INSERT INTO "outbox"("id", "kind", "payload") VALUES ($1, $2, $3)', 'COMMIT']) {
-      users.startSpan(`pg.query:${statement.split(' ')[0]} users`, { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql', 'db.namespace': 'users', 'db.query.text': statement, 'server.address': '127.0.0.1', 'server.port': 5432 } }, inService).end();
+    for (const statement of [
+      'START TRANSACTION',
+      'INSERT INTO "users"("id", "email", "name", "password_hash") VALUES ($1, $2, $3, $4)',
+      'INSERT INTO "outbox"("id", "kind", "payload") VALUES ($1, $2, $3)',
+      'COMMIT',
+    ]) {
+      users
+        .startSpan(
+          `pg.query:${statement.split(' ')[0]} users`,
+          {
+            kind: SpanKind.CLIENT,
+            attributes: {
+              'db.system.name': 'postgresql',
+              'db.namespace': 'users',
+              'db.query.text': statement,
+              'server.address': '127.0.0.1',
+              'server.port': 5432,
+            },
+          },
+          inService,
+        )
+        .end();
     }
-    users.startSpan('eval', { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'redis', 'db.query.text': 'eval [4 other arguments]', 'server.address': '127.0.0.1', 'server.port': 6379 } }, inService).end();
+    users
+      .startSpan(
+        'eval',
+        {
+          kind: SpanKind.CLIENT,
+          attributes: { 'db.system.name': 'redis', 'db.query.text': 'eval [4 other arguments]', 'server.address': '127.0.0.1', 'server.port': 6379 },
+        },
+        inService,
+      )
+      .end();
     const dispatch = users.startSpan('outbox.dispatch welcome_email', {}, inServer);
-    const client = users.startSpan('POST', { kind: SpanKind.CLIENT, attributes: { 'http.request.method': 'POST', 'url.full': 'http://127.0.0.1:3001/emails', 'server.address': '127.0.0.1', 'server.port': 3001, 'http.response.status_code': 201 } }, trace.setSpan(ROOT_CONTEXT, dispatch));
+    const client = users.startSpan(
+      'POST',
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'http.request.method': 'POST',
+          'url.full': 'http://127.0.0.1:3001/emails',
+          'server.address': '127.0.0.1',
+          'server.port': 3001,
+          'http.response.status_code': 201,
+        },
+      },
+      trace.setSpan(ROOT_CONTEXT, dispatch),
+    );
     const remote = emails.startSpan('POST /emails', { kind: SpanKind.SERVER, attributes: http('POST', '/emails', 201) }, trace.setSpan(ROOT_CONTEXT, client));
     const mailbox = emails.startSpan('MailboxService.deliver', {}, trace.setSpan(ROOT_CONTEXT, remote));
     mailbox.addEvent('delivered', { 'email.kind': 'welcome_email' });

@@ -61,7 +61,10 @@ export async function startDiscardReceiver() {
 
 export async function waitForPing(url, deadline, intervalMs) {
   for (;;) {
-    const ok = await fetch(`${url}/ping`).then((response) => response.ok, () => false);
+    const ok = await fetch(`${url}/ping`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`${url} did not answer /ping`);
     await new Promise((done) => setTimeout(done, intervalMs));
@@ -139,7 +142,9 @@ export function pinDatabases() {
  * only its main thread's (the event loop's, which serves requests), without GC helpers and workers.
  */
 export function cpuTicks(pid, { mainThreadOnly = false } = {}) {
-  const fields = readFileSync(mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const fields = readFileSync(mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8')
+    .split(') ')[1]
+    .split(' ');
   return Number(fields[11]) + Number(fields[12]);
 }
 

@@ -34,9 +34,22 @@ const CONFIGURATIONS = [
 async function countInstructions(configuration, env, outFile) {
   const child = spawn(
     'valgrind',
-    ['--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${outFile}`,
-      process.execPath, '--single-threaded', '--import', 'nestjs-tracing/register', 'dist/apps/users-api/main.js'],
-    { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PORT: String(PORT), ...env, ...configuration.env }, stdio: 'ignore' },
+    [
+      '--tool=callgrind',
+      '--instr-atstart=no',
+      '--smc-check=all-non-file',
+      `--callgrind-out-file=${outFile}`,
+      process.execPath,
+      '--single-threaded',
+      '--import',
+      'nestjs-tracing/register',
+      'dist/apps/users-api/main.js',
+    ],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PORT: String(PORT), ...env, ...configuration.env },
+      stdio: 'ignore',
+    },
   );
   const exited = new Promise((done) => child.once('exit', done));
   try {
@@ -55,7 +68,9 @@ async function countInstructions(configuration, env, outFile) {
     child.kill('SIGKILL');
     await exited;
   }
-  const dumps = execFileSync('sh', ['-c', `ls ${outFile}*`], { encoding: 'utf8' }).trim().split('\n');
+  const dumps = execFileSync('sh', ['-c', `ls ${outFile}*`], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
   const counts = dumps.map(countDump);
   for (const file of dumps) rmSync(file);
   return {
@@ -102,7 +117,9 @@ async function main() {
   }
   const format = (value) => Math.round(value).toLocaleString('en').padStart(11);
   process.stdout.write('\nGET /users/:id, instructions per request (callgrind); "x off": the throughput ratio they imply\n');
-  process.stdout.write(`${'configuration'.padEnd(14)}${'total'.padStart(11)}${'compiler'.padStart(11)}${'rest'.padStart(11)}${'rest added'.padStart(11)}  x off\n`);
+  process.stdout.write(
+    `${'configuration'.padEnd(14)}${'total'.padStart(11)}${'compiler'.padStart(11)}${'rest'.padStart(11)}${'rest added'.padStart(11)}  x off\n`,
+  );
   for (const { name } of CONFIGURATIONS) {
     const { total, compiler } = counts[name];
     const rest = total - compiler;

@@ -50,10 +50,20 @@ export async function runMicroBenchmarks({ quick }) {
   const work = new Work();
   const iterations = quick ? 20_000 : 200_000;
 
-  const bareSync = syncNsPerCall(iterations, () => tracer.startActiveSpan('bare', (span) => { span.end(); return 1; }));
+  const bareSync = syncNsPerCall(iterations, () =>
+    tracer.startActiveSpan('bare', (span) => {
+      span.end();
+      return 1;
+    }),
+  );
   const spanSync = syncNsPerCall(iterations, () => work.sync(1));
   const withSpanSync = syncNsPerCall(iterations, () => withSpan('with', {}, () => 1));
-  const bareAsync = await nsPerCall(iterations, () => tracer.startActiveSpan('bare', async (span) => { span.end(); return 1; }));
+  const bareAsync = await nsPerCall(iterations, () =>
+    tracer.startActiveSpan('bare', async (span) => {
+      span.end();
+      return 1;
+    }),
+  );
   const spanAsync = await nsPerCall(iterations, () => work.async(1));
   return {
     iterations,

@@ -58,9 +58,15 @@ function parseExtraConfiguration(spec) {
   // `NAME@DIR:...` runs from another built checkout, so a baseline can sit between two runs of the new build (ABBA).
   const [name, root] = label.split('@');
   // A comma starts the next variable only before `NAME=`, so a value may be a list (`OTEL_NODE_DISABLED_INSTRUMENTATIONS=grpc,bullmq`).
-  const env = Object.fromEntries(variables.split(/,(?=[A-Z_][A-Z0-9_]*=)/).filter(Boolean).map((pair) => pair.split(/=(.*)/s).slice(0, 2)));
+  const env = Object.fromEntries(
+    variables
+      .split(/,(?=[A-Z_][A-Z0-9_]*=)/)
+      .filter(Boolean)
+      .map((pair) => pair.split(/=(.*)/s).slice(0, 2)),
+  );
   const values = Object.values(env);
-  if (!/^[\w.-]+$/.test(name) || values.length === 0 || values.some((value) => value === undefined)) throw new Error(`--with ${spec}: expected NAME[@DIR]:VAR=value,VAR=value`);
+  if (!/^[\w.-]+$/.test(name) || values.length === 0 || values.some((value) => value === undefined))
+    throw new Error(`--with ${spec}: expected NAME[@DIR]:VAR=value,VAR=value`);
   return { name, env, ...(root ? { root: resolve(root) } : {}) };
 }
 
@@ -85,7 +91,11 @@ async function startApps(env, apps) {
   for (const [index, configuration] of CONFIGURATIONS.entries()) {
     const port = FIRST_APP_PORT + index;
     const log = openSync(join(RESULTS, 'logs', `paired-${configuration.name}.log`), 'w');
-    const child = spawnOnAppCore(configuration.root ?? ROOT, ['--import', 'nestjs-tracing/register', 'dist/apps/users-api/main.js'], { port, env: { ...env, ...configuration.env }, log });
+    const child = spawnOnAppCore(configuration.root ?? ROOT, ['--import', 'nestjs-tracing/register', 'dist/apps/users-api/main.js'], {
+      port,
+      env: { ...env, ...configuration.env },
+      log,
+    });
     const app = { name: configuration.name, child, url: `http://127.0.0.1:${port}` };
     apps.push(app);
     await waitForPing(app.url, Date.now() + 60_000, 50);
@@ -103,7 +113,8 @@ async function loadTogether(apps, endpoint, seconds) {
   );
   return apps.map((app, index) => {
     const { total } = results[index].requests;
-    if (results[index].non2xx || results[index].errors) throw new Error(`${app.name}: ${endpoint.name} failed ${results[index].non2xx + results[index].errors} requests`);
+    if (results[index].non2xx || results[index].errors)
+      throw new Error(`${app.name}: ${endpoint.name} failed ${results[index].non2xx + results[index].errors} requests`);
     return {
       all: ((cpuTicks(app.child.pid) - ticksBefore[index]) * 10_000) / total,
       main: ((cpuTicks(app.child.pid, { mainThreadOnly: true }) - mainTicksBefore[index]) * 10_000) / total,
@@ -138,7 +149,9 @@ function printTable(report) {
     process.stdout.write(`${'configuration'.padEnd(18)}${'µs/request'.padStart(11)}${'main thread'.padStart(12)}${'x off'.padStart(8)}   per round\n`);
     for (const [name, { cpuMicrosPerRequest, mainThreadMicrosPerRequest, ratiosToOff }] of Object.entries(configurations)) {
       const rounds = ratiosToOff.map((ratio) => ratio.toFixed(3)).join(' ');
-      process.stdout.write(`${name.padEnd(18)}${cpuMicrosPerRequest.toFixed(1).padStart(11)}${mainThreadMicrosPerRequest.toFixed(1).padStart(12)}${median(ratiosToOff).toFixed(3).padStart(8)}   ${rounds}\n`);
+      process.stdout.write(
+        `${name.padEnd(18)}${cpuMicrosPerRequest.toFixed(1).padStart(11)}${mainThreadMicrosPerRequest.toFixed(1).padStart(12)}${median(ratiosToOff).toFixed(3).padStart(8)}   ${rounds}\n`,
+      );
     }
   }
 }

@@ -48,8 +48,18 @@ export function budgets(report, summary) {
   const main = ['GET /users/:id', 'POST /users'];
   const micro = report.micro.nsPerCall;
   const checks = [
-    ...main.map((endpoint) => [`100 % sampling >= 0.90x untraced, ${endpoint}`, ours.endpoints[endpoint].ratioToOff, (value) => value >= 0.9, (value) => `${fixed(value, 3)}x`]),
-    ...main.map((endpoint) => [`10 % sampling >= 0.97x untraced, ${endpoint}`, sampled.endpoints[endpoint].ratioToOff, (value) => value >= 0.97, (value) => `${fixed(value, 3)}x`]),
+    ...main.map((endpoint) => [
+      `100 % sampling >= 0.90x untraced, ${endpoint}`,
+      ours.endpoints[endpoint].ratioToOff,
+      (value) => value >= 0.9,
+      (value) => `${fixed(value, 3)}x`,
+    ]),
+    ...main.map((endpoint) => [
+      `10 % sampling >= 0.97x untraced, ${endpoint}`,
+      sampled.endpoints[endpoint].ratioToOff,
+      (value) => value >= 0.97,
+      (value) => `${fixed(value, 3)}x`,
+    ]),
     ['p99 added <= 1 ms, GET /users/:id', ours.endpoints['GET /users/:id'].p99AddedMs, (value) => value <= 1, (value) => `${fixed(value, 2)} ms`],
     ...report.endpoints.flatMap((endpoint) =>
       ['otel-docs', 'nestjs-otel'].map((other) => [
@@ -70,7 +80,9 @@ export function budgets(report, summary) {
 export function printReport(report) {
   const summary = summarise(report);
   const out = (line = '') => process.stdout.write(`${line}\n`);
-  out(`machine: ${report.machine.cpus} CPUs, Node ${report.machine.node}; app on core 0, load on core 1; ${report.machine.settings.rounds} round(s) of ${report.machine.settings.seconds} s, ${report.machine.settings.connections} connections`);
+  out(
+    `machine: ${report.machine.cpus} CPUs, Node ${report.machine.node}; app on core 0, load on core 1; ${report.machine.settings.rounds} round(s) of ${report.machine.settings.seconds} s, ${report.machine.settings.connections} connections`,
+  );
   for (const endpoint of report.endpoints) {
     out(`\n${endpoint}`);
     out('configuration                      req/s    x off   p50 ms   p99 ms  +p99 ms   CPU %  peak RSS MiB  errors');
@@ -86,7 +98,9 @@ export function printReport(report) {
     out(`${label.padEnd(32)} ${fixed(summary[name].startupMs, 0).padStart(14)} ${fixed(summary[name].rssAfterStartMiB, 1).padStart(20)}`);
   }
   const micro = report.micro.nsPerCall;
-  out(`\nmicro (ns per call): bare startActiveSpan sync ${fixed(micro.bareSync, 0)}, @Span sync ${fixed(micro.spanSync, 0)}, withSpan ${fixed(micro.withSpanSync, 0)}, bare async ${fixed(micro.bareAsync, 0)}, @Span async ${fixed(micro.spanAsync, 0)}`);
+  out(
+    `\nmicro (ns per call): bare startActiveSpan sync ${fixed(micro.bareSync, 0)}, @Span sync ${fixed(micro.spanSync, 0)}, withSpan ${fixed(micro.withSpanSync, 0)}, bare async ${fixed(micro.bareAsync, 0)}, @Span async ${fixed(micro.spanAsync, 0)}`,
+  );
   out('\nbudgets');
   for (const check of budgets(report, summary)) out(`  ${check.met ? 'met   ' : 'MISSED'} ${check.name}: ${check.shown}`);
 }

@@ -28,9 +28,7 @@ import { runMicroBenchmarks } from './micro.mjs';
 import { printReport } from './report.mjs';
 
 const quick = process.argv.includes('--quick');
-const SETTINGS = quick
-  ? { rounds: 1, warmupSeconds: 1, seconds: 3, connections: 10 }
-  : { rounds: 3, warmupSeconds: 3, seconds: 10, connections: 10 };
+const SETTINGS = quick ? { rounds: 1, warmupSeconds: 1, seconds: 3, connections: 10 } : { rounds: 3, warmupSeconds: 3, seconds: 10, connections: 10 };
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = join(ROOT, 'bench', 'results');
 const USERS_API = 'dist/apps/users-api/main.js';
@@ -108,7 +106,14 @@ async function main() {
   }
   const micro = await runMicroBenchmarks({ quick });
   const machine = { cpus: execFileSync('nproc', ['--all'], { encoding: 'utf8' }).trim(), node: process.version, settings: SETTINGS };
-  const report = { date: new Date().toISOString(), machine, configurations: CONFIGURATIONS.map(({ name, label }) => ({ name, label })), endpoints: ENDPOINTS.map(({ name }) => name), rounds, micro };
+  const report = {
+    date: new Date().toISOString(),
+    machine,
+    configurations: CONFIGURATIONS.map(({ name, label }) => ({ name, label })),
+    endpoints: ENDPOINTS.map(({ name }) => name),
+    rounds,
+    micro,
+  };
   const file = join(RESULTS, `bench-${quick ? 'quick-' : ''}${report.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   printReport(report);

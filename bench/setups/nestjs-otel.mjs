@@ -34,9 +34,6 @@ otelSDK.start();
 const config = loadUsersApiConfig();
 class NestjsOtelBenchModule {}
 Module({
-  imports: [
-    AppModule.register(config, { url: config.databaseUrl }),
-    OpenTelemetryModule.forRoot({ metrics: { hostMetrics: true } }),
-  ],
+  imports: [AppModule.register(config, { url: config.databaseUrl }), OpenTelemetryModule.forRoot({ metrics: { hostMetrics: true } })],
 })(NestjsOtelBenchModule);
 await bootstrapApp(() => NestjsOtelBenchModule, { name: 'users-api', port: config.port });

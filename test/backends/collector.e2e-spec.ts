@@ -7,7 +7,9 @@ import { startTracedSampleSystem } from './support/sample-system.js';
 
 const CONFIGS = resolve('docker/otel-collector');
 const configFiles = [
-  ...readdirSync(CONFIGS).filter((name) => name.endsWith('.yaml')).map((name) => join(CONFIGS, name)),
+  ...readdirSync(CONFIGS)
+    .filter((name) => name.endsWith('.yaml'))
+    .map((name) => join(CONFIGS, name)),
   ...readdirSync(join(CONFIGS, 'production')).map((name) => join(CONFIGS, 'production', name)),
 ];
 
@@ -72,50 +74,67 @@ describe('docker/otel-collector with the real Collector', () => {
       }
     }
 
-    it.each(['http/protobuf', 'http/json', 'grpc'])('carries the POST /users trace of both services to Jaeger and Zipkin over OTLP %s', async (protocol) => {
-      const endpoint = protocol === 'grpc' ? collector.otlpGrpcUrl : collector.otlpHttpUrl;
-      const system = await startTracedSampleSystem({ TRACING_EXPORTER: 'otlp', OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: protocol });
-      const { api } = system;
-      try {
-        const signup = await request(api.url).post('/users').send({ email: `collector-${protocol.replace('/', '-')}@example.com`, name: 'Collector', password: 'collector-password-1' }).expect(201);
-        const traceId: string = signup.headers['x-trace-id'];
-        const trace = await inJaeger(traceId, (candidate) => candidate.spans.some((span) => span.operationName === 'POST /emails'));
-        expect(new Set(Object.values(trace.processes).map((process) => process.serviceName))).toEqual(new Set(['users-api', 'email-service']));
-        await inZipkin(traceId, (spans) => spans.some((span) => span.name === 'post /emails') && spans.some((span) => span.name === 'post /users'));
-      } finally {
-        await system.stop();
-      }
-    }, 90_000);
+    it.each(['http/protobuf', 'http/json', 'grpc'])(
+      'carries the POST /users trace of both services to Jaeger and Zipkin over OTLP %s',
+      async (protocol) => {
+        const endpoint = protocol === 'grpc' ? collector.otlpGrpcUrl : collector.otlpHttpUrl;
+        const system = await startTracedSampleSystem({ TRACING_EXPORTER: 'otlp', OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: protocol });
+        const { api } = system;
+        try {
+          const signup = await request(api.url)
+            .post('/users')
+            .send({ email: `collector-${protocol.replace('/', '-')}@example.com`, name: 'Collector', password: 'collector-password-1' })
+            .expect(201);
+          const traceId: string = signup.headers['x-trace-id'];
+          const trace = await inJaeger(traceId, (candidate) => candidate.spans.some((span) => span.operationName === 'POST /emails'));
+          expect(new Set(Object.values(trace.processes).map((process) => process.serviceName))).toEqual(new Set(['users-api', 'email-service']));
+          await inZipkin(traceId, (spans) => spans.some((span) => span.name === 'post /emails') && spans.some((span) => span.name === 'post /users'));
+        } finally {
+          await system.stop();
+        }
+      },
+      90_000,
+    );
 
     it('deletes the secret attributes it is configured to delete before Jaeger and Zipkin see them', async () => {
       const traceId = 'f0e1d2c3b4a5968778695a4b3c2d1e0f';
       const now = BigInt(Date.now()) * 1_000_000n;
       const attribute = (key: string, value: string) => ({ key, value: { stringValue: value } });
       const body = {
-        resourceSpans: [{
-          resource: { attributes: [attribute('service.name', 'secrets-test')] },
-          scopeSpans: [{
-            scope: { name: 'collector-test' },
-            spans: [{
-              traceId,
-              spanId: '0102030405060708',
-              name: 'login',
-              kind: 2,
-              startTimeUnixNano: String(now),
-              endTimeUnixNano: String(now + 5_000_000n),
-              attributes: [
-                attribute('user.password', 'hunter2'),
-                attribute('auth.token', 'tok-123'),
-                attribute('db.connection.password', 'pg-secret'),
-                attribute('custom.api_key', 'key-456'),
-                attribute('http.request.header.authorization', 'Bearer abc'),
-                attribute('user.name', 'ada'),
-              ],
-            }],
-          }],
-        }],
+        resourceSpans: [
+          {
+            resource: { attributes: [attribute('service.name', 'secrets-test')] },
+            scopeSpans: [
+              {
+                scope: { name: 'collector-test' },
+                spans: [
+                  {
+                    traceId,
+                    spanId: '0102030405060708',
+                    name: 'login',
+                    kind: 2,
+                    startTimeUnixNano: String(now),
+                    endTimeUnixNano: String(now + 5_000_000n),
+                    attributes: [
+                      attribute('user.password', 'hunter2'),
+                      attribute('auth.token', 'tok-123'),
+                      attribute('db.connection.password', 'pg-secret'),
+                      attribute('custom.api_key', 'key-456'),
+                      attribute('http.request.header.authorization', 'Bearer abc'),
+                      attribute('user.name', 'ada'),
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
       };
-      const response = await fetch(`${collector.otlpHttpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await fetch(`${collector.otlpHttpUrl}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       expect(response.status).toBe(200);
 
       const trace = await inJaeger(traceId, (candidate) => candidate.spans.length > 0);

@@ -18,7 +18,10 @@ describe('docker-compose.tracing.yml Jaeger', () => {
         const port = Number(mapping.split(':').at(-1));
         const path = port === 16686 ? '/api/services' : port === 4318 ? '/v1/traces' : undefined;
         if (path) {
-          const response = await fetch(`http://127.0.0.1:${port}${path}`, port === 4318 ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' } : {});
+          const response = await fetch(
+            `http://127.0.0.1:${port}${path}`,
+            port === 4318 ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' } : {},
+          );
           expect(response.status).toBe(200);
         }
       }

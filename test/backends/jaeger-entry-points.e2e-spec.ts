@@ -55,7 +55,8 @@ describe('GraphQL operations and scheduled jobs in Jaeger’s search', () => {
     }, 'the operations query GetUser and interval heartbeat');
     expect(operations).toEqual(expect.arrayContaining(['POST /graphql', 'UsersResolver.user']));
 
-    const search = (operation: string) => jaegerApi<{ traceID: string }[]>(`/api/traces?${new URLSearchParams({ service: 'catalog', operation, lookback: '1h', limit: '50' })}`);
+    const search = (operation: string) =>
+      jaegerApi<{ traceID: string }[]>(`/api/traces?${new URLSearchParams({ service: 'catalog', operation, lookback: '1h', limit: '50' })}`);
     const byOperation = await found(async () => {
       const traces = (await search('query GetUser')) ?? [];
       return traces.some((trace) => trace.traceID === traceId) ? traces : undefined;

@@ -28,10 +28,26 @@ describe('Jaeger v2 on Badger with a span TTL', () => {
     const now = BigInt(Date.now()) * 1_000_000n;
     const written = Date.now();
     const body = {
-      resourceSpans: [{
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'retention-test' } }] },
-        scopeSpans: [{ scope: { name: 'retention' }, spans: [{ traceId, spanId: randomBytes(8).toString('hex'), name: 'kept', kind: 2, startTimeUnixNano: String(now), endTimeUnixNano: String(now + 1_000_000n) }] }],
-      }],
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'retention-test' } }] },
+          scopeSpans: [
+            {
+              scope: { name: 'retention' },
+              spans: [
+                {
+                  traceId,
+                  spanId: randomBytes(8).toString('hex'),
+                  name: 'kept',
+                  kind: 2,
+                  startTimeUnixNano: String(now),
+                  endTimeUnixNano: String(now + 1_000_000n),
+                },
+              ],
+            },
+          ],
+        },
+      ],
     };
     const response = await fetch(jaeger.otlpHttpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(response.status).toBe(200);

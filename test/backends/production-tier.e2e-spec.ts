@@ -32,7 +32,9 @@ function otlpBodies(traces: SyntheticTrace[]): string[] {
   const now = BigInt(Date.now()) * 1_000_000n;
   const ms = (value: number) => String(now + BigInt(value) * 1_000_000n);
   const body = (service: string, spans: unknown[]) =>
-    JSON.stringify({ resourceSpans: [{ resource: { attributes: [attribute('service.name', service)] }, scopeSpans: [{ scope: { name: 'tier-test' }, spans }] }] });
+    JSON.stringify({
+      resourceSpans: [{ resource: { attributes: [attribute('service.name', service)] }, scopeSpans: [{ scope: { name: 'tier-test' }, spans }] }],
+    });
   const parents = traces.map(({ traceId, kind }) => ({
     traceId,
     spanId: traceId.slice(0, 16),
@@ -151,7 +153,9 @@ describe('the production collector tier (load balancing, tail sampling) in front
     if (keptMustKeep === 0) {
       // Seen once in CI: nothing kept at all. What the collectors said is the only clue left.
       const tail = (text: string) => text.split('\n').slice(-30).join('\n');
-      process.stderr.write(`surviving sampler:\n${tail(samplers[0].output())}\nload balancer:\n${tail(balancer.output())}\nJaeger:\n${tail(jaeger.output())}\n`);
+      process.stderr.write(
+        `surviving sampler:\n${tail(samplers[0].output())}\nload balancer:\n${tail(balancer.output())}\nJaeger:\n${tail(jaeger.output())}\n`,
+      );
     }
     // The static resolver keeps routing half of the trace ids to the dead sampler: about half is lost.
     expect(keptMustKeep).toBeGreaterThanOrEqual(Math.floor(mustKeep.length * 0.25));

@@ -63,21 +63,53 @@ const REQUEST = {
           scope: { name: 'nestjs-tracing', version: '0.1.0' },
           spans: [
             {
-              traceId: TRACE_ID, spanId: 'eee19b7ec3c1b174', name: 'POST /users', kind: 2, startTimeUnixNano: ns(0), endTimeUnixNano: ns(120.5),
-              attributes: [string('http.route', '/users'), { key: 'http.response.status_code', value: { intValue: '500' } }, { key: 'ratio', value: { doubleValue: 0.25 } }, { key: 'cached', value: { boolValue: false } }, { key: 'tags', value: { arrayValue: { values: [{ stringValue: 'a' }, { stringValue: 'b' }] } } }],
+              traceId: TRACE_ID,
+              spanId: 'eee19b7ec3c1b174',
+              name: 'POST /users',
+              kind: 2,
+              startTimeUnixNano: ns(0),
+              endTimeUnixNano: ns(120.5),
+              attributes: [
+                string('http.route', '/users'),
+                { key: 'http.response.status_code', value: { intValue: '500' } },
+                { key: 'ratio', value: { doubleValue: 0.25 } },
+                { key: 'cached', value: { boolValue: false } },
+                { key: 'tags', value: { arrayValue: { values: [{ stringValue: 'a' }, { stringValue: 'b' }] } } },
+              ],
               status: { code: 2, message: 'boom' },
               events: [{ timeUnixNano: ns(3), name: 'exception', attributes: [string('exception.type', 'TypeError'), string('exception.message', 'boom')] }],
             },
             {
-              traceId: TRACE_ID, spanId: 'eee19b7ec3c1b173', parentSpanId: 'eee19b7ec3c1b174', name: 'INSERT users', kind: 3, startTimeUnixNano: ns(5), endTimeUnixNano: ns(7.25),
-              attributes: [string('db.system.name', 'postgresql')], status: { code: 1 },
+              traceId: TRACE_ID,
+              spanId: 'eee19b7ec3c1b173',
+              parentSpanId: 'eee19b7ec3c1b174',
+              name: 'INSERT users',
+              kind: 3,
+              startTimeUnixNano: ns(5),
+              endTimeUnixNano: ns(7.25),
+              attributes: [string('db.system.name', 'postgresql')],
+              status: { code: 1 },
               links: [{ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', attributes: [string('reason', 'retry')] }],
             },
             {
-              traceId: TRACE_ID, spanId: 'eee19b7ec3c1b172', parentSpanId: 'eee19b7ec3c1b174', name: 'POST', kind: 3, startTimeUnixNano: ns(10), endTimeUnixNano: ns(60),
+              traceId: TRACE_ID,
+              spanId: 'eee19b7ec3c1b172',
+              parentSpanId: 'eee19b7ec3c1b174',
+              name: 'POST',
+              kind: 3,
+              startTimeUnixNano: ns(10),
+              endTimeUnixNano: ns(60),
               attributes: [string('server.address', '127.0.0.1')],
             },
-            { traceId: TRACE_ID, spanId: 'eee19b7ec3c1b171', parentSpanId: 'eee19b7ec3c1b174', name: 'UsersService.create', kind: 1, startTimeUnixNano: ns(1), endTimeUnixNano: ns(100) },
+            {
+              traceId: TRACE_ID,
+              spanId: 'eee19b7ec3c1b171',
+              parentSpanId: 'eee19b7ec3c1b174',
+              name: 'UsersService.create',
+              kind: 1,
+              startTimeUnixNano: ns(1),
+              endTimeUnixNano: ns(100),
+            },
           ],
         },
       ],
@@ -87,7 +119,17 @@ const REQUEST = {
       scopeSpans: [
         {
           scope: { name: 'nestjs-tracing' },
-          spans: [{ traceId: TRACE_ID, spanId: 'fff19b7ec3c1b170', parentSpanId: 'eee19b7ec3c1b172', name: 'POST /emails', kind: 2, startTimeUnixNano: ns(15), endTimeUnixNano: ns(50) }],
+          spans: [
+            {
+              traceId: TRACE_ID,
+              spanId: 'fff19b7ec3c1b170',
+              parentSpanId: 'eee19b7ec3c1b172',
+              name: 'POST /emails',
+              kind: 2,
+              startTimeUnixNano: ns(15),
+              endTimeUnixNano: ns(50),
+            },
+          ],
         },
       ],
     },
@@ -100,7 +142,10 @@ describe('the trace explorer answers as the real Jaeger v2 does', () => {
 
   const both = async (path: string) => {
     const [fromJaeger, fromExplorer] = await Promise.all([fetch(`${jaeger.queryUrl}${path}`), fetch(`${explorer.url}${path}`)]);
-    return { jaeger: { status: fromJaeger.status, body: (await fromJaeger.json()) as { data: unknown } }, explorer: { status: fromExplorer.status, body: (await fromExplorer.json()) as { data: unknown } } };
+    return {
+      jaeger: { status: fromJaeger.status, body: (await fromJaeger.json()) as { data: unknown } },
+      explorer: { status: fromExplorer.status, body: (await fromExplorer.json()) as { data: unknown } },
+    };
   };
 
   beforeAll(async () => {
@@ -165,11 +210,14 @@ describe('the trace explorer answers as the real Jaeger v2 does', () => {
     expect(ids(actual.body)).toEqual(ids(expected.body));
   });
 
-  it.each(['/api/traces?operation=x', '/api/traces?service=users-api&minDuration=soon', '/api/traces?service=users-api&tags=%7B'])('%s is refused alike', async (path) => {
-    const { jaeger: expected, explorer: actual } = await both(path);
-    expect(actual.status).toBe(expected.status);
-    expect(Object.keys(actual.body).sort()).toEqual(Object.keys(expected.body).sort());
-  });
+  it.each(['/api/traces?operation=x', '/api/traces?service=users-api&minDuration=soon', '/api/traces?service=users-api&tags=%7B'])(
+    '%s is refused alike',
+    async (path) => {
+      const { jaeger: expected, explorer: actual } = await both(path);
+      expect(actual.status).toBe(expected.status);
+      expect(Object.keys(actual.body).sort()).toEqual(Object.keys(expected.body).sort());
+    },
+  );
 
   it('a missing trace is a 404 in the same shape', async () => {
     const { jaeger: expected, explorer: actual } = await both(`/api/traces/${'1'.repeat(32)}`);
@@ -178,7 +226,8 @@ describe('the trace explorer answers as the real Jaeger v2 does', () => {
 
   it('/api/dependencies: the same service pairs and call counts', async () => {
     const { jaeger: expected, explorer: actual } = await both(`/api/dependencies?endTs=${Date.now() + 60_000}&lookback=3600000`);
-    const sorted = (data: unknown) => [...(data as { parent: string; child: string }[])].sort((a, b) => `${a.parent} ${a.child}`.localeCompare(`${b.parent} ${b.child}`));
+    const sorted = (data: unknown) =>
+      [...(data as { parent: string; child: string }[])].sort((a, b) => `${a.parent} ${a.child}`.localeCompare(`${b.parent} ${b.child}`));
     expect(sorted(actual.body.data)).toEqual(sorted(expected.body.data));
     expect(actual.body.data).toHaveLength(2);
   });

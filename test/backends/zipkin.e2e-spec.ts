@@ -30,7 +30,10 @@ describe('TRACING_EXPORTER=zipkin against Zipkin', () => {
   });
 
   it('accepts every batch and holds the trace with names, kinds, parent ids, integer timestamps and durations', async () => {
-    const signup = await request(system.api.url).post('/users').send({ email: 'zipkin@example.com', name: 'Zipkin', password: 'zipkin-password-1' }).expect(201);
+    const signup = await request(system.api.url)
+      .post('/users')
+      .send({ email: 'zipkin@example.com', name: 'Zipkin', password: 'zipkin-password-1' })
+      .expect(201);
     await request(system.api.url).get(`/users/${signup.body.id}`).expect(200);
     const traceId: string = signup.headers['x-trace-id'];
 
@@ -39,7 +42,10 @@ describe('TRACING_EXPORTER=zipkin against Zipkin', () => {
     // A parent ends after its children and may come in a later batch: wait for every parent too.
     const complete = () => {
       const ids = new Set(spans.map((span) => span.id));
-      return spans.some((span) => span.name === 'post /emails' && span.localEndpoint.serviceName === 'email-service') && spans.every((span) => !span.parentId || ids.has(span.parentId));
+      return (
+        spans.some((span) => span.name === 'post /emails' && span.localEndpoint.serviceName === 'email-service') &&
+        spans.every((span) => !span.parentId || ids.has(span.parentId))
+      );
     };
     while (!complete()) {
       if (Date.now() > deadline) throw new Error(`trace ${traceId} incomplete in Zipkin: ${JSON.stringify(spans.map((span) => span.name))}`);

@@ -32,7 +32,8 @@ describe('BullMQ', () => {
     await receiver?.close();
   });
 
-  const post = (path: string, body: unknown) => fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (path: string, body: unknown) =>
+    fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const inTrace = (traceId: string) => receiver.spans.filter((span) => span.traceId === traceId);
   const consumers = (traceId: string) => inTrace(traceId).filter((span) => span.kind === KIND.CONSUMER);
   /** The downstream calls a job made, in order. */
@@ -51,7 +52,11 @@ describe('BullMQ', () => {
     const http = await receiver.waitForSpan((span) => span.traceId === traceId && span.kind === KIND.SERVER);
     const producer = inTrace(traceId).find((span) => span.kind === KIND.PRODUCER)!;
 
-    expect(producer).toMatchObject({ name: 'add emails.welcome', parentSpanId: http.spanId, attributes: { 'messaging.system': 'bullmq', 'messaging.operation.type': 'send' } });
+    expect(producer).toMatchObject({
+      name: 'add emails.welcome',
+      parentSpanId: http.spanId,
+      attributes: { 'messaging.system': 'bullmq', 'messaging.operation.type': 'send' },
+    });
     expect(consumer).toMatchObject({
       name: 'process emails',
       parentSpanId: producer.spanId,
@@ -71,7 +76,9 @@ describe('BullMQ', () => {
     // the job is traced as such under the CONSUMER span.
     const others = inTrace(traceId).filter((span) => ![http, producer, consumer, call].includes(span));
     expect(inTrace(traceId).filter((span) => span.parentSpanId === producer.spanId)).toEqual([consumer]);
-    expect(others.every((span) => span.kind === KIND.CLIENT && span.parentSpanId === consumer.spanId && span.attributes['db.system.name'] === 'redis')).toBe(true);
+    expect(others.every((span) => span.kind === KIND.CLIENT && span.parentSpanId === consumer.spanId && span.attributes['db.system.name'] === 'redis')).toBe(
+      true,
+    );
   });
 
   it('shows each retry as its own CONSUMER span with its attempt number, failures marked, side by side under the producer', async () => {
@@ -88,7 +95,11 @@ describe('BullMQ', () => {
   });
 
   it('keeps a delayed job in the trace that scheduled it', async () => {
-    const response = await fetch(`${gateway.url}/jobs?delay=1500`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: randomUUID() }) });
+    const response = await fetch(`${gateway.url}/jobs?delay=1500`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: randomUUID() }),
+    });
     const traceId = response.headers.get('x-trace-id')!;
     const [consumer] = await waitForConsumers(traceId, 1);
     const producer = inTrace(traceId).find((span) => span.kind === KIND.PRODUCER)!;
@@ -112,7 +123,11 @@ describe('BullMQ', () => {
     const flowTrace = flow.headers.get('x-trace-id')!;
     // A flow runs its child first, then the parent.
     const flowConsumers = await waitForConsumers(flowTrace, 2);
-    const producers = new Set(inTrace(flowTrace).filter((span) => span.kind === KIND.PRODUCER).map((span) => span.spanId));
+    const producers = new Set(
+      inTrace(flowTrace)
+        .filter((span) => span.kind === KIND.PRODUCER)
+        .map((span) => span.spanId),
+    );
     expect(flowConsumers.every((span) => producers.has(span.parentSpanId))).toBe(true);
   });
 

@@ -33,12 +33,26 @@ const named = async (worker: string) => `${worker}-${randomUUID().slice(0, 8)}`;
 
 const CASES: TransportCase[] = [
   { transport: 'tcp', system: 'tcp', target: port, events: true, carrier: 'packet' },
-  { transport: 'redis', system: 'redis', startBroker: async () => ({ address: REDIS_ADDRESS, stop: async () => {}, output: () => '' }), target: named, events: true, carrier: 'packet' },
+  {
+    transport: 'redis',
+    system: 'redis',
+    startBroker: async () => ({ address: REDIS_ADDRESS, stop: async () => {}, output: () => '' }),
+    target: named,
+    events: true,
+    carrier: 'packet',
+  },
   { transport: 'nats', system: 'nats', startBroker: startNats, target: named, events: true, carrier: 'header' },
   { transport: 'mqtt', system: 'mqtt', startBroker: startMosquitto, target: named, events: true, carrier: 'packet' },
   { transport: 'mqtt5', system: 'mqtt', startBroker: startMosquitto, target: named, events: true, carrier: 'header' },
   { transport: 'rmq', system: 'rabbitmq', startBroker: startRabbitMq, target: named, events: true, carrier: 'header' },
-  { transport: 'kafka', system: 'kafka', startBroker: () => startKafka(['', 'peer.'].flatMap((prefix) => KAFKA_TOPICS.map((topic) => `${prefix}${topic}`))), target: named, events: true, carrier: 'header' },
+  {
+    transport: 'kafka',
+    system: 'kafka',
+    startBroker: () => startKafka(['', 'peer.'].flatMap((prefix) => KAFKA_TOPICS.map((topic) => `${prefix}${topic}`))),
+    target: named,
+    events: true,
+    carrier: 'header',
+  },
   { transport: 'grpc', system: 'grpc', target: async () => `127.0.0.1:${await freePort()}`, events: false },
 ];
 
@@ -87,7 +101,8 @@ describe.each(CASES)('the $transport transport', ({ transport, system, startBrok
   /** Waits until the trace of `response` holds a span of each of `kinds`, then returns its spans. */
   const traceOf = (response: Response, ...kinds: number[]) => {
     const traceId = response.headers.get('x-trace-id')!;
-    const complete = (spans: DecodedSpan[]) => kinds.every((kind, index) => spans.filter((span) => span.kind === kind).length >= kinds.slice(0, index + 1).filter((k) => k === kind).length);
+    const complete = (spans: DecodedSpan[]) =>
+      kinds.every((kind, index) => spans.filter((span) => span.kind === kind).length >= kinds.slice(0, index + 1).filter((k) => k === kind).length);
     return receiver.waitFor(() => (complete(trace(traceId)) ? trace(traceId) : undefined), 15_000);
   };
   const child = (spans: DecodedSpan[], parent: DecodedSpan, predicate: (span: DecodedSpan) => boolean) => {
@@ -100,7 +115,11 @@ describe.each(CASES)('the $transport transport', ({ transport, system, startBrok
 
   it('traces a reply in one trace: HTTP → send → handler → the handler’s own HTTP call', async () => {
     const response = await fetch(`${gateway.url}/sum?a=2&b=3`);
-    expect({ status: response.status, body: await response.json(), diagnostics: response.status === 200 ? '' : diagnostics() }).toEqual({ status: 200, body: { sum: 5 }, diagnostics: '' });
+    expect({ status: response.status, body: await response.json(), diagnostics: response.status === 200 ? '' : diagnostics() }).toEqual({
+      status: 200,
+      body: { sum: 5 },
+      diagnostics: '',
+    });
     const spans = await traceOf(response, KIND.SERVER, KIND.CLIENT, KIND.SERVER, KIND.CLIENT);
 
     const http = spans.find((span) => span.kind === KIND.SERVER && service(span) === 'gateway')!;
@@ -119,8 +138,14 @@ describe.each(CASES)('the $transport transport', ({ transport, system, startBrok
     expect(received?.traceparent).toBe(`00-${http.traceId}-${call.spanId}-01`);
 
     if (rpc) {
-      expect(send).toMatchObject({ name: 'grpc.math.MathService/Sum', attributes: { 'rpc.system': 'grpc', 'rpc.service': 'math.MathService', 'rpc.method': 'Sum' } });
-      expect(handler).toMatchObject({ name: 'grpc.math.MathService/Sum', attributes: { 'rpc.system': 'grpc', 'code.function.name': 'GrpcWorkerController.sum' } });
+      expect(send).toMatchObject({
+        name: 'grpc.math.MathService/Sum',
+        attributes: { 'rpc.system': 'grpc', 'rpc.service': 'math.MathService', 'rpc.method': 'Sum' },
+      });
+      expect(handler).toMatchObject({
+        name: 'grpc.math.MathService/Sum',
+        attributes: { 'rpc.system': 'grpc', 'code.function.name': 'GrpcWorkerController.sum' },
+      });
       return;
     }
     expect(send).toMatchObject({
@@ -169,7 +194,10 @@ describe.each(CASES)('the $transport transport', ({ transport, system, startBrok
       const consumer = child(spans, emit, (span) => span.kind === KIND.CONSUMER);
       const call = child(spans, consumer, (span) => span.kind === KIND.CLIENT && span.attributes['url.path'] === '/events');
       expect(emit).toMatchObject({ name: 'emit user.created', attributes: { 'messaging.system': system, 'messaging.operation.name': 'emit' } });
-      expect(consumer).toMatchObject({ name: 'process user.created', attributes: { 'messaging.system': system, 'code.function.name': 'WorkerController.created' } });
+      expect(consumer).toMatchObject({
+        name: 'process user.created',
+        attributes: { 'messaging.system': system, 'code.function.name': 'WorkerController.created' },
+      });
       expect(service(call)).toBe('worker');
       const received = downstream.calls.find((recorded) => recorded.path === '/events' && recorded.body.includes(body.id))!;
       expect(JSON.parse(received.body)).toEqual(body);

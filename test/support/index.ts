@@ -5,11 +5,4 @@
  */
 export { type DecodedSpan, decodeTraceRequest } from './otlp-protobuf.js';
 export { type ReceiverMode, TraceReceiver } from './trace-receiver.js';
-export {
-  type ExitStatus,
-  type PreloadedProcess,
-  type SpawnedProcess,
-  spawnWithPreload,
-  startWithPreload,
-  type StartOptions,
-} from './preloaded-process.js';
+export { type ExitStatus, type PreloadedProcess, type SpawnedProcess, spawnWithPreload, startWithPreload, type StartOptions } from './preloaded-process.js';

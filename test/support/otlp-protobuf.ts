@@ -59,12 +59,18 @@ const hex = (value: Field['value']) => Buffer.from(value as Uint8Array).toString
 function anyValue(buffer: Uint8Array): unknown {
   for (const field of fields(buffer)) {
     switch (field.number) {
-      case 1: return text(field.value);
-      case 2: return field.value === 1n;
-      case 3: return Number(BigInt.asIntN(64, field.value as bigint));
-      case 4: return Buffer.from(new BigUint64Array([field.value as bigint]).buffer).readDoubleLE();
-      case 5: return [...fields(field.value as Uint8Array)].map((entry) => anyValue(entry.value as Uint8Array));
-      case 7: return hex(field.value);
+      case 1:
+        return text(field.value);
+      case 2:
+        return field.value === 1n;
+      case 3:
+        return Number(BigInt.asIntN(64, field.value as bigint));
+      case 4:
+        return Buffer.from(new BigUint64Array([field.value as bigint]).buffer).readDoubleLE();
+      case 5:
+        return [...fields(field.value as Uint8Array)].map((entry) => anyValue(entry.value as Uint8Array));
+      case 7:
+        return hex(field.value);
     }
   }
   return undefined;
@@ -90,18 +96,43 @@ function repeated(buffer: Uint8Array, number: number): Uint8Array[] {
 
 function decodeSpan(buffer: Uint8Array, resource: Record<string, unknown>, scope: string): DecodedSpan {
   const span: DecodedSpan = {
-    traceId: '', spanId: '', parentSpanId: '', name: '', kind: 0, startTimeUnixNano: 0n, endTimeUnixNano: 0n,
-    attributes: keyValues(repeated(buffer, 9)), events: [], links: [], status: { code: 0, message: '' }, resource, scope,
+    traceId: '',
+    spanId: '',
+    parentSpanId: '',
+    name: '',
+    kind: 0,
+    startTimeUnixNano: 0n,
+    endTimeUnixNano: 0n,
+    attributes: keyValues(repeated(buffer, 9)),
+    events: [],
+    links: [],
+    status: { code: 0, message: '' },
+    resource,
+    scope,
   };
   for (const field of fields(buffer)) {
     switch (field.number) {
-      case 1: span.traceId = hex(field.value); break;
-      case 2: span.spanId = hex(field.value); break;
-      case 4: span.parentSpanId = hex(field.value); break;
-      case 5: span.name = text(field.value); break;
-      case 6: span.kind = Number(field.value); break;
-      case 7: span.startTimeUnixNano = field.value as bigint; break;
-      case 8: span.endTimeUnixNano = field.value as bigint; break;
+      case 1:
+        span.traceId = hex(field.value);
+        break;
+      case 2:
+        span.spanId = hex(field.value);
+        break;
+      case 4:
+        span.parentSpanId = hex(field.value);
+        break;
+      case 5:
+        span.name = text(field.value);
+        break;
+      case 6:
+        span.kind = Number(field.value);
+        break;
+      case 7:
+        span.startTimeUnixNano = field.value as bigint;
+        break;
+      case 8:
+        span.endTimeUnixNano = field.value as bigint;
+        break;
       case 11: {
         const event = field.value as Uint8Array;
         const name = [...fields(event)].find((entry) => entry.number === 2);

@@ -118,9 +118,16 @@ function jsonAttributes(attributes: JsonKeyValue[] = []): Record<string, unknown
 }
 
 interface JsonSpan {
-  traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number;
-  startTimeUnixNano: string; endTimeUnixNano: string; attributes?: JsonKeyValue[];
-  events?: { name: string; attributes?: JsonKeyValue[] }[]; links?: { traceId: string; spanId: string }[];
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  attributes?: JsonKeyValue[];
+  events?: { name: string; attributes?: JsonKeyValue[] }[];
+  links?: { traceId: string; spanId: string }[];
   status?: { code?: number; message?: string };
 }
 

@@ -53,7 +53,7 @@ describe('email-service', () => {
     await send('key-299').expect(201);
   });
 
-  it('takes deliveries over Nest\'s TCP transport with the same idempotency, and says why it refuses a message', async () => {
+  it("takes deliveries over Nest's TCP transport with the same idempotency, and says why it refuses a message", async () => {
     service = await startWithPreload(EMAIL_SERVICE, env(receiver));
     const port = Number(/messages on tcp:\/\/[^:]+:(\d+)/.exec(service.output())![1]);
     const client = new ClientTCP({ host: '127.0.0.1', port });
@@ -62,7 +62,10 @@ describe('email-service', () => {
       const first = (await send({ email: message, idempotencyKey: 'tcp-1' })) as { id: string; duplicate: boolean };
       expect(first).toEqual({ id: expect.any(String), duplicate: false });
       await expect(send({ email: message, idempotencyKey: 'tcp-1' })).resolves.toEqual({ id: first.id, duplicate: true });
-      const refused = (await send({ email: { ...message, to: 'nobody' }, idempotencyKey: 'k' }).catch((error: unknown) => error)) as { statusCode: number; details: { fields: object } };
+      const refused = (await send({ email: { ...message, to: 'nobody' }, idempotencyKey: 'k' }).catch((error: unknown) => error)) as {
+        statusCode: number;
+        details: { fields: object };
+      };
       expect(refused).toMatchObject({ status: 'error', statusCode: 400, message: 'Validation failed' });
       expect(Object.keys(refused.details.fields)).toEqual(['email.to']);
       await expect(send({ email: message, idempotencyKey: 'x'.repeat(256) })).rejects.toMatchObject({ statusCode: 400 });

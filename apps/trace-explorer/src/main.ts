@@ -15,7 +15,11 @@ const PRELOAD = 'nestjs-tracing/register';
 
 try {
   if ([...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((argument) => argument.includes(PRELOAD))) {
-    throw new ConfigError('NODE_OPTIONS', PRELOAD, 'the explorer runs without the tracing preload, or it would trace and store its own ingest; start it with `node dist/apps/trace-explorer/main.js`');
+    throw new ConfigError(
+      'NODE_OPTIONS',
+      PRELOAD,
+      'the explorer runs without the tracing preload, or it would trace and store its own ingest; start it with `node dist/apps/trace-explorer/main.js`',
+    );
   }
   const config = loadExplorerConfig();
   // Bodies are read by the OTLP controller itself, with its own limit and decompression.

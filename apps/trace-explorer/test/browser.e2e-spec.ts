@@ -33,12 +33,27 @@ describe('the trace explorer in a browser, beside the sample system', () => {
     explorer = `http://127.0.0.1:${explorerPort}`;
     const { PATH, HOME, TMPDIR } = process.env;
     system = spawn(process.execPath, ['scripts/start.mjs'], {
-      env: { PATH, HOME, TMPDIR, NO_COLOR: '1', DATABASE_URL: database.url, REDIS_URL, USERS_API_PORT: String(usersPort), EMAIL_SERVICE_PORT: String(emailPort), EMAIL_TCP_PORT: String(emailTcpPort), TRACE_EXPLORER_PORT: String(explorerPort) },
+      env: {
+        PATH,
+        HOME,
+        TMPDIR,
+        NO_COLOR: '1',
+        DATABASE_URL: database.url,
+        REDIS_URL,
+        USERS_API_PORT: String(usersPort),
+        EMAIL_SERVICE_PORT: String(emailPort),
+        EMAIL_TCP_PORT: String(emailTcpPort),
+        TRACE_EXPLORER_PORT: String(explorerPort),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     system.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     system.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await waitUntil(() => (/\[users-api\].*listening on/.test(output) && /\[email-service\].*listening on/.test(output) && /trace explorer: http/.test(output) ? true : undefined), 60_000).catch((error: Error) => {
+    await waitUntil(
+      () =>
+        /\[users-api\].*listening on/.test(output) && /\[email-service\].*listening on/.test(output) && /trace explorer: http/.test(output) ? true : undefined,
+      60_000,
+    ).catch((error: Error) => {
       throw new Error(`${error.message}\n${output}`);
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -47,11 +62,19 @@ describe('the trace explorer in a browser, beside the sample system', () => {
       throw new Error(`a dialog opened: ${dialog.message()}`);
     });
 
-    const signup = await fetch(`${api}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ada@example.com', name: 'Ada', password: PASSWORD }) });
+    const signup = await fetch(`${api}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'ada@example.com', name: 'Ada', password: PASSWORD }),
+    });
     expect(signup.status).toBe(201);
     created = signup.headers.get('x-trace-id')!;
     await query(database.url, "ALTER TABLE users ADD CONSTRAINT users_name_allowed CHECK (name <> 'Forbidden Name')");
-    const refused = await fetch(`${api}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bob@example.com', name: 'Forbidden Name', password: PASSWORD }) });
+    const refused = await fetch(`${api}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'bob@example.com', name: 'Forbidden Name', password: PASSWORD }),
+    });
     expect(refused.status).toBe(500);
     failed = refused.headers.get('x-trace-id')!;
     await query(database.url, 'ALTER TABLE users DROP CONSTRAINT users_name_allowed');
@@ -80,7 +103,9 @@ describe('the trace explorer in a browser, beside the sample system', () => {
     const whole = await waitUntil(async () => {
       const trace = await readDetail();
       const ids = new Set(trace.spans.map((span) => span.spanId));
-      const complete = trace.spans.some((span) => span.resource.serviceName === 'email-service') && trace.spans.every((span) => !span.parentSpanId || ids.has(span.parentSpanId));
+      const complete =
+        trace.spans.some((span) => span.resource.serviceName === 'email-service') &&
+        trace.spans.every((span) => !span.parentSpanId || ids.has(span.parentSpanId));
       const stable = complete && trace.spans.length === previous;
       previous = complete ? trace.spans.length : -1;
       if (!stable) await new Promise((wait) => setTimeout(wait, 1_000));
@@ -89,7 +114,12 @@ describe('the trace explorer in a browser, beside the sample system', () => {
     await page.goto(`${explorer}/trace/${created}`);
     await waitUntil(async () => ((await page.locator('[data-testid=span-row]').count()) >= whole.spans.length ? true : undefined), 10_000);
     const rows = await page.locator('[data-testid=span-row]').evaluateAll((elements) =>
-      elements.map((element) => ({ id: element.getAttribute('data-span-id')!, depth: Number(element.getAttribute('data-depth')), text: element.textContent!, duration: element.querySelector('[data-testid=span-duration]')!.textContent! })),
+      elements.map((element) => ({
+        id: element.getAttribute('data-span-id')!,
+        depth: Number(element.getAttribute('data-depth')),
+        text: element.textContent!,
+        duration: element.querySelector('[data-testid=span-duration]')!.textContent!,
+      })),
     );
     const detail = await readDetail();
     expect(rows[0]).toMatchObject({ depth: 0, text: expect.stringContaining('POST /users') });
@@ -109,13 +139,17 @@ describe('the trace explorer in a browser, beside the sample system', () => {
     const caller = detail.spans.find((span) => span.spanId === emailServer.parentSpanId)!;
     expect(caller).toMatchObject({ name: 'send email.send', resource: { serviceName: 'users-api' } });
     expect(rows.map((row) => row.text)).toEqual(
-      expect.arrayContaining([expect.stringContaining('send email.send'), expect.stringContaining('process email.send'), expect.stringContaining('event user.created')]),
+      expect.arrayContaining([
+        expect.stringContaining('send email.send'),
+        expect.stringContaining('process email.send'),
+        expect.stringContaining('event user.created'),
+      ]),
     );
     for (const row of rows) expect(row.duration).toMatch(/^\d+(\.\d+)? (µs|ms|s)$/);
     await screenshot('trace');
   }, 60_000);
 
-  it('shows a span\'s attributes when it is clicked', async () => {
+  it("shows a span's attributes when it is clicked", async () => {
     await page.locator('[data-testid=span-row]').first().click();
     const attributes = page.locator('[data-testid=span-details] [data-testid=span-attributes]');
     await expect(attributes.locator('tr', { hasText: 'http.route' }).textContent()).resolves.toContain('/users');
@@ -175,19 +209,37 @@ describe('the trace explorer in a browser, beside the sample system', () => {
     const traceId = 'a1b2'.repeat(8);
     const now = Date.now() * 1e6;
     const span = (spanId: string, parentSpanId: string, name: string, kind: number, attributes: Record<string, string> = {}) => ({
-      traceId, spanId, parentSpanId, name, kind, startTimeUnixNano: String(now), endTimeUnixNano: String(now + 5e6),
+      traceId,
+      spanId,
+      parentSpanId,
+      name,
+      kind,
+      startTimeUnixNano: String(now),
+      endTimeUnixNano: String(now + 5e6),
       attributes: Object.entries(attributes).map(([key, value]) => ({ key, value: { stringValue: value } })),
     });
     const body = {
-      resourceSpans: [{
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'catalog-api' } }] },
-        scopeSpans: [{ scope: { name: 'test' }, spans: [
-          span('0000000000000001', '', 'POST /graphql', 2),
-          span('0000000000000002', '0000000000000001', 'query GetProduct', 1, { 'graphql.operation.type': 'query', 'graphql.operation.name': 'GetProduct' }),
-        ] }],
-      }],
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'catalog-api' } }] },
+          scopeSpans: [
+            {
+              scope: { name: 'test' },
+              spans: [
+                span('0000000000000001', '', 'POST /graphql', 2),
+                span('0000000000000002', '0000000000000001', 'query GetProduct', 1, {
+                  'graphql.operation.type': 'query',
+                  'graphql.operation.name': 'GetProduct',
+                }),
+              ],
+            },
+          ],
+        },
+      ],
     };
-    expect((await fetch(`${explorer}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status).toBe(200);
+    expect((await fetch(`${explorer}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status).toBe(
+      200,
+    );
     await page.goto(`${explorer}/?operation=${encodeURIComponent('query GetProduct')}`);
     const row = page.locator(`[data-testid=trace-row][data-trace-id="${traceId}"]`);
     await row.waitFor();
@@ -197,23 +249,42 @@ describe('the trace explorer in a browser, beside the sample system', () => {
   });
 
   const postSpans = async (service: string, spans: Record<string, unknown>[]) => {
-    const body = { resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] }, scopeSpans: [{ scope: { name: 'odd' }, spans }] }] };
+    const body = {
+      resourceSpans: [
+        { resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] }, scopeSpans: [{ scope: { name: 'odd' }, spans }] },
+      ],
+    };
     const response = await fetch(`${explorer}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(response.status).toBe(200);
   };
-  const oddSpan = (traceId: string, spanId: string, parentSpanId: string, name: string, offsetMs: number, attributes: { key: string; value: { stringValue: string } }[] = []) => {
+  const oddSpan = (
+    traceId: string,
+    spanId: string,
+    parentSpanId: string,
+    name: string,
+    offsetMs: number,
+    attributes: { key: string; value: { stringValue: string } }[] = [],
+  ) => {
     const start = Date.now() * 1e6 + offsetMs * 1e6;
     return { traceId, spanId, parentSpanId, name, kind: 1, startTimeUnixNano: String(start), endTimeUnixNano: String(start + 1e6), attributes };
   };
 
   it('draws every span of odd traces (a parent cycle, a span its own parent, a duplicate id), marked, and keeps a resent span once', async () => {
     const cycle = 'c1c1'.repeat(8);
-    await postSpans('odd', [oddSpan(cycle, 'a'.repeat(16), 'c'.repeat(16), 'cycle a', 1), oddSpan(cycle, 'b'.repeat(16), 'a'.repeat(16), 'cycle b', 2), oddSpan(cycle, 'c'.repeat(16), 'b'.repeat(16), 'cycle c', 3)]);
+    await postSpans('odd', [
+      oddSpan(cycle, 'a'.repeat(16), 'c'.repeat(16), 'cycle a', 1),
+      oddSpan(cycle, 'b'.repeat(16), 'a'.repeat(16), 'cycle b', 2),
+      oddSpan(cycle, 'c'.repeat(16), 'b'.repeat(16), 'cycle c', 3),
+    ]);
     const self = '5e1f'.repeat(8);
     await postSpans('odd', [oddSpan(self, 'a'.repeat(16), 'a'.repeat(16), 'own parent', 1), oddSpan(self, 'b'.repeat(16), 'a'.repeat(16), 'its child', 2)]);
     const duplicate = 'd0d0'.repeat(8);
     const resent = oddSpan(duplicate, 'e'.repeat(16), '', 'root', 0);
-    await postSpans('odd', [resent, oddSpan(duplicate, 'f'.repeat(16), 'e'.repeat(16), 'first f', 1), oddSpan(duplicate, 'f'.repeat(16), 'e'.repeat(16), 'second f', 2)]);
+    await postSpans('odd', [
+      resent,
+      oddSpan(duplicate, 'f'.repeat(16), 'e'.repeat(16), 'first f', 1),
+      oddSpan(duplicate, 'f'.repeat(16), 'e'.repeat(16), 'second f', 2),
+    ]);
     await postSpans('odd', [resent]);
 
     const drawn = async (traceId: string) => {
@@ -246,19 +317,35 @@ describe('the trace explorer in a browser, beside the sample system', () => {
     const traceId = 'feed'.repeat(8);
     const hostile = { markup: '<img src=x onerror="window.pwned=1"><b>bold</b>', script: '<script>window.pwned=1</script>', large: 'x'.repeat(100_000) };
     const body = {
-      resourceSpans: [{
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: '<i>evil-service</i>' } }] },
-        scopeSpans: [{ scope: { name: 'hostile' }, spans: [{
-          traceId, spanId: 'beef'.repeat(4), name: '<svg onload="window.pwned=1">', kind: 2,
-          startTimeUnixNano: String(Date.now() * 1e6), endTimeUnixNano: String(Date.now() * 1e6 + 5e6),
-          attributes: Object.entries(hostile).map(([key, value]) => ({ key, value: { stringValue: value } })),
-        }] }],
-      }],
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: '<i>evil-service</i>' } }] },
+          scopeSpans: [
+            {
+              scope: { name: 'hostile' },
+              spans: [
+                {
+                  traceId,
+                  spanId: 'beef'.repeat(4),
+                  name: '<svg onload="window.pwned=1">',
+                  kind: 2,
+                  startTimeUnixNano: String(Date.now() * 1e6),
+                  endTimeUnixNano: String(Date.now() * 1e6 + 5e6),
+                  attributes: Object.entries(hostile).map(([key, value]) => ({ key, value: { stringValue: value } })),
+                },
+              ],
+            },
+          ],
+        },
+      ],
     };
-    expect((await fetch(`${explorer}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status).toBe(200);
+    expect((await fetch(`${explorer}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status).toBe(
+      200,
+    );
     await page.goto(`${explorer}/trace/${traceId}`);
     await page.locator('[data-testid=span-row]').first().click();
-    const cell = (key: string) => page.locator('[data-testid=span-attributes] tr', { has: page.locator('th', { hasText: new RegExp(`^${key}$`) }) }).locator('td');
+    const cell = (key: string) =>
+      page.locator('[data-testid=span-attributes] tr', { has: page.locator('th', { hasText: new RegExp(`^${key}$`) }) }).locator('td');
     expect(await cell('markup').textContent()).toBe(hostile.markup);
     expect(await cell('script').textContent()).toBe(hostile.script);
     expect(await cell('large').textContent()).toBe(hostile.large);

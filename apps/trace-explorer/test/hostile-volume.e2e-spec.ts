@@ -16,8 +16,18 @@ function spanWithResource(index: number, blobChars: number): string {
   return JSON.stringify({
     resourceSpans: [
       {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'big' } }, { key: 'host.blob', value: { stringValue: `${index}:${'x'.repeat(blobChars)}` } }] },
-        scopeSpans: [{ scope: { name: 'scope', version: String(index) }, spans: [{ traceId, spanId: '01'.repeat(8), name: 'op', startTimeUnixNano: '1', endTimeUnixNano: '2' }] }],
+        resource: {
+          attributes: [
+            { key: 'service.name', value: { stringValue: 'big' } },
+            { key: 'host.blob', value: { stringValue: `${index}:${'x'.repeat(blobChars)}` } },
+          ],
+        },
+        scopeSpans: [
+          {
+            scope: { name: 'scope', version: String(index) },
+            spans: [{ traceId, spanId: '01'.repeat(8), name: 'op', startTimeUnixNano: '1', endTimeUnixNano: '2' }],
+          },
+        ],
       },
     ],
   });
@@ -26,7 +36,11 @@ function spanWithResource(index: number, blobChars: number): string {
 /** A gzipped OTLP/JSON POST; the answer's status and the milliseconds it took. */
 async function post(url: string, json: string): Promise<{ status: number; ms: number; retryAfter: string | null }> {
   const started = performance.now();
-  const response = await fetch(`${url}/v1/traces`, { method: 'POST', body: gzipSync(json), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+  const response = await fetch(`${url}/v1/traces`, {
+    method: 'POST',
+    body: gzipSync(json),
+    headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+  });
   await response.arrayBuffer();
   return { status: response.status, ms: performance.now() - started, retryAfter: response.headers.get('retry-after') };
 }
@@ -87,7 +101,10 @@ describe('the trace explorer under hostile volumes', () => {
       upload.write(body.subarray(0, body.length - 1));
       return { upload, answered };
     });
-    const statuses = await Promise.race([Promise.any(uploads.map(({ answered }) => answered)), new Promise<number>((resolve) => setTimeout(() => resolve(-1), 5_000))]);
+    const statuses = await Promise.race([
+      Promise.any(uploads.map(({ answered }) => answered)),
+      new Promise<number>((resolve) => setTimeout(() => resolve(-1), 5_000)),
+    ]);
     expect(statuses).toBe(503);
     for (const { upload } of uploads) upload.end(body.subarray(body.length - 1));
     const finished = await Promise.all(uploads.map(({ answered }) => answered));

@@ -33,15 +33,20 @@ describe('users-api cache under concurrent reads and writes', () => {
 
   const read = (id: string) => request(api.url).get(`/users/${id}`);
   /** Readers spread over a few milliseconds around the write, so some miss before it and fill after it. */
-  const readersAround = (id: string) =>
-    Array.from({ length: READERS }, (_, index) => new Promise((done) => setTimeout(done, index)).then(() => read(id)));
+  const readersAround = (id: string) => Array.from({ length: READERS }, (_, index) => new Promise((done) => setTimeout(done, index)).then(() => read(id)));
 
   it(`never serves a name older than the last PATCH (${ROUNDS} rounds)`, async () => {
-    const { body: user } = await request(api.url).post('/users').send({ email: 'race-patch@example.com', name: 'Round 0', password: 'race-password-1' }).expect(201);
+    const { body: user } = await request(api.url)
+      .post('/users')
+      .send({ email: 'race-patch@example.com', name: 'Round 0', password: 'race-password-1' })
+      .expect(201);
     const stale: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       // Empty the cache (the last round's checks filled it) so the readers miss and go to the database.
-      await request(api.url).patch(`/users/${user.id}`).send({ name: `Round ${round} before` }).expect(200);
+      await request(api.url)
+        .patch(`/users/${user.id}`)
+        .send({ name: `Round ${round} before` })
+        .expect(200);
       const name = `Round ${round}`;
       const [, ...reads] = await Promise.all([request(api.url).patch(`/users/${user.id}`).send({ name }), ...readersAround(user.id)]);
       expect(reads.every((response) => response.status === 200)).toBe(true);
@@ -55,7 +60,10 @@ describe('users-api cache under concurrent reads and writes', () => {
   it(`never serves a user after its DELETE (${ROUNDS} rounds)`, async () => {
     const stale: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      const { body: user } = await request(api.url).post('/users').send({ email: `race-delete-${round}@example.com`, name: 'Doomed', password: 'race-password-1' }).expect(201);
+      const { body: user } = await request(api.url)
+        .post('/users')
+        .send({ email: `race-delete-${round}@example.com`, name: 'Doomed', password: 'race-password-1' })
+        .expect(201);
       // Empty the cache so the readers miss and go to the database.
       await request(api.url).patch(`/users/${user.id}`).send({ name: 'Doomed Too' }).expect(200);
       await Promise.all([request(api.url).delete(`/users/${user.id}`).expect(204), ...readersAround(user.id)]);

@@ -26,7 +26,10 @@ describe('users-api on the embedded database', () => {
     try {
       expect(first.output()).toContain('no DATABASE_URL: embedded PostgreSQL (PGlite)');
       expect(first.output()).toContain('no REDIS_URL: the users cache is off');
-      const signup = await request(first.url).post('/users').send({ email: 'embedded@example.com', name: 'Edsger', password: 'goto-considered-harmful' }).expect(201);
+      const signup = await request(first.url)
+        .post('/users')
+        .send({ email: 'embedded@example.com', name: 'Edsger', password: 'goto-considered-harmful' })
+        .expect(201);
       created = signup.body;
       const insert = await receiver.waitForSpan(
         (span) => span.traceId === signup.headers['x-trace-id'] && String(span.attributes['db.query.text']).startsWith('INSERT INTO "users"'),

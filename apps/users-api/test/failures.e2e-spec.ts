@@ -1,15 +1,6 @@
 import request from 'supertest';
 import { type PreloadedProcess, TraceReceiver } from '@app/test-support';
-import {
-  createDatabase,
-  freePort,
-  query,
-  REDIS_URL,
-  startEmailService,
-  startUsersApi,
-  tracingEnv,
-  waitUntil,
-} from './support/sample-system.js';
+import { createDatabase, freePort, query, REDIS_URL, startEmailService, startUsersApi, tracingEnv, waitUntil } from './support/sample-system.js';
 
 const KIND = { SERVER: 2 };
 const STATUS_ERROR = 2;
@@ -58,7 +49,9 @@ describe('users-api when things fail', () => {
 
   it('serves from the database while Redis is down, marking the skipped cache on the span', async () => {
     const deadRedis = `redis://127.0.0.1:${await freePort()}`;
-    const api = await track(startUsersApi(tracingEnv(receiver, { DATABASE_URL: database.url, REDIS_URL: deadRedis, EMAIL_SERVICE_URL: `http://127.0.0.1:${await freePort()}` })));
+    const api = await track(
+      startUsersApi(tracingEnv(receiver, { DATABASE_URL: database.url, REDIS_URL: deadRedis, EMAIL_SERVICE_URL: `http://127.0.0.1:${await freePort()}` })),
+    );
     const { body: created } = await request(api.url).post('/users').send(user('redis-down@example.com')).expect(201);
     const response = await request(api.url).get(`/users/${created.id}`).expect(200);
     expect(response.body).toEqual(created);
@@ -71,34 +64,46 @@ describe('users-api when things fail', () => {
   });
 
   it.each([
-    ['Nest\'s TCP transport', 'tcp', 'process email.send'],
+    ["Nest's TCP transport", 'tcp', 'process email.send'],
     ['HTTP', 'http', 'POST /emails'],
-  ])('keeps the welcome email while the email service is down and delivers it exactly once over %s, in the signup trace', async (_, scheme, handled) => {
-    const port = await freePort();
-    const api = await track(startUsersApi(tracingEnv(receiver, { DATABASE_URL: database.url, REDIS_URL, EMAIL_SERVICE_URL: `${scheme}://127.0.0.1:${port}` })));
-    const signup = await request(api.url).post('/users').send(user('patient@example.com')).expect(201);
-    const traceId = signup.headers['x-trace-id'];
+  ])(
+    'keeps the welcome email while the email service is down and delivers it exactly once over %s, in the signup trace',
+    async (_, scheme, handled) => {
+      const port = await freePort();
+      const api = await track(
+        startUsersApi(tracingEnv(receiver, { DATABASE_URL: database.url, REDIS_URL, EMAIL_SERVICE_URL: `${scheme}://127.0.0.1:${port}` })),
+      );
+      const signup = await request(api.url).post('/users').send(user('patient@example.com')).expect(201);
+      const traceId = signup.headers['x-trace-id'];
 
-    const failed = await receiver.waitForSpan((candidate) => candidate.traceId === traceId && candidate.name === 'outbox.dispatch welcome_email' && candidate.status.code === STATUS_ERROR);
-    expect(failed.attributes['outbox.attempt']).toBe(1);
+      const failed = await receiver.waitForSpan(
+        (candidate) => candidate.traceId === traceId && candidate.name === 'outbox.dispatch welcome_email' && candidate.status.code === STATUS_ERROR,
+      );
+      expect(failed.attributes['outbox.attempt']).toBe(1);
 
-    const emails = await track(startEmailService(tracingEnv(receiver, scheme === 'tcp' ? { EMAIL_TCP_PORT: String(port) } : { PORT: String(port) })));
-    const delivered = await waitUntil(async () => {
-      const { body } = await request(emails.url).get('/emails');
-      return body.length > 0 ? body : undefined;
-    }, 30_000);
-    const succeeded = await receiver.waitForSpan((candidate) => candidate.traceId === traceId && candidate.name === 'outbox.dispatch welcome_email' && candidate.status.code !== STATUS_ERROR);
-    await receiver.waitForSpan((candidate) => candidate.traceId === traceId && candidate.name === handled && candidate.resource['service.name'] === 'email-service');
+      const emails = await track(startEmailService(tracingEnv(receiver, scheme === 'tcp' ? { EMAIL_TCP_PORT: String(port) } : { PORT: String(port) })));
+      const delivered = await waitUntil(async () => {
+        const { body } = await request(emails.url).get('/emails');
+        return body.length > 0 ? body : undefined;
+      }, 30_000);
+      const succeeded = await receiver.waitForSpan(
+        (candidate) => candidate.traceId === traceId && candidate.name === 'outbox.dispatch welcome_email' && candidate.status.code !== STATUS_ERROR,
+      );
+      await receiver.waitForSpan(
+        (candidate) => candidate.traceId === traceId && candidate.name === handled && candidate.resource['service.name'] === 'email-service',
+      );
 
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const { body: after } = await request(emails.url).get('/emails').expect(200);
-    expect(delivered).toHaveLength(1);
-    expect(after).toHaveLength(1);
-    expect(after[0]).toMatchObject({ to: 'patient@example.com', subject: 'Welcome, Grace Hopper!' });
-    expect(succeeded.attributes['outbox.attempt']).toBeGreaterThan(1);
-    const rows = await query(database.url, 'SELECT attempts, delivered_at FROM outbox_messages');
-    expect(rows.rows).toEqual([{ attempts: expect.any(Number), delivered_at: expect.any(Date) }]);
-  }, 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const { body: after } = await request(emails.url).get('/emails').expect(200);
+      expect(delivered).toHaveLength(1);
+      expect(after).toHaveLength(1);
+      expect(after[0]).toMatchObject({ to: 'patient@example.com', subject: 'Welcome, Grace Hopper!' });
+      expect(succeeded.attributes['outbox.attempt']).toBeGreaterThan(1);
+      const rows = await query(database.url, 'SELECT attempts, delivered_at FROM outbox_messages');
+      expect(rows.rows).toEqual([{ attempts: expect.any(Number), delivered_at: expect.any(Date) }]);
+    },
+    60_000,
+  );
 
   it('delivers once over TCP when replies come too late: the retry with the same key gets the first delivery back', async () => {
     const emails = await track(startEmailService(tracingEnv(receiver, { EMAIL_LATENCY_MS: '1500' })));
@@ -112,7 +117,9 @@ describe('users-api when things fail', () => {
       30_000,
     );
     expect(succeeded.attributes['outbox.attempt']).toBeGreaterThan(1);
-    const duplicate = await receiver.waitForSpan((candidate) => candidate.traceId === traceId && candidate.events.some((event) => event.name === 'email.duplicate'));
+    const duplicate = await receiver.waitForSpan(
+      (candidate) => candidate.traceId === traceId && candidate.events.some((event) => event.name === 'email.duplicate'),
+    );
     expect(duplicate.name).toBe('process email.send');
     const { body: mailbox } = await request(emails.url).get('/emails').expect(200);
     expect(mailbox).toHaveLength(1);

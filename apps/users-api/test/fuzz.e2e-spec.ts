@@ -35,7 +35,10 @@ describe(`fuzzing both services (FUZZ_SEED=${SEED})`, () => {
     emails = await startEmailService(tracing);
     api = await startUsersApi({ ...tracing, DATABASE_URL: database.url, REDIS_URL, EMAIL_SERVICE_URL: emails.url, PASSWORD_SCRYPT_COST: '1024' });
     for (let index = 0; index < 3; index++) {
-      const { body } = await request(api.url).post('/users').send({ email: `fuzz-${index}@example.com`, name: 'Fuzz', password: 'fuzz-password-1' }).expect(201);
+      const { body } = await request(api.url)
+        .post('/users')
+        .send({ email: `fuzz-${index}@example.com`, name: 'Fuzz', password: 'fuzz-password-1' })
+        .expect(201);
       ids.push(body.id);
     }
   }, 90_000);
@@ -57,7 +60,9 @@ describe(`fuzzing both services (FUZZ_SEED=${SEED})`, () => {
       // A request refused before its body is read (413 too large, 415 charset) gets its answer
       // and a closed connection, which a client still writing sees as a reset. That is fine as
       // long as the service is still up; a crash would show the same reset.
-      const health = await request(url).get('/health').catch(() => undefined);
+      const health = await request(url)
+        .get('/health')
+        .catch(() => undefined);
       if (health?.status !== 200) failures.push({ ...sent, status: 0, error: (error as Error).message });
     }
   }
@@ -67,9 +72,7 @@ describe(`fuzzing both services (FUZZ_SEED=${SEED})`, () => {
 
   /** A JSON body most of the time; now and then a raw one under some content type. */
   const payload = (valid: Record<string, unknown>): [string | Buffer, Record<string, string>] =>
-    generate.next() < 0.8
-      ? [generate.body(valid), { 'content-type': 'application/json' }]
-      : [generate.rawBody(), { 'content-type': generate.contentType() }];
+    generate.next() < 0.8 ? [generate.body(valid), { 'content-type': 'application/json' }] : [generate.rawBody(), { 'content-type': generate.contentType() }];
 
   it.each([
     ['POST /users', () => send(api.url, 'POST', '/users', ...payload(userBody))],
@@ -78,20 +81,29 @@ describe(`fuzzing both services (FUZZ_SEED=${SEED})`, () => {
     ['GET /users/:id', () => send(api.url, 'GET', `/users/${generate.pathSegment(ids)}?${generate.query()}`)],
     ['DELETE /users/:id', () => send(api.url, 'DELETE', `/users/${generate.pathSegment(generate.next() < 0.1 ? ids : [])}`)],
     ['GET /health, /ping, /metrics', () => send(api.url, 'GET', `/${generate.pick(['health', 'ping', 'metrics'])}?${generate.query()}`)],
-    ['POST /emails', () => {
-      const [body, headers] = payload(emailBody);
-      return send(emails.url, 'POST', '/emails', body, generate.next() < 0.5 ? { ...headers, 'idempotency-key': generate.idempotencyKey() } : headers);
-    }],
+    [
+      'POST /emails',
+      () => {
+        const [body, headers] = payload(emailBody);
+        return send(emails.url, 'POST', '/emails', body, generate.next() < 0.5 ? { ...headers, 'idempotency-key': generate.idempotencyKey() } : headers);
+      },
+    ],
     ['GET /emails, /health, /metrics', () => send(emails.url, 'GET', `/${generate.pick(['emails', 'health', 'metrics'])}?${generate.query()}`)],
-  ])('%s never answers 5xx', async (route, fire) => {
-    generate = new HostileValues(SEED + [...route].reduce((sum, char) => sum + char.charCodeAt(0), 0));
-    failures = [];
-    for (let index = 0; index < REQUESTS_PER_ROUTE; index++) await fire();
-    expect(failures).toEqual([]);
-  }, 120_000);
+  ])(
+    '%s never answers 5xx',
+    async (route, fire) => {
+      generate = new HostileValues(SEED + [...route].reduce((sum, char) => sum + char.charCodeAt(0), 0));
+      failures = [];
+      for (let index = 0; index < REQUESTS_PER_ROUTE; index++) await fire();
+      expect(failures).toEqual([]);
+    },
+    120_000,
+  );
 
   it('leaves both services up, with no password hash in their logs', async () => {
-    await request(api.url).get(`/users/${ids[0]}`).expect((response) => expect([200, 404]).toContain(response.status));
+    await request(api.url)
+      .get(`/users/${ids[0]}`)
+      .expect((response) => expect([200, 404]).toContain(response.status));
     await request(emails.url).get('/health').expect(200);
     expect(api.output()).not.toContain('scrypt$');
     expect(`${api.output()}${emails.output()}`).not.toMatch(/Maximum call stack|Internal server error/);

@@ -57,16 +57,26 @@ describe('users-api and email-service under hostile input', () => {
   ])('PATCH /users/:id refuses %s with a 400 naming the field, and stores nothing', async (_what, body, field) => {
     const response = await patchJson(`/users/${userId}`, body).expect(400);
     expect(Object.keys(response.body.fields)).toEqual([field]);
-    await request(api.url).get(`/users/${userId}`).expect(200).expect((read) => expect(read.body.name).toBe('Target'));
+    await request(api.url)
+      .get(`/users/${userId}`)
+      .expect(200)
+      .expect((read) => expect(read.body.name).toBe('Target'));
   });
 
-  it.each(['offset=1e20', 'offset=99999999999999999999', 'offset=1000001', 'limit=0x10', 'limit=+5', 'limit=%205', 'limit=5.0', 'limit=1&limit=2', 'offset=-1'])(
-    'GET /users?%s is a 400 naming the parameter',
-    async (search) => {
-      const response = await request(api.url).get(`/users?${search}`).expect(400);
-      expect(Object.keys(response.body.fields)).toEqual([search.split('=')[0]]);
-    },
-  );
+  it.each([
+    'offset=1e20',
+    'offset=99999999999999999999',
+    'offset=1000001',
+    'limit=0x10',
+    'limit=+5',
+    'limit=%205',
+    'limit=5.0',
+    'limit=1&limit=2',
+    'offset=-1',
+  ])('GET /users?%s is a 400 naming the parameter', async (search) => {
+    const response = await request(api.url).get(`/users?${search}`).expect(400);
+    expect(Object.keys(response.body.fields)).toEqual([search.split('=')[0]]);
+  });
 
   it('refuses JSON nested 5000 deep on every JSON route with a quick 400, and non-object bodies with their reason', async () => {
     const deep = `{"unknown":${'['.repeat(5_000)}${']'.repeat(5_000)}}`;
@@ -91,11 +101,17 @@ describe('users-api and email-service under hostile input', () => {
   it('refuses email-service bodies and Idempotency-Keys a client can abuse', async () => {
     const email = { to: 'a@example.com', subject: 'Hi', body: 'Hello\r\nthere' };
     await request(emails.url).post('/emails').send(email).expect(201);
-    const subject = await request(emails.url).post('/emails').send({ ...email, subject: 'Hi\r\nBcc: x@evil.test' }).expect(400);
+    const subject = await request(emails.url)
+      .post('/emails')
+      .send({ ...email, subject: 'Hi\r\nBcc: x@evil.test' })
+      .expect(400);
     expect(Object.keys(subject.body.fields)).toEqual(['subject']);
     const key = await request(emails.url).post('/emails').set('Idempotency-Key', 'k'.repeat(4_096)).send(email).expect(400);
     expect(Object.keys(key.body.fields)).toEqual(['Idempotency-Key']);
-    await request(emails.url).post('/emails').send({ ...email, constructor: 1 }).expect(400);
+    await request(emails.url)
+      .post('/emails')
+      .send({ ...email, constructor: 1 })
+      .expect(400);
   });
 
   it('logs a database error by its code and constraint, never the query parameters, the row or the hash', async () => {
@@ -103,14 +119,20 @@ describe('users-api and email-service under hostile input', () => {
     try {
       const created = await request(api.url).post('/users').send({ email: 'check@example.com', name: 'Forbidden Name', password: PASSWORD }).expect(500);
       expect(created.body).toEqual({ statusCode: 500, message: 'Internal server error' });
-      const updated = await request(api.url).patch(`/users/${userId}`).send({ name: 'Forbidden Name', password: `${PASSWORD}-new` }).expect(500);
+      const updated = await request(api.url)
+        .patch(`/users/${userId}`)
+        .send({ name: 'Forbidden Name', password: `${PASSWORD}-new` })
+        .expect(500);
       const server = await receiver.waitForSpan((span) => span.traceId === updated.headers['x-trace-id'] && span.kind === KIND_SERVER);
       expect(server.status.code).toBe(2);
     } finally {
       await query(database.url, 'ALTER TABLE users DROP CONSTRAINT users_name_allowed');
     }
     const lines = await waitUntil(() => {
-      const found = api.output().split('\n').filter((line) => line.includes('users_name_allowed'));
+      const found = api
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('users_name_allowed'));
       return found.length >= 2 ? found : undefined;
     });
     expect(JSON.parse(lines[0])).toMatchObject({ level: 50, context: 'Database', db: { code: '23514', constraint: 'users_name_allowed', table: 'users' } });

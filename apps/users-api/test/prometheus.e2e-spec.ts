@@ -28,7 +28,10 @@ describe('metrics scraped by a real Prometheus', () => {
     // rate() needs the counters to move between scrapes: spread the traffic over several of them.
     await waitUntil(async () => ((await prometheus.query('up{job="users-api"} == 1')).length > 0 ? true : undefined), 30_000);
     for (let index = 0; index < 16; index++) {
-      const { body } = await request(usersApi.url).post('/users').send({ email: `metrics-${index}@example.com`, name: 'M', password: 'metrics-password' }).expect(201);
+      const { body } = await request(usersApi.url)
+        .post('/users')
+        .send({ email: `metrics-${index}@example.com`, name: 'M', password: 'metrics-password' })
+        .expect(201);
       await request(usersApi.url).get(`/users/${body.id}`).expect(200);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -72,7 +75,12 @@ describe('metrics scraped by a real Prometheus', () => {
       return found.length >= 4 ? found : undefined;
     }, 30_000);
     // A path no route matched is `unmatched`, whatever catch-all middleware (nestjs-pino's) it passed.
-    expect(series.map((sample) => `${sample.metric.route} ${sample.metric.status_code}`).sort()).toEqual(['/users 201', '/users/:id 200', '/users/:id 404', 'unmatched 404']);
+    expect(series.map((sample) => `${sample.metric.route} ${sample.metric.status_code}`).sort()).toEqual([
+      '/users 201',
+      '/users/:id 200',
+      '/users/:id 404',
+      'unmatched 404',
+    ]);
     expect(await prometheus.query('count({__name__=~".+", trace_id!=""})')).toEqual([]);
   });
 

@@ -83,7 +83,9 @@ describe('users-api when a dependency stalls or stops', () => {
     await waitUntil(async () => (api.output().split('Redis is back').length > before ? true : undefined), 10_000);
 
     for (let index = 0; index < 3; index++) {
-      await request(api.url).get(`/users/${created.id}`).expect(200, { ...created, name: 'Renamed During Outage' });
+      await request(api.url)
+        .get(`/users/${created.id}`)
+        .expect(200, { ...created, name: 'Renamed During Outage' });
     }
   });
 
@@ -114,7 +116,11 @@ describe('users-api when a dependency stalls or stops', () => {
     // Signups in a loop: when the server freezes some are inside their transaction, whose ROLLBACK then waits too.
     const workers = Array.from({ length: 12 }, async (_, worker) => {
       for (let index = 0; sending; index++) {
-        const { response, ms } = await timed(() => request(api.url).post('/users').send(user(`frozen-load-${worker}-${index}@example.com`)));
+        const { response, ms } = await timed(() =>
+          request(api.url)
+            .post('/users')
+            .send(user(`frozen-load-${worker}-${index}@example.com`)),
+        );
         answers.push({ status: response.status, ms });
         if (response.status === 503) expect(response.headers['retry-after']).toBe('1');
       }
@@ -137,7 +143,13 @@ describe('users-api when a dependency stalls or stops', () => {
     let sending = true;
     const signups = Array.from({ length: 8 }, async (_, worker) => {
       for (let index = 0; sending; index++) {
-        statuses.push((await request(api.url).post('/users').send(user(`killed-${worker}-${index}@example.com`))).status);
+        statuses.push(
+          (
+            await request(api.url)
+              .post('/users')
+              .send(user(`killed-${worker}-${index}@example.com`))
+          ).status,
+        );
       }
     });
     // What a restart does to each session, many times over, so some die between INSERT and COMMIT.

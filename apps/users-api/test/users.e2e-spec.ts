@@ -35,8 +35,7 @@ describe('users-api with email-service', () => {
   const inTrace = (traceId: string) => receiver.spans.filter((span) => span.traceId === traceId);
   const named = (traceId: string, name: string) => receiver.waitForSpan((span) => span.traceId === traceId && span.name === name);
   const childrenOf = (parent: DecodedSpan) => receiver.spans.filter((span) => span.parentSpanId === parent.spanId);
-  const signup = (email: string) =>
-    request(usersApi.url).post('/users').set('Authorization', TOKEN).send({ email, name: 'Ada Lovelace', password: PASSWORD });
+  const signup = (email: string) => request(usersApi.url).post('/users').set('Authorization', TOKEN).send({ email, name: 'Ada Lovelace', password: PASSWORD });
 
   it('traces POST /users from the request to the email delivery, in one trace across both services', async () => {
     const response = await signup('  Ada@Example.COM ').expect(201);
@@ -162,8 +161,13 @@ describe('users-api with email-service', () => {
   it('invalidates the cache on PATCH and DELETE', async () => {
     const { body: user } = await signup('patch@example.com').expect(201);
     await request(usersApi.url).get(`/users/${user.id}`).expect(200);
-    await request(usersApi.url).patch(`/users/${user.id}`).send({ name: 'Renamed' }).expect(200, { ...user, name: 'Renamed' });
-    await request(usersApi.url).get(`/users/${user.id}`).expect(200, { ...user, name: 'Renamed' });
+    await request(usersApi.url)
+      .patch(`/users/${user.id}`)
+      .send({ name: 'Renamed' })
+      .expect(200, { ...user, name: 'Renamed' });
+    await request(usersApi.url)
+      .get(`/users/${user.id}`)
+      .expect(200, { ...user, name: 'Renamed' });
     await request(usersApi.url).delete(`/users/${user.id}`).expect(204);
     await request(usersApi.url).get(`/users/${user.id}`).expect(404);
   });

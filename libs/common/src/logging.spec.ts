@@ -43,7 +43,12 @@ describe('loggerParams', () => {
       ],
     });
     const development = loggerParams({ OTEL_LOGS_EXPORTER: 'otlp', LOG_LEVEL: 'debug' }).pinoHttp as Options;
-    expect(development.transport).toMatchObject({ targets: [{ target: 'pino-pretty', level: 'debug' }, { target: 'pino-opentelemetry-transport', level: 'debug' }] });
+    expect(development.transport).toMatchObject({
+      targets: [
+        { target: 'pino-pretty', level: 'debug' },
+        { target: 'pino-opentelemetry-transport', level: 'debug' },
+      ],
+    });
     expect(() => loggerParams({ OTEL_LOGS_EXPORTER: 'loki' })).toThrow('Invalid OTEL_LOGS_EXPORTER="loki": allowed values are otlp, console, none');
   });
 });
@@ -54,7 +59,13 @@ describe('request logs', () => {
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>));
+      lines.push(
+        ...chunk
+          .toString()
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as Record<string, unknown>),
+      );
       done();
     },
   });
@@ -62,7 +73,10 @@ describe('request logs', () => {
   beforeAll(async () => {
     tracing = setupTestTracing();
     const options = loggerParams({ NODE_ENV: 'production' }).pinoHttp as Options;
-    @Module({ imports: [TracingModule.forRoot({ redactKeys: ['ssn'] }), LoggerModule.forRoot({ pinoHttp: [options, stream] })], controllers: [SessionsController] })
+    @Module({
+      imports: [TracingModule.forRoot({ redactKeys: ['ssn'] }), LoggerModule.forRoot({ pinoHttp: [options, stream] })],
+      controllers: [SessionsController],
+    })
     class LoggedModule {}
     const moduleRef = await Test.createTestingModule({ imports: [LoggedModule] }).compile();
     app = moduleRef.createNestApplication({ bufferLogs: true });
@@ -84,9 +98,20 @@ describe('request logs', () => {
     const ofRequest = lines.filter((line) => line.trace_id === traceId);
     const access = ofRequest.find((line) => line.status_code !== undefined)!;
     const written = ofRequest.find((line) => line.msg === 'session opened')!;
-    expect(access).toMatchObject({ method: 'GET', route: '/sessions', path: '/sessions', status_code: 200, span_id: server.spanContext().spanId, trace_flags: '01' });
+    expect(access).toMatchObject({
+      method: 'GET',
+      route: '/sessions',
+      path: '/sessions',
+      status_code: 200,
+      span_id: server.spanContext().spanId,
+      trace_flags: '01',
+    });
     expect(typeof access.duration_ms).toBe('number');
-    expect(written).toMatchObject({ span_id: server.spanContext().spanId, user: { name: 'ann', password: '[REDACTED]', ssn: '[REDACTED]' }, token: '[REDACTED]' });
+    expect(written).toMatchObject({
+      span_id: server.spanContext().spanId,
+      user: { name: 'ann', password: '[REDACTED]', ssn: '[REDACTED]' },
+      token: '[REDACTED]',
+    });
     expect(lines.filter((line) => line.status_code !== undefined)).toHaveLength(1);
     const everything = JSON.stringify(lines);
     for (const secret of ['top-secret', 's3cret', 'hunter2', '078-05-1120']) expect(everything).not.toContain(secret);

@@ -53,7 +53,10 @@ describe('createValidationPipe', () => {
   });
 
   it('passes a valid body through, transformed', async () => {
-    await request(app.getHttpServer()).post('/signup').send({ email: 'a@b.co', age: 30, address: { city: 'Oslo' } }).expect(201);
+    await request(app.getHttpServer())
+      .post('/signup')
+      .send({ email: 'a@b.co', age: 30, address: { city: 'Oslo' } })
+      .expect(201);
   });
 });
 

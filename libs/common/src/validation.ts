@@ -1,11 +1,4 @@
-import {
-  BadRequestException,
-  Injectable,
-  type ArgumentMetadata,
-  type PipeTransform,
-  ValidationPipe,
-  type ValidationError,
-} from '@nestjs/common';
+import { BadRequestException, Injectable, type ArgumentMetadata, type PipeTransform, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { isEmail, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 

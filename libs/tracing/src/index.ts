@@ -11,7 +11,14 @@ export type {
   TracingModuleOptions,
 } from './tracing.interfaces.js';
 export type { Scrape } from './metrics/metrics-endpoint.js';
-export { type AppCounter, type AppGauge, type AppHistogram, type AppHistogramOptions, type AppMetricOptions, MetricsService } from './metrics/metrics.service.js';
+export {
+  type AppCounter,
+  type AppGauge,
+  type AppHistogram,
+  type AppHistogramOptions,
+  type AppMetricOptions,
+  MetricsService,
+} from './metrics/metrics.service.js';
 export { Counted, type MeteredOptions, Timed } from './metrics/metered.decorators.js';
 export { TracingModule } from './tracing.module.js';
 export type { TracingModuleAsyncOptions } from './tracing.module-definition.js';

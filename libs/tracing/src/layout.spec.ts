@@ -69,6 +69,11 @@ describe('library layout', () => {
 
   it('keeps the shared root files free of imports from the folders', () => {
     const shared = files.filter((file) => layerOf(file).layer === -1);
-    expect(shared.flatMap(relativeImports).map((target) => relative(SOURCE, target)).filter((target) => target.includes('/'))).toEqual([]);
+    expect(
+      shared
+        .flatMap(relativeImports)
+        .map((target) => relative(SOURCE, target))
+        .filter((target) => target.includes('/')),
+    ).toEqual([]);
   });
 });

@@ -26,8 +26,16 @@ interface GraphQLResponse {
   errors?: { message: string }[];
 }
 
-async function graphql(url: string, query: string, variables?: Record<string, unknown>): Promise<{ status: number; traceId: string | null; body: GraphQLResponse }> {
-  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+async function graphql(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<{ status: number; traceId: string | null; body: GraphQLResponse }> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   return { status: response.status, traceId: response.headers.get('x-trace-id'), body: (await response.json()) as GraphQLResponse };
 }
 
@@ -67,9 +75,11 @@ describe.each([
       expect(call.parentSpanId).toBe(resolver.spanId);
       // No span for the fields resolved by default (`id`, `name`).
       await receiver.waitForSpan((span) => span.traceId === traceId && span.name === 'GET /items/:id');
-      expect(inTrace(traceId).map((span) => span.name).sort()).toEqual(
-        ['GET', 'GET /items/:id', 'POST /graphql', 'UsersResolver.user', 'graphql.parse', 'graphql.validate', 'query GetUser'].sort(),
-      );
+      expect(
+        inTrace(traceId)
+          .map((span) => span.name)
+          .sort(),
+      ).toEqual(['GET', 'GET /items/:id', 'POST /graphql', 'UsersResolver.user', 'graphql.parse', 'graphql.validate', 'query GetUser'].sort());
     });
 
     if (app === 'apollo') {
@@ -102,7 +112,9 @@ describe.each([
     it('never lets a password in a mutation reach a span: not as a literal, a variable, or in an error message', async () => {
       const asLiteral = await graphql(started.url, 'mutation Login { login(email: "ada@example.com", password: "hunter2") }');
       expect(asLiteral.body.errors?.[0].message).toBe('wrong password for ada@example.com');
-      const asVariable = await graphql(started.url, 'mutation Login($password: String!) { login(email: "ada@example.com", password: $password) }', { password: 'hunter2' });
+      const asVariable = await graphql(started.url, 'mutation Login($password: String!) { login(email: "ada@example.com", password: $password) }', {
+        password: 'hunter2',
+      });
       const mistyped = await graphql(started.url, 'query Mistyped { users(count: "hunter2") { id } }');
       expect(JSON.stringify(mistyped.body)).toContain('hunter2');
       const invalidVariable = await graphql(started.url, 'query Bad($count: Int!) { users(count: $count) { id } }', { count: 'hunter2' });
@@ -136,10 +148,22 @@ describe.each([
     it('writes the trace and span ids on lines logged inside a span, and nothing more outside one', async () => {
       const { traceId } = await graphql(started.url, 'query GetUser { user(id: "log-me") { id } }');
       const itemSpan = await receiver.waitForSpan((span) => span.traceId === traceId && span.name === 'GET /items/:id');
-      const line = started.output().split('\n').find((entry) => entry.includes('serving item log-me'))!;
-      const startedLine = started.output().split('\n').find((entry) => entry.includes('Nest application successfully started'))!;
+      const line = started
+        .output()
+        .split('\n')
+        .find((entry) => entry.includes('serving item log-me'))!;
+      const startedLine = started
+        .output()
+        .split('\n')
+        .find((entry) => entry.includes('Nest application successfully started'))!;
       if (app === 'apollo') {
-        expect(JSON.parse(line)).toMatchObject({ level: 'log', message: 'serving item log-me', context: 'ItemsController', trace_id: traceId, span_id: itemSpan.spanId });
+        expect(JSON.parse(line)).toMatchObject({
+          level: 'log',
+          message: 'serving item log-me',
+          context: 'ItemsController',
+          trace_id: traceId,
+          span_id: itemSpan.spanId,
+        });
         expect(Object.keys(JSON.parse(startedLine))).not.toContain('trace_id');
       } else {
         expect(line).toMatch(new RegExp(`LOG \\[ItemsController\\] serving item log-me trace_id=${traceId} span_id=${itemSpan.spanId}`));
@@ -193,7 +217,9 @@ describe('an Express app with scheduled jobs, event listeners, an upload route a
       expect(run).toMatchObject({ kind: KIND.INTERNAL, parentSpanId: '', status: { code: ERROR, message: 'the cron job failed' } });
       expect(run.attributes['nestjs.schedule.job.name']).toMatch(UUID);
       expect(run.attributes).toMatchObject({ 'nestjs.schedule.job.type': 'cron', 'nestjs.schedule.job.schedule': '* * * * * *' });
-      expect(run.events).toEqual([expect.objectContaining({ name: 'exception', attributes: expect.objectContaining({ 'exception.message': 'the cron job failed' }) })]);
+      expect(run.events).toEqual([
+        expect.objectContaining({ name: 'exception', attributes: expect.objectContaining({ 'exception.message': 'the cron job failed' }) }),
+      ]);
     });
 
     it('traces a @Timeout and the jobs the app adds to the SchedulerRegistry', async () => {
@@ -217,7 +243,9 @@ describe('an Express app with scheduled jobs, event listeners, an upload route a
       const found = inTrace(traceId).filter((span) => span.name.startsWith('event '));
       return found.length >= 5 ? found : undefined;
     });
-    const byMethod = Object.fromEntries(listeners.map((span) => [`${span.name} ${String(span.attributes['code.function.name'])} ${String(span.attributes['nestjs.event.name'])}`, span]));
+    const byMethod = Object.fromEntries(
+      listeners.map((span) => [`${span.name} ${String(span.attributes['code.function.name'])} ${String(span.attributes['nestjs.event.name'])}`, span]),
+    );
     expect(Object.keys(byMethod).sort()).toEqual([
       'event user.* SignupListeners.audit user.created',
       'event user.* SignupListeners.audit user.updated',
@@ -295,10 +323,18 @@ describe('a Fastify app with a socket.io gateway and enhancerSpans: true', () =>
     expect(pipe.attributes).toMatchObject({ 'nestjs.enhancer': 'pipe', 'code.function.name': 'ParseIntPipe.transform' });
     await new Promise((done) => setTimeout(done, 300));
     // The guard is bound to two controllers: one span, for the handler that ran.
-    expect(receiver.spans.filter((span) => span.traceId === traceId).map((span) => span.name).sort()).toEqual(['GET /orders/:id', 'guard TenantGuard', 'pipe ParseIntPipe']);
+    expect(
+      receiver.spans
+        .filter((span) => span.traceId === traceId)
+        .map((span) => span.name)
+        .sort(),
+    ).toEqual(['GET /orders/:id', 'guard TenantGuard', 'pipe ParseIntPipe']);
   });
 
-  it.each([['polling, then websocket', ['polling', 'websocket']], ['websocket only', ['websocket']]])(
+  it.each([
+    ['polling, then websocket', ['polling', 'websocket']],
+    ['websocket only', ['websocket']],
+  ])(
     'makes each message (%s) the entry of its own trace, linked to the handshake, and traces none of the transport requests',
     async (_transports, transports) => {
       const client = io(started.url, { transports, extraHeaders: { traceparent: OPENER_HEADER } });
@@ -307,8 +343,18 @@ describe('a Fastify app with a socket.io gateway and enhancerSpans: true', () =>
       client.close();
       expect(reply).toEqual({ pong: id });
 
-      const ping = await receiver.waitForSpan((span) => span.name === 'process ping' && span.attributes['code.function.name'] === 'PingGateway.ping' && receiver.spans.some((child) => child.parentSpanId === span.spanId && String(child.attributes['url.full']).endsWith(`/items/io-${id}`)));
-      expect(ping).toMatchObject({ kind: KIND.CONSUMER, parentSpanId: '', links: [OPENER], attributes: { 'messaging.system': 'socket.io', 'messaging.destination.name': 'ping' } });
+      const ping = await receiver.waitForSpan(
+        (span) =>
+          span.name === 'process ping' &&
+          span.attributes['code.function.name'] === 'PingGateway.ping' &&
+          receiver.spans.some((child) => child.parentSpanId === span.spanId && String(child.attributes['url.full']).endsWith(`/items/io-${id}`)),
+      );
+      expect(ping).toMatchObject({
+        kind: KIND.CONSUMER,
+        parentSpanId: '',
+        links: [OPENER],
+        attributes: { 'messaging.system': 'socket.io', 'messaging.destination.name': 'ping' },
+      });
       await new Promise((done) => setTimeout(done, 300));
       expect(receiver.spans.filter((span) => span.kind === KIND.SERVER && String(span.attributes['url.path']).startsWith('/socket.io'))).toEqual([]);
       expect(receiver.spans.some((span) => span.kind === KIND.SERVER && span.name === 'GET /items/:id')).toBe(true);

@@ -99,7 +99,9 @@ describe('preload (node --import nestjs-tracing/register)', () => {
     const response = await fetch(`${upstream.url}/outbound`);
     const traceId = response.headers.get('x-trace-id')!;
 
-    const remote = await receiver.waitForSpan((span) => span.traceId === traceId && span.resource['service.name'] === 'downstream' && span.kind === OTLP_KIND.SERVER);
+    const remote = await receiver.waitForSpan(
+      (span) => span.traceId === traceId && span.resource['service.name'] === 'downstream' && span.kind === OTLP_KIND.SERVER,
+    );
     const client = await receiver.waitForSpan((span) => span.traceId === traceId && span.kind === OTLP_KIND.CLIENT);
     expect(client.resource['service.name']).toBe('upstream');
     expect(remote.parentSpanId).toBe(client.spanId);
@@ -179,14 +181,21 @@ describe('preload (node --import nestjs-tracing/register)', () => {
     const traceId = (await fetch(`${app.url}/items/7`)).headers.get('x-trace-id');
     expect(receiver.spans).toHaveLength(0);
     await app.stop('SIGTERM');
-    expect(inTrace(traceId!).map((span) => span.name).sort()).toEqual(['GET /items/:id', 'ItemsService.find']);
+    expect(
+      inTrace(traceId!)
+        .map((span) => span.name)
+        .sort(),
+    ).toEqual(['GET /items/:id', 'ItemsService.find']);
   });
 
   it('writes the trace ids into pino’s lines (the default set’s pino instrumentation)', async () => {
     const run = spawnWithPreload(PINO_JOB, tracingEnv(receiver));
     expect(await run.exited).toBe(0);
     const job = await receiver.waitForSpan((span) => span.name === 'pino-job');
-    const line = run.output().split('\n').find((text) => text.includes('inside the job'));
+    const line = run
+      .output()
+      .split('\n')
+      .find((text) => text.includes('inside the job'));
     expect(JSON.parse(line!)).toMatchObject({ msg: 'inside the job', trace_id: job.traceId, span_id: job.spanId, trace_flags: '01' });
   });
 

@@ -15,7 +15,6 @@ import { otlpHttpOptions } from '../src/sdk-replacements/otlp/otlp-proto-exporte
 const PEM = join(mkdtempSync(join(tmpdir(), 'otlp-tls-')), 'file.pem');
 writeFileSync(PEM, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
 
-
 /** Runs `read` with `env` in `process.env`, where the SDK's OTLP transport reads its variables. */
 function withProcessEnv<T>(env: Record<string, string>, read: () => T): T {
   const saved = { ...process.env };
@@ -46,7 +45,8 @@ type Proof =
   /** Not implemented: startup stops with this reason. */
   | { set: string; refusedBecause: string };
 
-const agentOptions = (options: ReturnType<typeof otlpHttpOptions>) => (options.agentFactory('https:') as unknown as Promise<Agent>).then((agent) => agent.options);
+const agentOptions = (options: ReturnType<typeof otlpHttpOptions>) =>
+  (options.agentFactory('https:') as unknown as Promise<Agent>).then((agent) => agent.options);
 
 const SPEC: Record<string, Proof> = {
   // General SDK configuration
@@ -56,9 +56,17 @@ const SPEC: Record<string, Proof> = {
   OTEL_LOG_LEVEL: { set: 'debug', shownBy: 'src/runtime/diag-logger.spec.ts', refuses: 'loud' },
   OTEL_PROPAGATORS: { set: 'b3multi,tracecontext', effect: (config) => expect(config.propagators).toEqual(['b3multi', 'tracecontext']), refuses: 'jaeger' },
   OTEL_TRACES_SAMPLER: { set: 'traceidratio', effect: (config) => expect(config.envSampler).toEqual({ name: 'traceidratio', ratio: 1 }), refuses: 'xray' },
-  OTEL_TRACES_SAMPLER_ARG: { set: '0.25', with: { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio' }, effect: (config) => expect(config.envSampler).toEqual({ name: 'parentbased_traceidratio', ratio: 0.25 }), refuses: '2' },
+  OTEL_TRACES_SAMPLER_ARG: {
+    set: '0.25',
+    with: { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio' },
+    effect: (config) => expect(config.envSampler).toEqual({ name: 'parentbased_traceidratio', ratio: 0.25 }),
+    refuses: '2',
+  },
   OTEL_CONFIG_FILE: { set: '/etc/otel.yaml', refusedBecause: 'configuration files are not supported; set the environment variables they would hold' },
-  OTEL_EXPERIMENTAL_CONFIG_FILE: { set: '/etc/otel.yaml', refusedBecause: 'configuration files are not supported; set the environment variables they would hold' },
+  OTEL_EXPERIMENTAL_CONFIG_FILE: {
+    set: '/etc/otel.yaml',
+    refusedBecause: 'configuration files are not supported; set the environment variables they would hold',
+  },
   // Batch span processor
   OTEL_BSP_SCHEDULE_DELAY: { set: '250', effect: (config) => expect(config.batch.scheduledDelayMillis).toBe(250), refuses: '1s' },
   OTEL_BSP_EXPORT_TIMEOUT: { set: '2000', effect: (config) => expect(config.batch.exportTimeoutMillis).toBe(2000), refuses: '-1' },
@@ -74,28 +82,76 @@ const SPEC: Record<string, Proof> = {
   OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT: { set: '8', effect: (config) => expect(config.spanLimits.attributePerEventCountLimit).toBe(8), refuses: 'x' },
   OTEL_LINK_ATTRIBUTE_COUNT_LIMIT: { set: '4', effect: (config) => expect(config.spanLimits.attributePerLinkCountLimit).toBe(4), refuses: 'x' },
   // Exporter selection
-  OTEL_TRACES_EXPORTER: { set: 'zipkin,console', effect: (config) => expect(config).toMatchObject({ enabled: true, exporters: ['zipkin', 'console'] }), refuses: 'jaeger' },
+  OTEL_TRACES_EXPORTER: {
+    set: 'zipkin,console',
+    effect: (config) => expect(config).toMatchObject({ enabled: true, exporters: ['zipkin', 'console'] }),
+    refuses: 'jaeger',
+  },
   // OTLP exporter
-  OTEL_EXPORTER_OTLP_ENDPOINT: { set: 'http://collector:4318', effect: (config) => expect(config.otlpEndpoint).toBe('http://collector:4318/v1/traces'), refuses: 'collector:4318' },
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: { set: 'http://collector:4318/custom', effect: (config) => expect(config.otlpEndpoint).toBe('http://collector:4318/custom'), refuses: 'ftp://x' },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    set: 'http://collector:4318',
+    effect: (config) => expect(config.otlpEndpoint).toBe('http://collector:4318/v1/traces'),
+    refuses: 'collector:4318',
+  },
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: {
+    set: 'http://collector:4318/custom',
+    effect: (config) => expect(config.otlpEndpoint).toBe('http://collector:4318/custom'),
+    refuses: 'ftp://x',
+  },
   OTEL_EXPORTER_OTLP_PROTOCOL: { set: 'http/json', effect: (config) => expect(config.otlpProtocol).toBe('http/json'), refuses: 'thrift' },
   OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: { set: 'grpc', effect: (config) => expect(config.otlpProtocol).toBe('grpc'), refuses: 'thrift' },
-  OTEL_EXPORTER_OTLP_HEADERS: { set: 'x-api-key=abc', transport: async (options) => expect(await options.headers()).toMatchObject({ 'x-api-key': 'abc' }), refuses: 'x-api-key' },
-  OTEL_EXPORTER_OTLP_TRACES_HEADERS: { set: 'x-tenant=acme', transport: async (options) => expect(await options.headers()).toMatchObject({ 'x-tenant': 'acme' }), refuses: 'just-a-key' },
+  OTEL_EXPORTER_OTLP_HEADERS: {
+    set: 'x-api-key=abc',
+    transport: async (options) => expect(await options.headers()).toMatchObject({ 'x-api-key': 'abc' }),
+    refuses: 'x-api-key',
+  },
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: {
+    set: 'x-tenant=acme',
+    transport: async (options) => expect(await options.headers()).toMatchObject({ 'x-tenant': 'acme' }),
+    refuses: 'just-a-key',
+  },
   OTEL_EXPORTER_OTLP_TIMEOUT: { set: '1500', transport: (options) => expect(options.timeoutMillis).toBe(1500), refuses: '10s' },
   OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: { set: '700', transport: (options) => expect(options.timeoutMillis).toBe(700), refuses: 'soon' },
   OTEL_EXPORTER_OTLP_COMPRESSION: { set: 'gzip', transport: (options) => expect(options.compression).toBe('gzip'), refuses: 'brotli' },
   OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: { set: 'gzip', transport: (options) => expect(options.compression).toBe('gzip'), refuses: 'zstd' },
-  OTEL_EXPORTER_OTLP_CERTIFICATE: { set: PEM, transport: async (options) => expect(String((await agentOptions(options)).ca)).toContain('BEGIN CERTIFICATE'), refuses: '/missing/ca.pem' },
-  OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: { set: PEM, transport: async (options) => expect(String((await agentOptions(options)).ca)).toContain('BEGIN CERTIFICATE'), refuses: '/missing/ca.pem' },
-  OTEL_EXPORTER_OTLP_CLIENT_KEY: { set: PEM, transport: async (options) => expect((await agentOptions(options)).key).toBeDefined(), refuses: '/missing/key.pem' },
-  OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY: { set: PEM, transport: async (options) => expect((await agentOptions(options)).key).toBeDefined(), refuses: '/missing/key.pem' },
-  OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: { set: PEM, transport: async (options) => expect((await agentOptions(options)).cert).toBeDefined(), refuses: '/missing/cert.pem' },
-  OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE: { set: PEM, transport: async (options) => expect((await agentOptions(options)).cert).toBeDefined(), refuses: '/missing/cert.pem' },
+  OTEL_EXPORTER_OTLP_CERTIFICATE: {
+    set: PEM,
+    transport: async (options) => expect(String((await agentOptions(options)).ca)).toContain('BEGIN CERTIFICATE'),
+    refuses: '/missing/ca.pem',
+  },
+  OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: {
+    set: PEM,
+    transport: async (options) => expect(String((await agentOptions(options)).ca)).toContain('BEGIN CERTIFICATE'),
+    refuses: '/missing/ca.pem',
+  },
+  OTEL_EXPORTER_OTLP_CLIENT_KEY: {
+    set: PEM,
+    transport: async (options) => expect((await agentOptions(options)).key).toBeDefined(),
+    refuses: '/missing/key.pem',
+  },
+  OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY: {
+    set: PEM,
+    transport: async (options) => expect((await agentOptions(options)).key).toBeDefined(),
+    refuses: '/missing/key.pem',
+  },
+  OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: {
+    set: PEM,
+    transport: async (options) => expect((await agentOptions(options)).cert).toBeDefined(),
+    refuses: '/missing/cert.pem',
+  },
+  OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE: {
+    set: PEM,
+    transport: async (options) => expect((await agentOptions(options)).cert).toBeDefined(),
+    refuses: '/missing/cert.pem',
+  },
   OTEL_EXPORTER_OTLP_INSECURE: { set: 'true', refusedBecause: 'it applies only to a gRPC endpoint given without http:// or https://' },
   OTEL_EXPORTER_OTLP_TRACES_INSECURE: { set: 'true', refusedBecause: 'it applies only to a gRPC endpoint given without http:// or https://' },
   // Zipkin exporter
-  OTEL_EXPORTER_ZIPKIN_ENDPOINT: { set: 'http://zipkin:9411/api/v2/spans', effect: (config) => expect(config.zipkinEndpoint).toBe('http://zipkin:9411/api/v2/spans'), refuses: 'zipkin' },
+  OTEL_EXPORTER_ZIPKIN_ENDPOINT: {
+    set: 'http://zipkin:9411/api/v2/spans',
+    effect: (config) => expect(config.zipkinEndpoint).toBe('http://zipkin:9411/api/v2/spans'),
+    refuses: 'zipkin',
+  },
   OTEL_EXPORTER_ZIPKIN_TIMEOUT: { set: '2500', effect: (config) => expect(config.zipkinTimeoutMillis).toBe(2500), refuses: 'never' },
   // Jaeger's exporter, withdrawn from the specification
   OTEL_EXPORTER_JAEGER_ENDPOINT: { set: 'http://jaeger:14268/api/traces', refusedBecause: "Jaeger's own exporter was withdrawn from OpenTelemetry" },

@@ -30,7 +30,6 @@ export interface RunningBackend {
   output(): string;
 }
 
-
 async function answers(url: string): Promise<true | undefined> {
   try {
     return (await fetch(url)).ok ? true : undefined;

@@ -30,10 +30,13 @@ async function viaAmqp(): Promise<void> {
   const connection = await amqp.connect(BROKER);
   const channel = await connection.createChannel();
   await channel.assertQueue(DESTINATION, { durable: false });
-  const consumed = new Promise<void>((done) => void channel.consume(DESTINATION, (message) => {
-    if (message) channel.ack(message);
-    done();
-  }));
+  const consumed = new Promise<void>(
+    (done) =>
+      void channel.consume(DESTINATION, (message) => {
+        if (message) channel.ack(message);
+        done();
+      }),
+  );
   console.log('worker ready');
   tracer.startActiveSpan('publish order', (span) => {
     channel.sendToQueue(DESTINATION, Buffer.from(JSON.stringify({ order: 1 })));

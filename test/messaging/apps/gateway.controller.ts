@@ -75,7 +75,10 @@ export class GatewayController implements OnModuleInit {
   }
 
   private clients(): [ClientProxy, string][] {
-    return [[this.main, process.env.MAIN_PATTERN_PREFIX ?? ''], ...(this.peer ? [[this.peer, process.env.PEER_PATTERN_PREFIX ?? ''] as [ClientProxy, string]] : [])];
+    return [
+      [this.main, process.env.MAIN_PATTERN_PREFIX ?? ''],
+      ...(this.peer ? [[this.peer, process.env.PEER_PATTERN_PREFIX ?? ''] as [ClientProxy, string]] : []),
+    ];
   }
 
   private route(to?: string): [ClientProxy, string] {

@@ -15,10 +15,7 @@ const main = endpointFromEnv('MAIN_');
 const peer = process.env.PEER_TARGET ? endpointFromEnv('PEER_') : undefined;
 
 @Module({
-  imports: [
-    ...(await tracing()),
-    ClientsModule.register([clientOptions(MAIN_CLIENT, main), ...(peer ? [clientOptions(PEER_CLIENT, peer)] : [])]),
-  ],
+  imports: [...(await tracing()), ClientsModule.register([clientOptions(MAIN_CLIENT, main), ...(peer ? [clientOptions(PEER_CLIENT, peer)] : [])])],
   controllers: [main.transport === 'grpc' ? GrpcGatewayController : GatewayController],
 })
 class GatewayModule {}

@@ -6,7 +6,10 @@ const downstream = process.env.DOWNSTREAM_URL;
 
 /** Calls the test's HTTP server, which records what each call carried (its traceparent, its body). */
 async function callDownstream(path: string, body?: unknown): Promise<void> {
-  const response = await fetch(`${downstream}${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const response = await fetch(
+    `${downstream}${path}`,
+    body === undefined ? {} : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+  );
   await response.arrayBuffer();
 }
 

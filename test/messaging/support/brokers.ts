@@ -29,7 +29,6 @@ function program(path: string, name: string): string {
   return path;
 }
 
-
 async function startedOn(port: number, name: string, process: Program, timeoutMs: number, directory: string): Promise<void> {
   try {
     await waitUntil(() => acceptsConnections(port), timeoutMs);

@@ -21,7 +21,8 @@ export class PagesController {
       .writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
         // Only our own script and styles, nothing inline: values from spans can never run as code.
-        'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+        'content-security-policy':
+          "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
         'x-content-type-options': 'nosniff',
         'cache-control': 'no-store',
       })

@@ -130,7 +130,10 @@ export function toJaegerTrace(traceId: string, spans: readonly StoredSpan[]): Ja
       logs: span.events.map((event) => ({
         timestamp: event.timeUs,
         // The name as an `event` field, unless an attribute already has that key.
-        fields: [...(event.name && !('event' in event.attributes) ? [{ key: 'event', type: 'string' as const, value: event.name }] : []), ...keyValues(event.attributes)].sort(byKey),
+        fields: [
+          ...(event.name && !('event' in event.attributes) ? [{ key: 'event', type: 'string' as const, value: event.name }] : []),
+          ...keyValues(event.attributes),
+        ].sort(byKey),
       })),
       processID: processOf(span.resource),
       warnings: null,

@@ -34,10 +34,14 @@ describe("Jaeger's trace query", () => {
     expect(refusal({ traceID: 'abc' })).toBe('parsed');
   });
 
-  it('defaults to the last two days and 100 traces; reads start/end in µs and the UI\'s lookback', () => {
+  it("defaults to the last two days and 100 traces; reads start/end in µs and the UI's lookback", () => {
     expect(parseTraceQuery({ service: 's' }, NOW)).toMatchObject({ startUs: NOW - 172_800_000_000, endUs: NOW, limit: 100, tags: {} });
     expect(parseTraceQuery({ service: 's', lookback: '1h' }, NOW)).toMatchObject({ startUs: NOW - 3_600_000_000 });
-    expect(parseTraceQuery({ service: 's', start: '5', end: '9', tag: ['a:b:c'], tags: '{"d":"e"}' }, NOW)).toMatchObject({ startUs: 5, endUs: 9, tags: { a: 'b:c', d: 'e' } });
+    expect(parseTraceQuery({ service: 's', start: '5', end: '9', tag: ['a:b:c'], tags: '{"d":"e"}' }, NOW)).toMatchObject({
+      startUs: 5,
+      endUs: 9,
+      tags: { a: 'b:c', d: 'e' },
+    });
     expect(parseDependenciesQuery({ endTs: '1000', lookback: '60000' }, NOW)).toEqual({ endUs: 1_000_000, lookbackUs: 60_000_000 });
   });
 
@@ -45,8 +49,24 @@ describe("Jaeger's trace query", () => {
     const store = new TraceStore({ memoryBudgetBytes: 1_000_000 });
     const traceId = 'c'.repeat(32);
     store.addSpans([
-      storedSpan({ traceId, spanId: '1'.repeat(16), name: 'POST /users', startUs: NOW - 1_000, durationUs: 120_000, attributes: { 'http.response.status_code': 500 }, status: { code: 2, message: 'boom' } }),
-      storedSpan({ traceId, spanId: '2'.repeat(16), name: 'POST /emails', service: 'email-service', startUs: NOW - 900, durationUs: 5_000, status: { code: 1, message: '' } }),
+      storedSpan({
+        traceId,
+        spanId: '1'.repeat(16),
+        name: 'POST /users',
+        startUs: NOW - 1_000,
+        durationUs: 120_000,
+        attributes: { 'http.response.status_code': 500 },
+        status: { code: 2, message: 'boom' },
+      }),
+      storedSpan({
+        traceId,
+        spanId: '2'.repeat(16),
+        name: 'POST /emails',
+        service: 'email-service',
+        startUs: NOW - 900,
+        durationUs: 5_000,
+        status: { code: 1, message: '' },
+      }),
     ]);
     const found = (parameters: Record<string, string>) => findTraces(store, parseTraceQuery(parameters, NOW)).map((trace) => trace.traceId);
     expect(found({ service: 'users-api' })).toEqual([traceId]);
@@ -63,7 +83,7 @@ describe("Jaeger's trace query", () => {
     expect(found({ traceID: traceId })).toEqual([traceId]);
   });
 
-  it("counts dependency links over every parent and child, same-service pairs included, of the traces within the window", () => {
+  it('counts dependency links over every parent and child, same-service pairs included, of the traces within the window', () => {
     const store = new TraceStore({ memoryBudgetBytes: 1_000_000 });
     const traceId = 'd'.repeat(32);
     store.addSpans([

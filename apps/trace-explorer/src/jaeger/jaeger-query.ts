@@ -9,7 +9,6 @@ export class QueryError extends Error {
   override name = 'QueryError';
 }
 
-
 /** Jaeger's defaults: 100 traces, two days back. */
 const DEFAULT_LIMIT = 100;
 const DEFAULT_LOOKBACK_US = 2 * 24 * 3_600 * 1_000_000;
@@ -118,7 +117,11 @@ function spanMatches(span: StoredSpan, query: JaegerTraceQuery): boolean {
   for (const [key, value] of Object.entries(query.tags)) {
     if (key === 'error') {
       if (span.status.code !== (value === 'true' ? 2 : 1)) return false;
-    } else if (!hasAttribute(span.attributes, key, value) && !hasAttribute(span.resource.attributes, key, value) && !span.events.some((event) => hasAttribute(event.attributes, key, value))) {
+    } else if (
+      !hasAttribute(span.attributes, key, value) &&
+      !hasAttribute(span.resource.attributes, key, value) &&
+      !span.events.some((event) => hasAttribute(event.attributes, key, value))
+    ) {
       return false;
     }
   }
@@ -141,7 +144,10 @@ export function findTraces(store: TraceStore, query: JaegerTraceQuery): StoredTr
  * Jaeger's dependency links: a count per (parent's service, child's service) over every span with
  * its parent in the trace, same-service pairs included, of the traces that ran within the window.
  */
-export function dependencyLinks(traces: Iterable<StoredTrace>, { endUs, lookbackUs }: DependenciesQuery): { parent: string; child: string; callCount: number }[] {
+export function dependencyLinks(
+  traces: Iterable<StoredTrace>,
+  { endUs, lookbackUs }: DependenciesQuery,
+): { parent: string; child: string; callCount: number }[] {
   const links = new Map<string, { parent: string; child: string; callCount: number }>();
   for (const trace of traces) {
     const { startUs, durationUs } = summarize(trace);

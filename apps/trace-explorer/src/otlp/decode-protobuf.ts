@@ -27,8 +27,7 @@ function anyValue(reader: ProtobufReader, depth: number): AttributeValue {
         if (entry.field === 1 && entry.wireType === 2) {
           if (values.length === MAX_LIST_ENTRIES) throw tooManyEntries('an array value');
           values.push(anyValue(array.message(), depth + 1));
-        }
-        else array.skip(entry.wireType);
+        } else array.skip(entry.wireType);
       }
       value = values;
     } else if (field === 6 && wireType === 2) value = keyValueList(reader.message(), depth + 1);
@@ -94,8 +93,20 @@ function scope(reader: ProtobufReader): StoredScope {
 
 function span(reader: ProtobufReader, owner: StoredResource, library: StoredScope): StoredSpan {
   const stored: StoredSpan = {
-    traceId: '', spanId: '', parentSpanId: '', name: '', kind: 0, startUs: 0, durationUs: 0, attributes: {}, events: [], links: [],
-    status: { code: 0, message: '' }, traceState: '', resource: owner, scope: library,
+    traceId: '',
+    spanId: '',
+    parentSpanId: '',
+    name: '',
+    kind: 0,
+    startUs: 0,
+    durationUs: 0,
+    attributes: {},
+    events: [],
+    links: [],
+    status: { code: 0, message: '' },
+    traceState: '',
+    resource: owner,
+    scope: library,
   };
   let endUs = 0;
   while (!reader.done) {

@@ -12,7 +12,7 @@ function withLinkSpanId(span: ReadableSpan, spanId: string): ReadableSpan {
 describe('OTLP decoding', () => {
   const telemetry = makeTelemetry();
 
-  it.each(['protobuf', 'json'] as const)('decodes the SDK exporters\' %s trace requests field by field', (encoding) => {
+  it.each(['protobuf', 'json'] as const)("decodes the SDK exporters' %s trace requests field by field", (encoding) => {
     const spans = decodeTraces(encodeTraces[encoding](telemetry.spans), encoding);
     const [query, server] = spans;
     const sdkServer = telemetry.spans[1];
@@ -31,7 +31,15 @@ describe('OTLP decoding', () => {
     expect(server.durationUs).toBeGreaterThanOrEqual(query.durationUs);
     expect(query).toMatchObject({ parentSpanId: server.spanId, kind: 3, status: { code: 2, message: 'value too long' } });
     expect(query.events).toEqual([
-      { timeUs: expect.any(Number), name: 'exception', attributes: { 'exception.type': 'TypeError', 'exception.message': 'value too long', 'exception.stacktrace': expect.stringContaining('TypeError: value too long') } },
+      {
+        timeUs: expect.any(Number),
+        name: 'exception',
+        attributes: {
+          'exception.type': 'TypeError',
+          'exception.message': 'value too long',
+          'exception.stacktrace': expect.stringContaining('TypeError: value too long'),
+        },
+      },
     ]);
     expect(query.links).toEqual([{ traceId: server.traceId, spanId: server.spanId, attributes: { reason: 'retry' } }]);
     // Every span of a resource shares one resource object.
@@ -53,7 +61,7 @@ describe('OTLP decoding', () => {
     expect(plain).toMatchObject({ traceId: '', spanId: '', body: '{"structured":true}' });
   });
 
-  it('knows OTLP/HTTP\'s two content types and nothing else', () => {
+  it("knows OTLP/HTTP's two content types and nothing else", () => {
     expect(encodingOf('application/x-protobuf')).toBe('protobuf');
     expect(encodingOf('application/json; charset=utf-8')).toBe('json');
     expect(encodingOf('text/plain')).toBeUndefined();
@@ -82,21 +90,58 @@ describe('OTLP decoding', () => {
     }
   });
 
-  it.each(['protobuf', 'json'] as const)('applies the same rules on ids in %s: a bad link refuses the request, a bad log id is dropped from its record', (encoding) => {
-    const [query, server] = decodeTraces(encodeTraces[encoding](telemetry.spans), encoding);
-    // Re-encoded with a link of 7 bytes, in whichever encoding is under test.
-    const badLink = { ...query, links: [{ traceId: server.traceId, spanId: server.spanId.slice(0, 14), attributes: {} }] };
-    const traceBody = encoding === 'json'
-      ? Buffer.from(JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 'test' }, spans: [{ traceId: badLink.traceId, spanId: badLink.spanId, name: 'x', startTimeUnixNano: '1', endTimeUnixNano: '2', links: badLink.links.map(({ traceId, spanId }) => ({ traceId, spanId })) }] }] }] }))
-      : encodeTraces.protobuf([withLinkSpanId(telemetry.spans[0], server.spanId.slice(0, 14))]);
-    expect(() => decodeTraces(traceBody, encoding)).toThrow('span 0: links[0] must have a 16-byte traceId and an 8-byte spanId');
+  it.each(['protobuf', 'json'] as const)(
+    'applies the same rules on ids in %s: a bad link refuses the request, a bad log id is dropped from its record',
+    (encoding) => {
+      const [query, server] = decodeTraces(encodeTraces[encoding](telemetry.spans), encoding);
+      // Re-encoded with a link of 7 bytes, in whichever encoding is under test.
+      const badLink = { ...query, links: [{ traceId: server.traceId, spanId: server.spanId.slice(0, 14), attributes: {} }] };
+      const traceBody =
+        encoding === 'json'
+          ? Buffer.from(
+              JSON.stringify({
+                resourceSpans: [
+                  {
+                    resource: { attributes: [] },
+                    scopeSpans: [
+                      {
+                        scope: { name: 'test' },
+                        spans: [
+                          {
+                            traceId: badLink.traceId,
+                            spanId: badLink.spanId,
+                            name: 'x',
+                            startTimeUnixNano: '1',
+                            endTimeUnixNano: '2',
+                            links: badLink.links.map(({ traceId, spanId }) => ({ traceId, spanId })),
+                          },
+                        ],
+                      },
+                    ],
+                  },
+                ],
+              }),
+            )
+          : encodeTraces.protobuf([withLinkSpanId(telemetry.spans[0], server.spanId.slice(0, 14))]);
+      expect(() => decodeTraces(traceBody, encoding)).toThrow('span 0: links[0] must have a 16-byte traceId and an 8-byte spanId');
 
-    const logBody = encoding === 'json'
-      ? Buffer.from(JSON.stringify({ resourceLogs: [{ resource: { attributes: [] }, scopeLogs: [{ logRecords: [{ timeUnixNano: '1000000', traceId: 'a'.repeat(31), spanId: server.spanId, body: { stringValue: 'kept' } }] }] }] }))
-      : encodeLogs.protobuf([Object.create(telemetry.logs[0], { spanContext: { value: { ...telemetry.logs[0].spanContext!, traceId: 'a'.repeat(30) } } })]);
-    const [log] = decodeLogs(logBody, encoding);
-    expect(log.traceId).toBe('');
-  });
+      const logBody =
+        encoding === 'json'
+          ? Buffer.from(
+              JSON.stringify({
+                resourceLogs: [
+                  {
+                    resource: { attributes: [] },
+                    scopeLogs: [{ logRecords: [{ timeUnixNano: '1000000', traceId: 'a'.repeat(31), spanId: server.spanId, body: { stringValue: 'kept' } }] }],
+                  },
+                ],
+              }),
+            )
+          : encodeLogs.protobuf([Object.create(telemetry.logs[0], { spanContext: { value: { ...telemetry.logs[0].spanContext!, traceId: 'a'.repeat(30) } } })]);
+      const [log] = decodeLogs(logBody, encoding);
+      expect(log.traceId).toBe('');
+    },
+  );
 
   it('names the field of a JSON body with the wrong shape', () => {
     const refusal = (body: unknown) => {
@@ -109,15 +154,23 @@ describe('OTLP decoding', () => {
     };
     expect(refusal('{"resourceSpans": [')).toMatch(/^body is not JSON/);
     expect(refusal({ resourceSpans: {} })).toBe('resourceSpans must be an array');
-    expect(refusal({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'xyz', spanId: '0123456789abcdef' }] }] }] })).toBe('resourceSpans[0].scopeSpans[0].spans[0].traceId must be hex digits');
-    expect(refusal({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(15), spanId: '01'.repeat(8) }] }] }] })).toBe('span 0: traceId must be 16 bytes, not all zero');
+    expect(refusal({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'xyz', spanId: '0123456789abcdef' }] }] }] })).toBe(
+      'resourceSpans[0].scopeSpans[0].spans[0].traceId must be hex digits',
+    );
+    expect(refusal({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(15), spanId: '01'.repeat(8) }] }] }] })).toBe(
+      'span 0: traceId must be 16 bytes, not all zero',
+    );
     expect(refusal({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: '01'.repeat(8), startTimeUnixNano: 'soon' }] }] }] })).toBe(
       'resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano must be a nanosecond timestamp',
     );
     expect(refusal({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16) }] }] }] })).toBe('span 0: spanId must be 8 bytes');
     let nested: unknown = { stringValue: 'deep' };
     for (let depth = 0; depth < 40; depth++) nested = { arrayValue: { values: [nested] } };
-    expect(refusal({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: '01'.repeat(8), attributes: [{ key: 'deep', value: nested }] }] }] }] })).toMatch(/nested deeper than 16/);
+    expect(
+      refusal({
+        resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: '01'.repeat(8), attributes: [{ key: 'deep', value: nested }] }] }] }],
+      }),
+    ).toMatch(/nested deeper than 16/);
   });
 
   /** One span with `count` attributes, in either encoding (protobuf written field by field). */
@@ -134,7 +187,9 @@ describe('OTLP decoding', () => {
       return [...bytes, value];
     };
     const field = (number: number, content: Buffer) => Buffer.concat([Buffer.from([(number << 3) | 2, ...varint(content.length)]), content]);
-    const attributes = Array.from({ length: count }, (_, index) => field(9, Buffer.concat([field(1, Buffer.from(`a${index}`)), field(2, field(1, Buffer.from('x')))])));
+    const attributes = Array.from({ length: count }, (_, index) =>
+      field(9, Buffer.concat([field(1, Buffer.from(`a${index}`)), field(2, field(1, Buffer.from('x')))])),
+    );
     const span = Buffer.concat([field(1, Buffer.from(traceId, 'hex')), field(2, Buffer.from(spanId, 'hex')), ...attributes]);
     return field(1, field(2, field(2, span)));
   };

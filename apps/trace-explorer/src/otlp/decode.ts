@@ -30,7 +30,8 @@ export function decodeTraces(body: Buffer, encoding: OtlpEncoding): StoredSpan[]
     if (span.parentSpanId !== '' && !SPAN_ID.test(span.parentSpanId)) throw new DecodeError(`span ${index}: parentSpanId must be 8 bytes or empty`);
     if (span.parentSpanId === NO_SPAN_ID) span.parentSpanId = '';
     span.links.forEach((link, position) => {
-      if (!TRACE_ID.test(link.traceId) || !SPAN_ID.test(link.spanId)) throw new DecodeError(`span ${index}: links[${position}] must have a 16-byte traceId and an 8-byte spanId`);
+      if (!TRACE_ID.test(link.traceId) || !SPAN_ID.test(link.spanId))
+        throw new DecodeError(`span ${index}: links[${position}] must have a 16-byte traceId and an 8-byte spanId`);
     });
   });
   return spans;

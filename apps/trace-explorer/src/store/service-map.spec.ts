@@ -8,11 +8,26 @@ describe('buildServiceMap', () => {
     for (let index = 0; index < 20; index++) {
       const traceId = (index + 1).toString(16).padStart(32, '0');
       const server = storedSpan({ traceId, name: 'POST /users' });
-      const client = storedSpan({ traceId, parentSpanId: server.spanId, kind: 3, name: 'POST', durationUs: (index + 1) * 1_000, attributes: { 'server.address': 'localhost', 'server.port': 3001 }, status: { code: index === 0 ? 2 : 0, message: '' } });
+      const client = storedSpan({
+        traceId,
+        parentSpanId: server.spanId,
+        kind: 3,
+        name: 'POST',
+        durationUs: (index + 1) * 1_000,
+        attributes: { 'server.address': 'localhost', 'server.port': 3001 },
+        status: { code: index === 0 ? 2 : 0, message: '' },
+      });
       const remote = storedSpan({ traceId, parentSpanId: client.spanId, service: 'email-service', name: 'POST /emails', durationUs: 500 });
       const insert = storedSpan({ traceId, parentSpanId: server.spanId, kind: 3, name: 'INSERT', attributes: { 'db.system.name': 'postgresql' } });
       const cache = storedSpan({ traceId, parentSpanId: server.spanId, kind: 3, name: 'get', attributes: { 'db.system': 'redis' } });
-      const webhook = storedSpan({ traceId, parentSpanId: remote.spanId, service: 'email-service', kind: 3, name: 'POST', attributes: { 'server.address': 'hooks.example.com', 'server.port': 443 } });
+      const webhook = storedSpan({
+        traceId,
+        parentSpanId: remote.spanId,
+        service: 'email-service',
+        kind: 3,
+        name: 'POST',
+        attributes: { 'server.address': 'hooks.example.com', 'server.port': 443 },
+      });
       store.addSpans([server, client, remote, insert, cache, webhook]);
     }
     const map = buildServiceMap(store.newestFirst());
@@ -25,7 +40,13 @@ describe('buildServiceMap', () => {
     ]);
     const edge = (from: string, to: string) => map.edges.find((candidate) => candidate.from === from && candidate.to === to);
     // The call as users-api's client span saw it: 1..20 ms, the first one failed.
-    expect(edge('service:users-api', 'service:email-service')).toEqual({ from: 'service:users-api', to: 'service:email-service', calls: 20, errors: 1, p95Us: 19_000 });
+    expect(edge('service:users-api', 'service:email-service')).toEqual({
+      from: 'service:users-api',
+      to: 'service:email-service',
+      calls: 20,
+      errors: 1,
+      p95Us: 19_000,
+    });
     expect(edge('service:users-api', 'database:postgresql')).toMatchObject({ calls: 20, errors: 0 });
     expect(edge('service:users-api', 'database:redis')).toMatchObject({ calls: 20 });
     expect(edge('service:email-service', 'external:hooks.example.com:443')).toMatchObject({ calls: 20 });

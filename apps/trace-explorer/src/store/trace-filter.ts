@@ -35,7 +35,9 @@ function matches(trace: StoredTrace, summary: TraceSummary, filter: TraceFilter)
   if (filter.attribute !== undefined) {
     const { key, value } = filter.attribute;
     const found = trace.spans.some(
-      (span) => (key in span.attributes && attributeText(span.attributes[key]) === value) || (key in span.resource.attributes && attributeText(span.resource.attributes[key]) === value),
+      (span) =>
+        (key in span.attributes && attributeText(span.attributes[key]) === value) ||
+        (key in span.resource.attributes && attributeText(span.resource.attributes[key]) === value),
     );
     if (!found) return false;
   }

@@ -6,7 +6,7 @@ import { summarize } from './trace-summary.js';
 const id = (index: number) => index.toString(16).padStart(32, '0');
 
 describe('TraceStore', () => {
-  it('keeps a trace\'s spans and log lines together, and counts the log lines it cannot place', () => {
+  it("keeps a trace's spans and log lines together, and counts the log lines it cannot place", () => {
     const store = new TraceStore({ memoryBudgetBytes: 1_000_000 });
     store.addLogs([storedLog({ traceId: id(1), body: 'before the spans' }), storedLog({ traceId: '', body: 'startup' })]);
     store.addSpans([storedSpan({ traceId: id(1) })]);
@@ -24,7 +24,8 @@ describe('TraceStore', () => {
     const perTrace = probe.stats().estimatedBytes - first;
     expect(perTrace).toBeGreaterThan(spanBytes(storedSpan({})) * 2);
     const store = new TraceStore({ memoryBudgetBytes: perTrace * 10 + (first - perTrace) });
-    for (let index = 1; index <= 25; index++) store.addSpans([storedSpan({ traceId: id(index) }), storedSpan({ traceId: id(index), parentSpanId: '1'.repeat(16) })]);
+    for (let index = 1; index <= 25; index++)
+      store.addSpans([storedSpan({ traceId: id(index) }), storedSpan({ traceId: id(index), parentSpanId: '1'.repeat(16) })]);
     const stats = store.stats();
     expect(stats.estimatedBytes).toBeLessThanOrEqual(stats.memoryBudgetBytes);
     expect(stats).toMatchObject({ traces: 10, spans: 20, evicted: { traces: 15, spans: 30, logs: 0 } });
@@ -50,23 +51,58 @@ describe('TraceStore', () => {
   it('summarises a trace from its root, or from its earliest orphan while the root is missing', () => {
     const store = new TraceStore({ memoryBudgetBytes: 1_000_000 });
     const start = 1_700_000_000_000_000;
-    store.addSpans([storedSpan({ traceId: id(1), spanId: '2'.repeat(16), parentSpanId: '1'.repeat(16), name: 'POST /emails', service: 'email-service', startUs: start + 10, durationUs: 50, status: { code: 2, message: '' } })]);
+    store.addSpans([
+      storedSpan({
+        traceId: id(1),
+        spanId: '2'.repeat(16),
+        parentSpanId: '1'.repeat(16),
+        name: 'POST /emails',
+        service: 'email-service',
+        startUs: start + 10,
+        durationUs: 50,
+        status: { code: 2, message: '' },
+      }),
+    ]);
     expect(summarize(store.get(id(1))!)).toMatchObject({ rootName: 'POST /emails', rootMissing: true, errorCount: 1 });
     store.addSpans([storedSpan({ traceId: id(1), spanId: '1'.repeat(16), name: 'POST /users', startUs: start, durationUs: 100 })]);
     expect(summarize(store.get(id(1))!)).toMatchObject({
-      rootService: 'users-api', rootName: 'POST /users', rootMissing: false, startUs: start, durationUs: 100, spanCount: 2, errorCount: 1,
-      services: [{ name: 'email-service', spans: 1 }, { name: 'users-api', spans: 1 }],
+      rootService: 'users-api',
+      rootName: 'POST /users',
+      rootMissing: false,
+      startUs: start,
+      durationUs: 100,
+      spanCount: 2,
+      errorCount: 1,
+      services: [
+        { name: 'email-service', spans: 1 },
+        { name: 'users-api', spans: 1 },
+      ],
     });
   });
 
-  it('names the GraphQL operation a trace\'s root request ran beside the root', () => {
+  it("names the GraphQL operation a trace's root request ran beside the root", () => {
     const store = new TraceStore({ memoryBudgetBytes: 1_000_000 });
     const start = 1_700_000_000_000_000;
     store.addSpans([
       storedSpan({ traceId: id(1), spanId: '1'.repeat(16), name: 'POST /graphql', startUs: start }),
       storedSpan({ traceId: id(1), spanId: '2'.repeat(16), parentSpanId: '1'.repeat(16), name: 'graphql.parse', startUs: start + 1 }),
-      storedSpan({ traceId: id(1), spanId: '3'.repeat(16), parentSpanId: '1'.repeat(16), name: 'query GetUser', startUs: start + 5, attributes: { 'graphql.operation.type': 'query' } }),
-      storedSpan({ traceId: id(1), spanId: '4'.repeat(16), parentSpanId: '3'.repeat(16), name: 'query Other', service: 'email-service', startUs: start + 2, attributes: { 'graphql.operation.type': 'query' } }),
+      storedSpan({
+        traceId: id(1),
+        spanId: '3'.repeat(16),
+        parentSpanId: '1'.repeat(16),
+        name: 'query GetUser',
+        startUs: start + 5,
+        attributes: { 'graphql.operation.type': 'query' },
+      }),
+      storedSpan({
+        traceId: id(1),
+        spanId: '4'.repeat(16),
+        parentSpanId: '3'.repeat(16),
+        name: 'query Other',
+        service: 'email-service',
+        startUs: start + 2,
+        attributes: { 'graphql.operation.type': 'query' },
+      }),
       storedSpan({ traceId: id(2), name: 'GET /users/:id' }),
     ]);
     expect(summarize(store.get(id(1))!)).toMatchObject({ rootName: 'POST /graphql', rootOperation: 'query GetUser' });
@@ -87,7 +123,15 @@ describe('TraceStore', () => {
   it('filters the list by service, operation, errors, duration, attribute and trace id', () => {
     const store = new TraceStore({ memoryBudgetBytes: 1_000_000 });
     store.addSpans([storedSpan({ traceId: id(1), name: 'GET /users/:id', durationUs: 2_000, attributes: { 'http.response.status_code': 200 } })]);
-    store.addSpans([storedSpan({ traceId: id(2), name: 'POST /users', durationUs: 90_000, status: { code: 2, message: '' }, attributes: { 'http.response.status_code': 500 } })]);
+    store.addSpans([
+      storedSpan({
+        traceId: id(2),
+        name: 'POST /users',
+        durationUs: 90_000,
+        status: { code: 2, message: '' },
+        attributes: { 'http.response.status_code': 500 },
+      }),
+    ]);
     store.addSpans([storedSpan({ traceId: id(3), name: 'POST /emails', service: 'email-service', durationUs: 5_000 })]);
     const found = (filter: Parameters<typeof listTraces>[1]) => listTraces(store.newestFirst(), filter).map((summary) => summary.traceId);
     expect(found({ limit: 100 })).toEqual([id(3), id(2), id(1)]);

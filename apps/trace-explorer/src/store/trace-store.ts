@@ -63,7 +63,8 @@ function scopeBytes(scope: StoredScope): number {
 
 /** Two spans with the same id, the one a copy of the other (a retried export). */
 function sameSpan(a: StoredSpan, b: StoredSpan): boolean {
-  if (a.parentSpanId !== b.parentSpanId || a.name !== b.name || a.startUs !== b.startUs || a.durationUs !== b.durationUs || a.resource !== b.resource) return false;
+  if (a.parentSpanId !== b.parentSpanId || a.name !== b.name || a.startUs !== b.startUs || a.durationUs !== b.durationUs || a.resource !== b.resource)
+    return false;
   const content = (span: StoredSpan) => JSON.stringify([span.kind, span.attributes, span.events, span.links, span.status, span.traceState, span.scope]);
   return content(a) === content(b);
 }

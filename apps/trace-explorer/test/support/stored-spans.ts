@@ -33,5 +33,15 @@ export function storedSpan(fields: Partial<StoredSpan> & { service?: string }): 
 }
 
 export function storedLog(fields: Partial<StoredLog>): StoredLog {
-  return { timeUs: 1_700_000_000_000_000, traceId: 'a'.repeat(32), spanId: '', severityNumber: 9, severityText: 'info', body: 'line', attributes: {}, resource: resource('users-api'), ...fields };
+  return {
+    timeUs: 1_700_000_000_000_000,
+    traceId: 'a'.repeat(32),
+    spanId: '',
+    severityNumber: 9,
+    severityText: 'info',
+    body: 'line',
+    attributes: {},
+    resource: resource('users-api'),
+    ...fields,
+  };
 }

@@ -25,11 +25,21 @@ export function makeTelemetry(service = 'users-api'): Telemetry {
     attributes: { 'http.route': '/users', 'http.response.status_code': 500, ratio: 0.25, cached: false, tags: ['a', 'b'], html: '<script>alert(1)</script>' },
   });
   const inServer = trace.setSpan(ROOT_CONTEXT, server);
-  const query = tracer.startSpan('INSERT test.users', { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql', 'db.query.text': 'INSERT INTO users ...' }, links: [{ context: server.spanContext(), attributes: { reason: 'retry' } }] }, inServer);
+  const query = tracer.startSpan(
+    'INSERT test.users',
+    {
+      kind: SpanKind.CLIENT,
+      attributes: { 'db.system.name': 'postgresql', 'db.query.text': 'INSERT INTO users ...' },
+      links: [{ context: server.spanContext(), attributes: { reason: 'retry' } }],
+    },
+    inServer,
+  );
   query.recordException(new TypeError('value too long'));
   query.setStatus({ code: SpanStatusCode.ERROR, message: 'value too long' });
   query.end();
-  context.with(inServer, () => logger.emit({ severityNumber: 17, severityText: 'error', body: 'could not create user', attributes: { route: '/users' }, context: inServer }));
+  context.with(inServer, () =>
+    logger.emit({ severityNumber: 17, severityText: 'error', body: 'could not create user', attributes: { route: '/users' }, context: inServer }),
+  );
   logger.emit({ severityNumber: 9, severityText: 'info', body: { structured: true } });
   server.setStatus({ code: SpanStatusCode.ERROR });
   server.end();

@@ -11,7 +11,11 @@ type Child = Leaf | readonly Leaf[];
  * Builds an element. Children that are strings become text nodes and attributes are set one by
  * one, never parsed as HTML: whatever a span holds (`<script>`, markup, megabytes) shows as text.
  */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string | undefined> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string | undefined> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (value === undefined) continue;

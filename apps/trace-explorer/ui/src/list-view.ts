@@ -19,11 +19,23 @@ function row(trace: TraceSummary): HTMLElement {
     'a',
     { class: `trace-row${trace.errorCount > 0 ? ' error' : ''}`, href: `/trace/${trace.traceId}`, 'data-testid': 'trace-row', 'data-trace-id': trace.traceId },
     el('span', { class: 'time' }, formatTime(trace.startUs)),
-    el('span', { class: 'root' }, el('span', { class: 'service', style: `color: ${serviceColour(trace.rootService)}` }, trace.rootService), ' ', trace.rootName, trace.rootOperation ? el('span', { class: 'operation', 'data-testid': 'root-operation' }, ` · ${trace.rootOperation}`) : null, trace.rootMissing ? el('span', { class: 'note' }, ' (root not received)') : null),
+    el(
+      'span',
+      { class: 'root' },
+      el('span', { class: 'service', style: `color: ${serviceColour(trace.rootService)}` }, trace.rootService),
+      ' ',
+      trace.rootName,
+      trace.rootOperation ? el('span', { class: 'operation', 'data-testid': 'root-operation' }, ` · ${trace.rootOperation}`) : null,
+      trace.rootMissing ? el('span', { class: 'note' }, ' (root not received)') : null,
+    ),
     el('span', { class: 'duration' }, formatDuration(trace.durationUs)),
     el('span', { class: 'count' }, `${trace.spanCount} spans`),
     el('span', { class: 'errors', 'data-testid': 'error-mark' }, trace.errorCount > 0 ? `⚠ ${trace.errorCount} error${trace.errorCount > 1 ? 's' : ''}` : ''),
-    el('span', { class: 'services' }, trace.services.map((service) => el('span', { class: 'chip', style: `border-color: ${serviceColour(service.name)}` }, `${service.name} ${service.spans}`))),
+    el(
+      'span',
+      { class: 'services' },
+      trace.services.map((service) => el('span', { class: 'chip', style: `border-color: ${serviceColour(service.name)}` }, `${service.name} ${service.spans}`)),
+    ),
   );
 }
 
@@ -59,8 +71,14 @@ export function renderList(root: HTMLElement, statusLine: HTMLElement): void {
     const services = await getJson<ServiceOperations[]>('/api/explorer/services').catch(() => []);
     const chosen = (form.elements.namedItem('service') as HTMLInputElement).value.trim();
     const operations = new Set(services.filter((service) => !chosen || service.name === chosen).flatMap((service) => service.operations));
-    replaceChildren(serviceNames, services.map((service) => el('option', { value: service.name })));
-    replaceChildren(operationNames, [...operations].sort().map((operation) => el('option', { value: operation })));
+    replaceChildren(
+      serviceNames,
+      services.map((service) => el('option', { value: service.name })),
+    );
+    replaceChildren(
+      operationNames,
+      [...operations].sort().map((operation) => el('option', { value: operation })),
+    );
   };
 
   let shownVersion = -1;
@@ -88,7 +106,10 @@ export function renderList(root: HTMLElement, statusLine: HTMLElement): void {
       message.textContent = '';
       if (result.version === shownVersion) return;
       shownVersion = result.version;
-      replaceChildren(list, result.traces.length > 0 ? result.traces.map(row) : [el('p', { class: 'empty' }, 'No traces match. Send some: set OTLP_ENDPOINT to this address.')]);
+      replaceChildren(
+        list,
+        result.traces.length > 0 ? result.traces.map(row) : [el('p', { class: 'empty' }, 'No traces match. Send some: set OTLP_ENDPOINT to this address.')],
+      );
     } catch (error) {
       message.textContent = `Cannot list traces: ${(error as Error).message}`;
     }

@@ -50,7 +50,15 @@ export async function renderMap(root: HTMLElement): Promise<void> {
   const drawing = svg(
     'svg',
     { width, height, viewBox: `0 0 ${width} ${height}`, 'data-testid': 'service-map' },
-    svg('defs', {}, svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 8, markerHeight: 8, orient: 'auto' }, svg('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#888' }))),
+    svg(
+      'defs',
+      {},
+      svg(
+        'marker',
+        { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 8, markerHeight: 8, orient: 'auto' },
+        svg('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#888' }),
+      ),
+    ),
     map.edges.map((edge) => {
       const from = position.get(edge.from)!;
       const to = position.get(edge.to)!;
@@ -62,7 +70,11 @@ export async function renderMap(root: HTMLElement): Promise<void> {
         'g',
         { class: `edge${edge.errors > 0 ? ' error' : ''}`, 'data-testid': 'map-edge' },
         svg('line', { x1, y1, x2, y2, 'marker-end': 'url(#arrow)' }),
-        svg('text', { x: labelX, y: labelY, 'text-anchor': 'middle' }, `${edge.calls} call${edge.calls === 1 ? '' : 's'} · ${errorShare.toFixed(errorShare > 0 && errorShare < 1 ? 1 : 0)}% errors · p95 ${formatDuration(edge.p95Us)}`),
+        svg(
+          'text',
+          { x: labelX, y: labelY, 'text-anchor': 'middle' },
+          `${edge.calls} call${edge.calls === 1 ? '' : 's'} · ${errorShare.toFixed(errorShare > 0 && errorShare < 1 ? 1 : 0)}% errors · p95 ${formatDuration(edge.p95Us)}`,
+        ),
       );
     }),
     map.nodes.map((node) => {
@@ -70,8 +82,19 @@ export async function renderMap(root: HTMLElement): Promise<void> {
       return svg(
         'g',
         { class: `node ${node.kind}`, 'data-testid': 'map-node' },
-        svg('rect', { x, y, width: NODE_WIDTH, height: NODE_HEIGHT, rx: node.kind === 'database' ? 14 : 4, stroke: node.kind === 'service' ? serviceColour(node.name) : '#888' }),
-        svg('text', { x: x + NODE_WIDTH / 2, y: y + 19, 'text-anchor': 'middle', class: 'node-name' }, node.name.length > 24 ? `${node.name.slice(0, 23)}…` : node.name),
+        svg('rect', {
+          x,
+          y,
+          width: NODE_WIDTH,
+          height: NODE_HEIGHT,
+          rx: node.kind === 'database' ? 14 : 4,
+          stroke: node.kind === 'service' ? serviceColour(node.name) : '#888',
+        }),
+        svg(
+          'text',
+          { x: x + NODE_WIDTH / 2, y: y + 19, 'text-anchor': 'middle', class: 'node-name' },
+          node.name.length > 24 ? `${node.name.slice(0, 23)}…` : node.name,
+        ),
         svg('text', { x: x + NODE_WIDTH / 2, y: y + 35, 'text-anchor': 'middle', class: 'node-kind' }, node.kind),
       );
     }),

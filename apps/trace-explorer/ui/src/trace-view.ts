@@ -30,23 +30,50 @@ function details(span: StoredSpan, traceStartUs: number): HTMLElement {
     el(
       'dl',
       {},
-      el('dt', {}, 'kind'), el('dd', {}, KIND_NAMES[span.kind] ?? 'unspecified'),
-      el('dt', {}, 'duration'), el('dd', {}, formatDuration(span.durationUs)),
-      el('dt', {}, 'starts at'), el('dd', {}, `+${formatDuration(span.startUs - traceStartUs)}`),
-      el('dt', {}, 'status'), el('dd', { class: span.status.code === 2 ? 'error-text' : '' }, ['unset', 'ok', 'error'][span.status.code] ?? 'unset', span.status.message ? `: ${span.status.message}` : ''),
-      el('dt', {}, 'span id'), el('dd', { class: 'mono' }, span.spanId),
-      el('dt', {}, 'parent'), el('dd', { class: 'mono' }, span.parentSpanId || '(root)'),
-      el('dt', {}, 'scope'), el('dd', {}, `${span.scope.name} ${span.scope.version}`.trim()),
+      el('dt', {}, 'kind'),
+      el('dd', {}, KIND_NAMES[span.kind] ?? 'unspecified'),
+      el('dt', {}, 'duration'),
+      el('dd', {}, formatDuration(span.durationUs)),
+      el('dt', {}, 'starts at'),
+      el('dd', {}, `+${formatDuration(span.startUs - traceStartUs)}`),
+      el('dt', {}, 'status'),
+      el(
+        'dd',
+        { class: span.status.code === 2 ? 'error-text' : '' },
+        ['unset', 'ok', 'error'][span.status.code] ?? 'unset',
+        span.status.message ? `: ${span.status.message}` : '',
+      ),
+      el('dt', {}, 'span id'),
+      el('dd', { class: 'mono' }, span.spanId),
+      el('dt', {}, 'parent'),
+      el('dd', { class: 'mono' }, span.parentSpanId || '(root)'),
+      el('dt', {}, 'scope'),
+      el('dd', {}, `${span.scope.name} ${span.scope.version}`.trim()),
     ),
     exceptions.map((event) =>
-      el('div', { class: 'exception' }, el('strong', {}, valueText(event.attributes['exception.type'] ?? 'exception'), ': ', valueText(event.attributes['exception.message'] ?? '')), event.attributes['exception.stacktrace'] ? el('pre', {}, valueText(event.attributes['exception.stacktrace'])) : null),
+      el(
+        'div',
+        { class: 'exception' },
+        el('strong', {}, valueText(event.attributes['exception.type'] ?? 'exception'), ': ', valueText(event.attributes['exception.message'] ?? '')),
+        event.attributes['exception.stacktrace'] ? el('pre', {}, valueText(event.attributes['exception.stacktrace'])) : null,
+      ),
     ),
     el('h4', {}, 'Attributes'),
     attributeTable(span.attributes, 'span-attributes'),
     el('h4', {}, `Events (${span.events.length})`),
-    span.events.map((event) => el('div', { class: 'event' }, el('span', { class: 'mono' }, `+${formatDuration(event.timeUs - traceStartUs)} `), event.name, attributeTable(event.attributes))),
+    span.events.map((event) =>
+      el(
+        'div',
+        { class: 'event' },
+        el('span', { class: 'mono' }, `+${formatDuration(event.timeUs - traceStartUs)} `),
+        event.name,
+        attributeTable(event.attributes),
+      ),
+    ),
     el('h4', {}, `Links (${span.links.length})`),
-    span.links.map((link) => el('div', { class: 'link' }, el('a', { href: `/trace/${link.traceId}` }, `${link.traceId} / ${link.spanId}`), attributeTable(link.attributes))),
+    span.links.map((link) =>
+      el('div', { class: 'link' }, el('a', { href: `/trace/${link.traceId}` }, `${link.traceId} / ${link.spanId}`), attributeTable(link.attributes)),
+    ),
     el('h4', {}, 'Resource'),
     attributeTable(span.resource.attributes),
   );
@@ -81,14 +108,31 @@ export function renderTrace(root: HTMLElement, traceId: string): void {
         const width = Math.max((span.durationUs / total) * 100, 0.3);
         const line = el(
           'div',
-          { class: `span-row${span.spanId === selected ? ' selected' : ''}${span.status.code === 2 ? ' error' : ''}`, 'data-testid': 'span-row', 'data-span-id': span.spanId, 'data-depth': String(depth), tabindex: '0' },
-          el('div', { class: 'label', style: `padding-left: ${depth * 14 + 4}px` }, el('span', { class: 'service', style: `color: ${serviceColour(span.resource.serviceName)}` }, span.resource.serviceName), ' ', el('span', { class: 'name', 'data-testid': 'span-name' }, span.name), note ? el('span', { class: 'note', 'data-testid': 'span-note' }, ` (${note})`) : null),
+          {
+            class: `span-row${span.spanId === selected ? ' selected' : ''}${span.status.code === 2 ? ' error' : ''}`,
+            'data-testid': 'span-row',
+            'data-span-id': span.spanId,
+            'data-depth': String(depth),
+            tabindex: '0',
+          },
+          el(
+            'div',
+            { class: 'label', style: `padding-left: ${depth * 14 + 4}px` },
+            el('span', { class: 'service', style: `color: ${serviceColour(span.resource.serviceName)}` }, span.resource.serviceName),
+            ' ',
+            el('span', { class: 'name', 'data-testid': 'span-name' }, span.name),
+            note ? el('span', { class: 'note', 'data-testid': 'span-note' }, ` (${note})`) : null,
+          ),
           el(
             'div',
             { class: 'track' },
             el('div', { class: 'bar', style: `left: ${left}%; width: ${width}%; background: ${serviceColour(span.resource.serviceName)}` }),
             // Right of the bar, or left of it when the bar reaches the end of the track.
-            el('span', { class: 'bar-label', style: left + width > 80 ? `right: ${100 - left}%` : `left: ${left + width}%`, 'data-testid': 'span-duration' }, formatDuration(span.durationUs)),
+            el(
+              'span',
+              { class: 'bar-label', style: left + width > 80 ? `right: ${100 - left}%` : `left: ${left + width}%`, 'data-testid': 'span-duration' },
+              formatDuration(span.durationUs),
+            ),
           ),
         );
         line.addEventListener('click', () => select(span.spanId));

@@ -103,9 +103,7 @@ export class RedisUsersCache extends UsersCache implements OnApplicationBootstra
   }
 
   async invalidate(id: string): Promise<void> {
-    const done = await this.attempt('invalidate', () =>
-      this.redis.eval(INVALIDATE, 2, entryKey(id), generationKey(id), GENERATION_TTL_MS),
-    );
+    const done = await this.attempt('invalidate', () => this.redis.eval(INVALIDATE, 2, entryKey(id), generationKey(id), GENERATION_TTL_MS));
     if (done === undefined) this.invalidationLost = true;
   }
 

@@ -11,13 +11,7 @@ const UNAVAILABLE_CODES = /^(08...|57P0[123]|53300|57014|55P03)$/;
 /** Socket errors of a connection that could not be made or was lost. */
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 /** pg's own errors for a lost, refused or silent connection, which carry no code. */
-const DRIVER_MESSAGES = [
-  'Connection terminated',
-  'timeout exceeded when trying to connect',
-  'Query read timeout',
-  'is not queryable',
-  'Connection ended',
-];
+const DRIVER_MESSAGES = ['Connection terminated', 'timeout exceeded when trying to connect', 'Query read timeout', 'is not queryable', 'Connection ended'];
 
 type DriverError = Error & { code?: unknown };
 

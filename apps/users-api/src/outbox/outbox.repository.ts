@@ -44,10 +44,10 @@ export class OutboxRepository {
 
   /** Deletes the messages delivered more than `hours` ago; returns how many. */
   async deleteDeliveredBefore(hours: number): Promise<number> {
-    const [, removed] = (await this.dataSource.query(
-      `DELETE FROM outbox_messages WHERE delivered_at < now() - make_interval(hours => $1)`,
-      [hours],
-    )) as [unknown, number];
+    const [, removed] = (await this.dataSource.query(`DELETE FROM outbox_messages WHERE delivered_at < now() - make_interval(hours => $1)`, [hours])) as [
+      unknown,
+      number,
+    ];
     return removed;
   }
 
@@ -60,9 +60,8 @@ export class OutboxRepository {
   }
 
   async markFailed(id: string, attempts: number, error: string, retryInMs: number): Promise<void> {
-    await this.dataSource.getRepository(OutboxMessage).update(
-      { id },
-      { attempts, lastError: error, lockedUntil: null, nextAttemptAt: new Date(Date.now() + retryInMs) },
-    );
+    await this.dataSource
+      .getRepository(OutboxMessage)
+      .update({ id }, { attempts, lastError: error, lockedUntil: null, nextAttemptAt: new Date(Date.now() + retryInMs) });
   }
 }

@@ -55,7 +55,24 @@ export class HostileValues {
   }
 
   key(): string {
-    return this.pick(['email', 'name', 'password', 'to', 'subject', 'body', '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '', 'a.b', 'x'.repeat(1_000), this.string()]);
+    return this.pick([
+      'email',
+      'name',
+      'password',
+      'to',
+      'subject',
+      'body',
+      '__proto__',
+      'constructor',
+      'prototype',
+      'toString',
+      'hasOwnProperty',
+      'valueOf',
+      '',
+      'a.b',
+      'x'.repeat(1_000),
+      this.string(),
+    ]);
   }
 
   value(depth = 0): unknown {
@@ -122,7 +139,13 @@ export class HostileValues {
   }
 
   contentType(): string {
-    return this.pick(['application/json', 'application/json; charset=utf-16', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1']);
+    return this.pick([
+      'application/json',
+      'application/json; charset=utf-16',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/json; charset=latin1',
+    ]);
   }
 
   /** Percent-encoded; a lone surrogate, which encodeURIComponent refuses, goes as its raw UTF-8 bytes. */
@@ -131,16 +154,17 @@ export class HostileValues {
   }
 
   query(): string {
-    const parameter = () => `${encodeURIComponent(this.pick(['limit', 'offset', 'constructor', '__proto__', 'x']))}=${this.pick([
-      this.encoded(this.string()),
-      '0x10',
-      '%20%205',
-      '1e3',
-      '-0',
-      '99999999999999999999999',
-      '%E0%A4%A',
-      '',
-    ])}`;
+    const parameter = () =>
+      `${encodeURIComponent(this.pick(['limit', 'offset', 'constructor', '__proto__', 'x']))}=${this.pick([
+        this.encoded(this.string()),
+        '0x10',
+        '%20%205',
+        '1e3',
+        '-0',
+        '99999999999999999999999',
+        '%E0%A4%A',
+        '',
+      ])}`;
     return Array.from({ length: 1 + this.int(3) }, parameter).join('&');
   }
 

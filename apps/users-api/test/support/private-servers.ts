@@ -38,7 +38,10 @@ function signalAll(pids: number[], signal: NodeJS.Signals): void {
 
 function childPids(parent: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(parent)], { encoding: 'utf8' }).trim().split('\n').map(Number);
+    return execFileSync('pgrep', ['-P', String(parent)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map(Number);
   } catch {
     return []; // pgrep exits 1 when there are none
   }

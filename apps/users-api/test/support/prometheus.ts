@@ -27,9 +27,7 @@ export class PrometheusServer {
 
   static async start(targets: Record<string, string>): Promise<PrometheusServer> {
     const directory = await mkdtemp(join(tmpdir(), 'prometheus-e2e-'));
-    const scrapeConfigs = Object.entries(targets).map(
-      ([job, url]) => `  - job_name: ${job}\n    static_configs:\n      - targets: ["${new URL(url).host}"]`,
-    );
+    const scrapeConfigs = Object.entries(targets).map(([job, url]) => `  - job_name: ${job}\n    static_configs:\n      - targets: ["${new URL(url).host}"]`);
     await writeFile(join(directory, 'prometheus.yml'), `global:\n  scrape_interval: 1s\nscrape_configs:\n${scrapeConfigs.join('\n')}\n`);
     const port = await freePort();
     const process = spawn(

@@ -32,8 +32,16 @@ describe('trace API', () => {
 
   it('withSpan records an error, sets ERROR and rethrows the same object', async () => {
     const error = new Error('nope');
-    expect(() => api.withSpan('sync-fail', {}, () => { throw error; })).toThrow(error);
-    await expect(api.withSpan('async-fail', {}, async () => { throw error; })).rejects.toBe(error);
+    expect(() =>
+      api.withSpan('sync-fail', {}, () => {
+        throw error;
+      }),
+    ).toThrow(error);
+    await expect(
+      api.withSpan('async-fail', {}, async () => {
+        throw error;
+      }),
+    ).rejects.toBe(error);
     for (const name of ['sync-fail', 'async-fail']) {
       expect(span(name).status).toEqual({ code: SpanStatusCode.ERROR, message: 'nope' });
       expect(span(name).events[0].name).toBe('exception');

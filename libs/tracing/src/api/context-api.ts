@@ -1,15 +1,4 @@
-import {
-  type Attributes,
-  type Context,
-  context,
-  type Link,
-  propagation,
-  ROOT_CONTEXT,
-  type Span,
-  SpanKind,
-  type SpanStatus,
-  trace,
-} from '@opentelemetry/api';
+import { type Attributes, type Context, context, type Link, propagation, ROOT_CONTEXT, type Span, SpanKind, type SpanStatus, trace } from '@opentelemetry/api';
 import {
   ATTR_DB_COLLECTION_NAME,
   ATTR_DB_OPERATION_NAME,

@@ -40,9 +40,12 @@ export interface IntegerRange {
 export function envInteger(env: Env, name: string, fallback: number, range?: IntegerRange): number;
 export function envInteger(env: Env, name: string, fallback?: undefined, range?: IntegerRange): number | undefined;
 export function envInteger(env: Env, name: string, fallback?: number, { min = 0, max = Number.MAX_SAFE_INTEGER }: IntegerRange = {}): number | undefined {
-  const expected = max === Number.MAX_SAFE_INTEGER
-    ? min === 0 ? 'expected a non-negative integer' : `expected an integer of at least ${min}`
-    : `expected an integer from ${min} to ${max}`;
+  const expected =
+    max === Number.MAX_SAFE_INTEGER
+      ? min === 0
+        ? 'expected a non-negative integer'
+        : `expected an integer of at least ${min}`
+      : `expected an integer from ${min} to ${max}`;
   const parse = (raw: string) => {
     const value = Number(raw);
     return Number.isInteger(value) && value >= min && value <= max ? value : undefined;
@@ -82,7 +85,10 @@ export function envUrl(env: Env, name: string, protocols: readonly string[], fal
 /** A comma-separated list of `choices`, each entry passed through `normalise` first; undefined when unset. */
 export function envList<T extends string>(env: Env, name: string, choices: readonly T[], normalise = (entry: string) => entry): T[] | undefined {
   const parse = (raw: string) => {
-    const entries = raw.split(',').map((entry) => normalise(entry.trim())).filter(Boolean);
+    const entries = raw
+      .split(',')
+      .map((entry) => normalise(entry.trim()))
+      .filter(Boolean);
     const matched = entries.map((entry) => choices.find((choice) => choice === entry));
     return matched.every((entry) => entry !== undefined) ? (matched as T[]) : undefined;
   };

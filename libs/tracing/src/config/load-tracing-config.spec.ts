@@ -85,7 +85,11 @@ describe('loadTracingConfig', () => {
     [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'thrift' }, 'OTEL_EXPORTER_OTLP_PROTOCOL', 'http/protobuf, http/json, grpc'],
     [{ OTEL_BSP_MAX_QUEUE_SIZE: '-1' }, 'OTEL_BSP_MAX_QUEUE_SIZE', 'non-negative integer'],
     [{ OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '5000' }, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 'OTEL_BSP_MAX_QUEUE_SIZE'],
-    [{ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,mongo' }, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', 'nestjs-microservices, nestjs-schedule, nestjs-event-emitter, bullmq, amqplib,'],
+    [
+      { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,mongo' },
+      'OTEL_NODE_ENABLED_INSTRUMENTATIONS',
+      'nestjs-microservices, nestjs-schedule, nestjs-event-emitter, bullmq, amqplib,',
+    ],
     [{ OTEL_TRACES_SAMPLER: 'ratio' }, 'OTEL_TRACES_SAMPLER', 'always_on, always_off, traceidratio, parentbased_always_on'],
     [{ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '10' }, 'OTEL_TRACES_SAMPLER_ARG', 'from 0 to 1'],
     [{ OTEL_PROPAGATORS: 'tracecontext,jaeger' }, 'OTEL_PROPAGATORS', 'tracecontext, baggage, b3, b3multi, none'],
@@ -131,7 +135,10 @@ describe('loadTracingConfig', () => {
   it('leaves sampling to OTEL_TRACES_SAMPLER only when TRACING_SAMPLE_RATE is unset', () => {
     expect(load({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5' }).envSampler).toEqual({ name: 'traceidratio', ratio: 0.5 });
     expect(load({ OTEL_TRACES_SAMPLER: 'always_off' }).envSampler).toEqual({ name: 'always_off', ratio: 1 });
-    expect(load({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5', TRACING_SAMPLE_RATE: '0.5' })).toMatchObject({ sampleRate: 0.5, envSampler: undefined });
+    expect(load({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5', TRACING_SAMPLE_RATE: '0.5' })).toMatchObject({
+      sampleRate: 0.5,
+      envSampler: undefined,
+    });
   });
 
   it('reads the standard propagator, resource detector, span limit and off-switch variables', () => {

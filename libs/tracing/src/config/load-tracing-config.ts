@@ -11,11 +11,7 @@ import {
   LOG_LEVELS,
   OTLP_PROTOCOLS,
 } from './choices.js';
-import type {
-  BatchConfig,
-  OtlpProtocol,
-  TracingConfig,
-} from './tracing-config.js';
+import type { BatchConfig, OtlpProtocol, TracingConfig } from './tracing-config.js';
 import { type Env, envChoice, envInteger, envList, envUrl, readEnv } from './env.js';
 import { parsePropagators, parseResourceDetectors, parseSpanLimits } from './sdk-env.js';
 import { validateOtlpTransportEnv } from './otlp-transport-env.js';
@@ -154,11 +150,7 @@ function parseBatchConfig(env: Env): BatchConfig {
     throw new ConfigError('OTEL_BSP_MAX_QUEUE_SIZE', String(batch.maxQueueSize), 'expected at least 1');
   }
   if (batch.maxExportBatchSize < 1 || batch.maxExportBatchSize > batch.maxQueueSize) {
-    throw new ConfigError(
-      'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
-      String(batch.maxExportBatchSize),
-      `expected 1 to OTEL_BSP_MAX_QUEUE_SIZE (${batch.maxQueueSize})`,
-    );
+    throw new ConfigError('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', String(batch.maxExportBatchSize), `expected 1 to OTEL_BSP_MAX_QUEUE_SIZE (${batch.maxQueueSize})`);
   }
   return batch;
 }

@@ -32,8 +32,7 @@ export function parseResourceDetectors(env: Env): DetectorName[] {
 }
 
 export function parseSpanLimits(env: Env): SpanLimits {
-  const limit = (name: string, fallbackName?: string) =>
-    envInteger(env, name) ?? (fallbackName ? envInteger(env, fallbackName) : undefined);
+  const limit = (name: string, fallbackName?: string) => envInteger(env, name) ?? (fallbackName ? envInteger(env, fallbackName) : undefined);
   const limits: SpanLimits = {
     attributeCountLimit: limit('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', 'OTEL_ATTRIBUTE_COUNT_LIMIT'),
     attributeValueLengthLimit: limit('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'),

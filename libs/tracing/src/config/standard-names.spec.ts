@@ -21,24 +21,43 @@ describe('the short names beside the standard variables', () => {
   it.each([
     [{ ENABLE_TRACING: 'true', OTEL_SDK_DISABLED: 'true' }, 'Invalid ENABLE_TRACING="true": it disagrees with OTEL_SDK_DISABLED="true"; set one of them'],
     [{ ENABLE_TRACING: 'false', OTEL_SDK_DISABLED: 'false' }, 'Invalid ENABLE_TRACING="false": it disagrees with OTEL_SDK_DISABLED="false"; set one of them'],
-    [{ TRACING_EXPORTER: 'console', OTEL_TRACES_EXPORTER: 'otlp' }, 'Invalid TRACING_EXPORTER="console": it disagrees with OTEL_TRACES_EXPORTER="otlp"; set one of them'],
-    [{ TRACING_SAMPLE_RATE: '0.5', OTEL_TRACES_SAMPLER: 'always_on' }, 'Invalid TRACING_SAMPLE_RATE="0.5": it disagrees with OTEL_TRACES_SAMPLER="always_on"; set one of them'],
-    [{ TRACING_SAMPLE_RATE: '0.5', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.2' }, 'Invalid TRACING_SAMPLE_RATE="0.5": it disagrees with OTEL_TRACES_SAMPLER="parentbased_traceidratio"; set one of them'],
-    [{ ZIPKIN_ENDPOINT: 'http://zipkin:9411/api/v2/spans', OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'http://other:9411/api/v2/spans' }, 'Invalid ZIPKIN_ENDPOINT="http://zipkin:9411/api/v2/spans": it disagrees with OTEL_EXPORTER_ZIPKIN_ENDPOINT="http://other:9411/api/v2/spans"; set one of them'],
-    [{ OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://other:4318' }, 'Invalid OTLP_ENDPOINT="http://collector:4318": it disagrees with OTEL_EXPORTER_OTLP_ENDPOINT="http://other:4318"; set one of them'],
+    [
+      { TRACING_EXPORTER: 'console', OTEL_TRACES_EXPORTER: 'otlp' },
+      'Invalid TRACING_EXPORTER="console": it disagrees with OTEL_TRACES_EXPORTER="otlp"; set one of them',
+    ],
+    [
+      { TRACING_SAMPLE_RATE: '0.5', OTEL_TRACES_SAMPLER: 'always_on' },
+      'Invalid TRACING_SAMPLE_RATE="0.5": it disagrees with OTEL_TRACES_SAMPLER="always_on"; set one of them',
+    ],
+    [
+      { TRACING_SAMPLE_RATE: '0.5', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.2' },
+      'Invalid TRACING_SAMPLE_RATE="0.5": it disagrees with OTEL_TRACES_SAMPLER="parentbased_traceidratio"; set one of them',
+    ],
+    [
+      { ZIPKIN_ENDPOINT: 'http://zipkin:9411/api/v2/spans', OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'http://other:9411/api/v2/spans' },
+      'Invalid ZIPKIN_ENDPOINT="http://zipkin:9411/api/v2/spans": it disagrees with OTEL_EXPORTER_ZIPKIN_ENDPOINT="http://other:9411/api/v2/spans"; set one of them',
+    ],
+    [
+      { OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://other:4318' },
+      'Invalid OTLP_ENDPOINT="http://collector:4318": it disagrees with OTEL_EXPORTER_OTLP_ENDPOINT="http://other:4318"; set one of them',
+    ],
   ])('stops on a short name and a standard one that disagree: %p', (env, message) => {
     expect(refusal(env)).toBe(message);
   });
 
   it('accepts both names when they agree', () => {
     expect(load({ TRACING_SAMPLE_RATE: '1', OTEL_TRACES_SAMPLER: 'parentbased_always_on' }).sampleRate).toBe(1);
-    expect(load({ ZIPKIN_ENDPOINT: 'http://zipkin:9411/api/v2/spans', OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'http://zipkin:9411/api/v2/spans/' }).zipkinEndpoint).toBe('http://zipkin:9411/api/v2/spans');
+    expect(load({ ZIPKIN_ENDPOINT: 'http://zipkin:9411/api/v2/spans', OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'http://zipkin:9411/api/v2/spans/' }).zipkinEndpoint).toBe(
+      'http://zipkin:9411/api/v2/spans',
+    );
   });
 
   it('uses the Zipkin and OTLP endpoints as the specification says', () => {
     expect(load({ OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'http://zipkin:9411/api/v2/spans' }).zipkinEndpoint).toBe('http://zipkin:9411/api/v2/spans');
     // The signal's own endpoint as given; the generic one with /v1/traces appended over HTTP, as given over gRPC.
-    expect(load({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/custom', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).otlpEndpoint).toBe('http://collector:4318/custom');
+    expect(
+      load({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/custom', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).otlpEndpoint,
+    ).toBe('http://collector:4318/custom');
     expect(load({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).otlpEndpoint).toBe('http://collector:4318/v1/traces');
     expect(load({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/v1/traces' }).otlpEndpoint).toBe('http://collector:4318/v1/traces/v1/traces');
     expect(load({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }).otlpEndpoint).toBe('http://collector:4317');

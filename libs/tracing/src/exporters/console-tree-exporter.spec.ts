@@ -18,16 +18,35 @@ describe('ConsoleTreeExporter', () => {
     const { tracer, text } = setup();
     // Explicit times: siblings started within the same microsecond would have no order of their own.
     const t0 = Date.now();
-    const server = tracer.startSpan('POST /orders', { kind: SpanKind.SERVER, startTime: t0, attributes: { 'http.route': '/orders', 'http.response.status_code': 201 } });
+    const server = tracer.startSpan('POST /orders', {
+      kind: SpanKind.SERVER,
+      startTime: t0,
+      attributes: { 'http.route': '/orders', 'http.response.status_code': 201 },
+    });
     const inServer = trace.setSpan(ROOT_CONTEXT, server);
     const service = tracer.startSpan('OrdersService.create', { startTime: t0 + 1 }, inServer);
     const query = tracer.startSpan(
       'pg.query:INSERT orders',
-      { kind: SpanKind.CLIENT, startTime: t0 + 2, attributes: { 'db.system.name': 'postgresql', 'db.query.text': 'INSERT INTO "orders" ("id", "customer", "total", "created_at") VALUES ($1, $2, $3, $4)' } },
+      {
+        kind: SpanKind.CLIENT,
+        startTime: t0 + 2,
+        attributes: {
+          'db.system.name': 'postgresql',
+          'db.query.text': 'INSERT INTO "orders" ("id", "customer", "total", "created_at") VALUES ($1, $2, $3, $4)',
+        },
+      },
       trace.setSpan(ROOT_CONTEXT, service),
     );
     query.end(t0 + 5);
-    const call = tracer.startSpan('POST', { kind: SpanKind.CLIENT, startTime: t0 + 10, attributes: { 'server.service.name': 'email-service', 'url.full': 'http://email:3001/emails', 'http.request.method': 'POST' } }, inServer);
+    const call = tracer.startSpan(
+      'POST',
+      {
+        kind: SpanKind.CLIENT,
+        startTime: t0 + 10,
+        attributes: { 'server.service.name': 'email-service', 'url.full': 'http://email:3001/emails', 'http.request.method': 'POST' },
+      },
+      inServer,
+    );
     call.end(t0 + 20);
     service.end(t0 + 30);
     expect(text()).toBe('');

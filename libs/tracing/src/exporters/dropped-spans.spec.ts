@@ -4,7 +4,10 @@ describe('DroppedSpans', () => {
   it('counts every drop but warns at most once a minute, with what was dropped since', () => {
     let now = 0;
     const warnings: string[] = [];
-    const dropped = new DroppedSpans((message) => warnings.push(message), () => now);
+    const dropped = new DroppedSpans(
+      (message) => warnings.push(message),
+      () => now,
+    );
 
     dropped.add(3, 'export failed');
     now = 30_000;
@@ -16,9 +19,6 @@ describe('DroppedSpans', () => {
     dropped.add(2, 'export failed');
 
     expect(dropped.count).toBe(11);
-    expect(warnings).toEqual([
-      'Dropped 3 span(s): export failed. 3 dropped since start.',
-      'Dropped 8 span(s): export failed. 11 dropped since start.',
-    ]);
+    expect(warnings).toEqual(['Dropped 3 span(s): export failed. 3 dropped since start.', 'Dropped 8 span(s): export failed. 11 dropped since start.']);
   });
 });

@@ -1,4 +1,3 @@
-
 type Warn = (message: string) => void;
 
 /**

@@ -10,8 +10,7 @@ function filter(options: TracingModuleOptions = {}, globalPrefix?: string): Requ
   return requestFilter;
 }
 
-const ignored = (requestFilter: RequestFilter, method: string | undefined, url: string | undefined) =>
-  requestFilter.isIgnored({ method, url });
+const ignored = (requestFilter: RequestFilter, method: string | undefined, url: string | undefined) => requestFilter.isIgnored({ method, url });
 
 describe('RequestFilter', () => {
   const defaults = filter();

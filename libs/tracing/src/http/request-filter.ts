@@ -31,7 +31,8 @@ export function resolveRequestOptions(options: TracingModuleOptions): RequestTra
   const metrics = options.metrics ?? true;
   const path = metrics === false ? false : metrics === true ? DEFAULT_METRICS_PATH : (metrics.path ?? DEFAULT_METRICS_PATH);
   const port = typeof metrics === 'object' ? metrics.port : undefined;
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new Error(`metrics.port must be an integer from 0 to 65535, not ${port}`);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
+    throw new Error(`metrics.port must be an integer from 0 to 65535, not ${port}`);
   const servedPath = path === false ? false : normalisePath(path);
   const metricsPath = port === undefined ? servedPath : false;
   const ignorePaths = options.ignorePaths ?? DEFAULT_IGNORED_PATHS;

@@ -5,7 +5,8 @@ import { setupTestTracing, type TestTracing } from '../testing/index.js';
 import { requestOperation } from './request-operation.js';
 import { mergedPath, nameGraphqlOperation, runFieldSpan } from './resolver-spans.js';
 
-const path = (...keys: (string | number)[]) => keys.reduce<{ key: string | number; prev?: unknown } | undefined>((prev, key) => ({ key, prev }), undefined) as never;
+const path = (...keys: (string | number)[]) =>
+  keys.reduce<{ key: string | number; prev?: unknown } | undefined>((prev, key) => ({ key, prev }), undefined) as never;
 
 describe('mergedPath', () => {
   it('names a field the same in every item of a list', () => {
@@ -45,7 +46,12 @@ describe('runFieldSpan', () => {
     expect(spans).toHaveLength(2);
     expect(spans[0]).toMatchObject({
       name: 'UsersResolver.posts',
-      attributes: { 'code.function.name': 'UsersResolver.posts', 'graphql.field.name': 'posts', 'graphql.field.path': 'users.*.posts', 'graphql.parent.name': 'User' },
+      attributes: {
+        'code.function.name': 'UsersResolver.posts',
+        'graphql.field.name': 'posts',
+        'graphql.field.path': 'users.*.posts',
+        'graphql.parent.name': 'User',
+      },
     });
   });
 });

@@ -16,15 +16,7 @@ import { libraryTracer } from '../runtime/library-tracer.js';
 import { TracingLifecycle } from '../runtime/tracing-lifecycle.js';
 import type { TracingRuntime } from '../runtime/tracing-runtime.js';
 import { TRACING_REQUEST_OPTIONS, TRACING_RUNTIME } from '../tracing.constants.js';
-import {
-  markAborted,
-  markServerError,
-  nameServerSpan,
-  recordResponseStatus,
-  routeTemplate,
-  setTraceIdHeader,
-  type RoutedRequest,
-} from './http-server-span.js';
+import { markAborted, markServerError, nameServerSpan, recordResponseStatus, routeTemplate, setTraceIdHeader, type RoutedRequest } from './http-server-span.js';
 import type { RequestTracingOptions } from './request-filter.js';
 import type { ServerSpanHooks } from './server-span-hooks.js';
 

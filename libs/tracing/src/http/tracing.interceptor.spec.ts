@@ -170,13 +170,21 @@ describe('request spans (interceptor and server span)', () => {
 
   it('handles Observable and streamed responses, ending their spans', async () => {
     await request(app.getHttpServer()).get('/users/observable').expect(200, ['x', 'y']);
-    const streamed = await request(app.getHttpServer()).get('/users/stream').buffer(true).parse((res, done) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => done(null, body));
-    });
+    const streamed = await request(app.getHttpServer())
+      .get('/users/stream')
+      .buffer(true)
+      .parse((res, done) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => done(null, body));
+      });
     expect(streamed.body).toBe('abc');
-    expect(tracing.spans().map((span) => [span.name, span.attributes['code.function.name']]).sort()).toEqual([
+    expect(
+      tracing
+        .spans()
+        .map((span) => [span.name, span.attributes['code.function.name']])
+        .sort(),
+    ).toEqual([
       ['GET /users/observable', 'UsersController.observable'],
       ['GET /users/stream', 'UsersController.stream'],
     ]);

@@ -93,58 +93,125 @@ export const CONTRIB_INSTRUMENTATIONS = {
   ),
   bunyan: contrib(['bunyan'], ['bunyan'], async () => (await import('@opentelemetry/instrumentation-bunyan')).BunyanInstrumentation, logSending),
   'cassandra-driver': withinTraces(
-    contrib(['cassandra-driver'], ['cassandra-driver'], async () => (await import('@opentelemetry/instrumentation-cassandra-driver')).CassandraDriverInstrumentation),
+    contrib(
+      ['cassandra-driver'],
+      ['cassandra-driver'],
+      async () => (await import('@opentelemetry/instrumentation-cassandra-driver')).CassandraDriverInstrumentation,
+    ),
   ),
   connect: contrib(['connect'], ['connect'], async () => (await import('@opentelemetry/instrumentation-connect')).ConnectInstrumentation),
-  cucumber: contrib(['@cucumber/cucumber'], ['@cucumber/cucumber'], async () => (await import('@opentelemetry/instrumentation-cucumber')).CucumberInstrumentation),
+  cucumber: contrib(
+    ['@cucumber/cucumber'],
+    ['@cucumber/cucumber'],
+    async () => (await import('@opentelemetry/instrumentation-cucumber')).CucumberInstrumentation,
+  ),
   dataloader: contrib(['dataloader'], ['dataloader'], async () => (await import('@opentelemetry/instrumentation-dataloader')).DataloaderInstrumentation),
-  dns: contrib(['dns', 'node:dns', 'dns/promises', 'node:dns/promises'], undefined, async () => (await import('@opentelemetry/instrumentation-dns')).DnsInstrumentation),
+  dns: contrib(
+    ['dns', 'node:dns', 'dns/promises', 'node:dns/promises'],
+    undefined,
+    async () => (await import('@opentelemetry/instrumentation-dns')).DnsInstrumentation,
+  ),
   express: contrib(['express'], ['express'], async () => (await import('@opentelemetry/instrumentation-express')).ExpressInstrumentation),
-  fs: contrib(['fs', 'node:fs', 'fs/promises', 'node:fs/promises'], undefined, async () => (await import('@opentelemetry/instrumentation-fs')).FsInstrumentation, () => ({
-    requireParentSpan: true,
-  })),
-  'generic-pool': contrib(['generic-pool'], ['generic-pool'], async () => (await import('@opentelemetry/instrumentation-generic-pool')).GenericPoolInstrumentation),
+  fs: contrib(
+    ['fs', 'node:fs', 'fs/promises', 'node:fs/promises'],
+    undefined,
+    async () => (await import('@opentelemetry/instrumentation-fs')).FsInstrumentation,
+    () => ({
+      requireParentSpan: true,
+    }),
+  ),
+  'generic-pool': contrib(
+    ['generic-pool'],
+    ['generic-pool'],
+    async () => (await import('@opentelemetry/instrumentation-generic-pool')).GenericPoolInstrumentation,
+  ),
   grpc: contrib(['@grpc/grpc-js'], ['@grpc/grpc-js'], async () => (await import('@opentelemetry/instrumentation-grpc')).GrpcInstrumentation),
   hapi: contrib(['@hapi/hapi'], ['@hapi/hapi'], async () => (await import('@opentelemetry/instrumentation-hapi')).HapiInstrumentation),
   'host-metrics': contrib([], undefined, async () => (await import('@opentelemetry/instrumentation-host-metrics')).HostMetricsInstrumentation),
-  ioredis: contrib(['ioredis'], ['ioredis'], async () => (await import('@opentelemetry/instrumentation-ioredis')).IORedisInstrumentation, () => ({
-    requireParentSpan: true,
-  })),
+  ioredis: contrib(
+    ['ioredis'],
+    ['ioredis'],
+    async () => (await import('@opentelemetry/instrumentation-ioredis')).IORedisInstrumentation,
+    () => ({
+      requireParentSpan: true,
+    }),
+  ),
   kafkajs: {
     ...contrib(['kafkajs'], ['kafkajs'], async () => (await import('@opentelemetry/instrumentation-kafkajs')).KafkaJsInstrumentation),
     yieldsTo: 'nestjs-microservices' as const,
   },
-  knex: contrib(['knex'], ['knex'], async () => (await import('@opentelemetry/instrumentation-knex')).KnexInstrumentation, () => ({ requireParentSpan: true })),
+  knex: contrib(
+    ['knex'],
+    ['knex'],
+    async () => (await import('@opentelemetry/instrumentation-knex')).KnexInstrumentation,
+    () => ({ requireParentSpan: true }),
+  ),
   koa: contrib(['koa'], ['koa'], async () => (await import('@opentelemetry/instrumentation-koa')).KoaInstrumentation),
-  'lru-memoizer': contrib(['lru-memoizer'], ['lru-memoizer'], async () => (await import('@opentelemetry/instrumentation-lru-memoizer')).LruMemoizerInstrumentation),
-  memcached: withinTraces(contrib(['memcached'], ['memcached'], async () => (await import('@opentelemetry/instrumentation-memcached')).MemcachedInstrumentation)),
-  mongodb: contrib(['mongodb'], ['mongodb'], async () => (await import('@opentelemetry/instrumentation-mongodb')).MongoDBInstrumentation, () => ({
-    requireParentSpan: true,
-  })),
-  mongoose: contrib(['mongoose'], ['mongoose'], async () => (await import('@opentelemetry/instrumentation-mongoose')).MongooseInstrumentation, () => ({
-    requireParentSpan: true,
-  })),
+  'lru-memoizer': contrib(
+    ['lru-memoizer'],
+    ['lru-memoizer'],
+    async () => (await import('@opentelemetry/instrumentation-lru-memoizer')).LruMemoizerInstrumentation,
+  ),
+  memcached: withinTraces(
+    contrib(['memcached'], ['memcached'], async () => (await import('@opentelemetry/instrumentation-memcached')).MemcachedInstrumentation),
+  ),
+  mongodb: contrib(
+    ['mongodb'],
+    ['mongodb'],
+    async () => (await import('@opentelemetry/instrumentation-mongodb')).MongoDBInstrumentation,
+    () => ({
+      requireParentSpan: true,
+    }),
+  ),
+  mongoose: contrib(
+    ['mongoose'],
+    ['mongoose'],
+    async () => (await import('@opentelemetry/instrumentation-mongoose')).MongooseInstrumentation,
+    () => ({
+      requireParentSpan: true,
+    }),
+  ),
   mysql: withinTraces(contrib(['mysql'], ['mysql'], async () => (await import('@opentelemetry/instrumentation-mysql')).MySQLInstrumentation)),
   // mysql2 writes a query's values into its text unless the statement is masked.
   mysql2: withinTraces(
-    contrib(['mysql2'], ['mysql2'], async () => (await import('@opentelemetry/instrumentation-mysql2')).MySQL2Instrumentation, () => ({ maskStatement: true })),
+    contrib(
+      ['mysql2'],
+      ['mysql2'],
+      async () => (await import('@opentelemetry/instrumentation-mysql2')).MySQL2Instrumentation,
+      () => ({ maskStatement: true }),
+    ),
   ),
   'nestjs-core': contrib(['@nestjs/core'], ['@nestjs/core'], async () => (await import('@opentelemetry/instrumentation-nestjs-core')).NestInstrumentation),
   net: contrib(['net', 'node:net'], undefined, async () => (await import('@opentelemetry/instrumentation-net')).NetInstrumentation),
   openai: contrib(['openai'], ['openai'], async () => (await import('@opentelemetry/instrumentation-openai')).OpenAIInstrumentation),
-  oracledb: contrib(['oracledb'], ['oracledb'], async () => (await import('@opentelemetry/instrumentation-oracledb')).OracleInstrumentation, () => ({
-    requireParentSpan: true,
-  })),
+  oracledb: contrib(
+    ['oracledb'],
+    ['oracledb'],
+    async () => (await import('@opentelemetry/instrumentation-oracledb')).OracleInstrumentation,
+    () => ({
+      requireParentSpan: true,
+    }),
+  ),
   // Pool housekeeping outside a request is noise, and so is a span per connection checkout (a wait
   // for the pool shows as the gap before the first query).
-  pg: contrib(['pg', 'pg-pool'], ['pg'], async () => (await import('@opentelemetry/instrumentation-pg')).PgInstrumentation, () => ({
-    requireParentSpan: true,
-    ignoreConnectSpans: true,
-  })),
+  pg: contrib(
+    ['pg', 'pg-pool'],
+    ['pg'],
+    async () => (await import('@opentelemetry/instrumentation-pg')).PgInstrumentation,
+    () => ({
+      requireParentSpan: true,
+      ignoreConnectSpans: true,
+    }),
+  ),
   pino: contrib(['pino'], ['pino'], async () => (await import('@opentelemetry/instrumentation-pino')).PinoInstrumentation, logSending),
-  redis: contrib(['redis', '@redis/client', '@node-redis/client'], ['redis', '@redis/client'], async () => (await import('@opentelemetry/instrumentation-redis')).RedisInstrumentation, () => ({
-    requireParentSpan: true,
-  })),
+  redis: contrib(
+    ['redis', '@redis/client', '@node-redis/client'],
+    ['redis', '@redis/client'],
+    async () => (await import('@opentelemetry/instrumentation-redis')).RedisInstrumentation,
+    () => ({
+      requireParentSpan: true,
+    }),
+  ),
   restify: contrib(['restify'], ['restify'], async () => (await import('@opentelemetry/instrumentation-restify')).RestifyInstrumentation),
   router: contrib(['router'], ['router'], async () => (await import('@opentelemetry/instrumentation-router')).RouterInstrumentation),
   'runtime-node': contrib([], undefined, async () => (await import('@opentelemetry/instrumentation-runtime-node')).RuntimeNodeInstrumentation),

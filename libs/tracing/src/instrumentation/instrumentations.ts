@@ -13,10 +13,7 @@ import { type AppContext, CONTRIB_INSTRUMENTATIONS, type InstrumentationEntry } 
  * hooks: wrapping an ES module puts a proxy in front of every import of it, which made every HTTP
  * request of an app with @nestjs/microservices measurably slower.
  */
-function patchedInPlace(
-  packageName: string,
-  load: (appRequire: NodeJS.Require) => Promise<Instrumentation>,
-): InstrumentationEntry & { patchedInPlace: true } {
+function patchedInPlace(packageName: string, load: (appRequire: NodeJS.Require) => Promise<Instrumentation>): InstrumentationEntry & { patchedInPlace: true } {
   return { specifiers: [], packages: [packageName], patchedInPlace: true, build: (_options, { appRequire }) => load(appRequire) };
 }
 

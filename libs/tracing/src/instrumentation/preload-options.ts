@@ -70,7 +70,8 @@ export function checkPreloadOptions(exported: unknown, file: string): TracingPre
   const { instrumentations = {}, extraInstrumentations = [] } = exported as Record<string, unknown>;
   if (!isObject(instrumentations)) refuse('instrumentations', 'expected an object of options by instrumentation name');
   for (const [name, options] of Object.entries(instrumentations as object)) {
-    if (!(INSTRUMENTATION_NAMES as readonly string[]).includes(name)) refuse(`instrumentations.${name}`, `allowed names are ${INSTRUMENTATION_NAMES.join(', ')}`);
+    if (!(INSTRUMENTATION_NAMES as readonly string[]).includes(name))
+      refuse(`instrumentations.${name}`, `allowed names are ${INSTRUMENTATION_NAMES.join(', ')}`);
     if (!isObject(options)) refuse(`instrumentations.${name}`, 'expected an object of options');
   }
   if (!Array.isArray(extraInstrumentations)) refuse('extraInstrumentations', 'expected an array of instrumentations');

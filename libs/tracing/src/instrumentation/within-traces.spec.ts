@@ -26,6 +26,8 @@ describe('withinTracesOnly', () => {
     expect(inside.isRecording()).toBe(true);
     expect(inside.spanContext().traceId).toBe(request.spanContext().traceId);
     instrumentation.current = provider.getTracer('second');
-    expect((instrumentation.query(trace.setSpan(ROOT_CONTEXT, request)) as unknown as { instrumentationScope: { name: string } }).instrumentationScope.name).toBe('second');
+    expect(
+      (instrumentation.query(trace.setSpan(ROOT_CONTEXT, request)) as unknown as { instrumentationScope: { name: string } }).instrumentationScope.name,
+    ).toBe('second');
   });
 });

@@ -26,7 +26,12 @@ describe('TracingConsoleLogger', () => {
 
   it('adds trace_id and span_id to a JSON line logged inside a span', () => {
     const logger = new TracingConsoleLogger({ json: true });
-    expect(JSON.parse(printed(logger, true))).toMatchObject({ message: 'order placed', context: 'OrdersService', trace_id: SPAN.traceId, span_id: SPAN.spanId });
+    expect(JSON.parse(printed(logger, true))).toMatchObject({
+      message: 'order placed',
+      context: 'OrdersService',
+      trace_id: SPAN.traceId,
+      span_id: SPAN.spanId,
+    });
     expect(Object.keys(JSON.parse(printed(logger, false)))).toEqual(['level', 'pid', 'timestamp', 'message', 'context']);
   });
 

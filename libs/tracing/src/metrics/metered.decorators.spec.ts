@@ -54,7 +54,9 @@ describe('@Counted and @Timed', () => {
     await request(app.getHttpServer()).get('/pay?fail=yes').expect(200, { result: 'declined' });
     const text = await scrape('application/openmetrics-text');
     expect(text).toMatch(new RegExp(`app_method_calls_total\\{class="PayController",method="pay",outcome="success"\\} 2 # \\{trace_id="[0-9a-f]{32}"`));
-    expect(text).toMatch(new RegExp(`billing_charges_total\\{class="Billing",method="charge",outcome="success"\\} 1 # \\{trace_id="${paid.headers['x-trace-id']}"`));
+    expect(text).toMatch(
+      new RegExp(`billing_charges_total\\{class="Billing",method="charge",outcome="success"\\} 1 # \\{trace_id="${paid.headers['x-trace-id']}"`),
+    );
     expect(text).toContain('billing_charges_total{class="Billing",method="charge",outcome="error"} 1');
     expect(text).toContain('app_method_duration_seconds_count{class="PayController",method="pay",outcome="success"} 2');
     expect(text).toMatch(/app_method_duration_seconds_sum\{class="PayController",method="pay",outcome="success"\} 0\.0[1-9]/);

@@ -75,7 +75,10 @@ describe('GET /metrics', () => {
     expect(response.text.endsWith('# EOF\n')).toBe(true);
     const exemplars = [...response.text.matchAll(/route="\/orders\/:id",status_code="200"\} \d+ # \{trace_id="([0-9a-f]{32})",span_id="([0-9a-f]{16})"\}/g)];
     expect(exemplars.length).toBeGreaterThan(0);
-    const traced = tracing.spans().filter((span) => span.name === 'GET /orders/:id').map((span) => span.spanContext().traceId);
+    const traced = tracing
+      .spans()
+      .filter((span) => span.name === 'GET /orders/:id')
+      .map((span) => span.spanContext().traceId);
     for (const [, traceId] of exemplars) expect(traced).toContain(traceId);
   });
 });

@@ -64,7 +64,11 @@ export class RequestMetrics implements RequestObserver {
   }
 
   answer(request: IncomingMessage, response: ServerResponse): boolean {
-    if (this.metricsPath === false || (request.method !== 'GET' && request.method !== 'HEAD') || pathOf(request.url ?? '/') !== this.filter.routePath(this.metricsPath)) {
+    if (
+      this.metricsPath === false ||
+      (request.method !== 'GET' && request.method !== 'HEAD') ||
+      pathOf(request.url ?? '/') !== this.filter.routePath(this.metricsPath)
+    ) {
       return false;
     }
     void serveMetrics(this.metrics, request, response);

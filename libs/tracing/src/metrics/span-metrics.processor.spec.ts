@@ -22,7 +22,11 @@ describe('SpanMetricsProcessor', () => {
       withSpan('child', {}, () => undefined);
       return span.spanContext().traceId;
     });
-    expect(() => withSpan('failing', {}, () => { throw new Error('x'); })).toThrow();
+    expect(() =>
+      withSpan('failing', {}, () => {
+        throw new Error('x');
+      }),
+    ).toThrow();
 
     const text = await scrape();
     expect(text).toMatch(new RegExp(`traces_total\\{status="ok"\\} 1 # \\{trace_id="${traceId}",span_id="[0-9a-f]{16}"\\}`));
@@ -32,8 +36,18 @@ describe('SpanMetricsProcessor', () => {
   it('times database client spans by operation and table, skipping pool spans', async () => {
     withSpan('request', {}, () => {
       const tracer = libraryTracer();
-      tracer.startSpan('pg.query:SELECT', { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql', 'db.query.text': 'SELECT id FROM "users" WHERE id = $1' } }).end();
-      tracer.startSpan('pg.query:INSERT', { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql', 'db.operation.name': 'insert', 'db.collection.name': 'outbox_messages' } }).end();
+      tracer
+        .startSpan('pg.query:SELECT', {
+          kind: SpanKind.CLIENT,
+          attributes: { 'db.system.name': 'postgresql', 'db.query.text': 'SELECT id FROM "users" WHERE id = $1' },
+        })
+        .end();
+      tracer
+        .startSpan('pg.query:INSERT', {
+          kind: SpanKind.CLIENT,
+          attributes: { 'db.system.name': 'postgresql', 'db.operation.name': 'insert', 'db.collection.name': 'outbox_messages' },
+        })
+        .end();
       tracer.startSpan('pg-pool.connect', { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql' } }).end();
     });
     const text = await scrape();

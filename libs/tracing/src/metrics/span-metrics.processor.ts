@@ -1,12 +1,7 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
-import {
-  ATTR_DB_COLLECTION_NAME,
-  ATTR_DB_OPERATION_NAME,
-  ATTR_DB_QUERY_TEXT,
-  ATTR_DB_SYSTEM_NAME,
-} from '@opentelemetry/semantic-conventions';
+import { ATTR_DB_COLLECTION_NAME, ATTR_DB_OPERATION_NAME, ATTR_DB_QUERY_TEXT, ATTR_DB_SYSTEM_NAME } from '@opentelemetry/semantic-conventions';
 import { ATTR_SERVER_SERVICE_NAME } from '@opentelemetry/semantic-conventions/incubating';
 import { exemplarOf } from './exemplar.js';
 import type { TracingMetrics } from './tracing-metrics.js';

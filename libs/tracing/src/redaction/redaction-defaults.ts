@@ -1,14 +1,6 @@
 export const REDACTED = '[REDACTED]';
 /** Matched against attribute keys with case and separators removed, so `api_key` and `X-Api-Key` both match `apikey`. */
-export const DEFAULT_REDACTED_KEYS: readonly string[] = [
-  'password',
-  'passwd',
-  'secret',
-  'token',
-  'apikey',
-  'authorization',
-  'cookie',
-];
+export const DEFAULT_REDACTED_KEYS: readonly string[] = ['password', 'passwd', 'secret', 'token', 'apikey', 'authorization', 'cookie'];
 
 /**
  * Query parameter names (case and separators ignored, matched whole) that carry credentials by

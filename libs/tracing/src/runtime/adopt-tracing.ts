@@ -30,9 +30,7 @@ function warnLateStart(instrumentations: readonly InstrumentationName[]): void {
   const loaded = instrumentations.filter(isLoaded);
   tracingLogger.warn(
     'Tracing was started by TracingModule, not by the preload (node --import nestjs-tracing/register). ' +
-      (loaded.length > 0
-        ? `Already loaded, so not traced: ${loaded.join(', ')}.`
-        : 'No instrumented module was loaded yet.') +
+      (loaded.length > 0 ? `Already loaded, so not traced: ${loaded.join(', ')}.` : 'No instrumented module was loaded yet.') +
       ' Request spans still come from the library.',
   );
 }
@@ -45,8 +43,6 @@ function isLoaded(name: InstrumentationName): boolean {
   // One cache for the whole process, whichever file a `require` is created for.
   const files = Object.keys(createRequire(resolve('package.json')).cache);
   return (packages ?? specifiers).some((module) =>
-    isBuiltin(module)
-      ? builtins.includes(`NativeModule ${module.replace(/^node:/, '')}`)
-      : files.some((path) => path.includes(`/node_modules/${module}/`)),
+    isBuiltin(module) ? builtins.includes(`NativeModule ${module.replace(/^node:/, '')}`) : files.some((path) => path.includes(`/node_modules/${module}/`)),
   );
 }

@@ -24,9 +24,5 @@ export function libraryTracer(): Tracer {
  */
 export function isUnsampled(parent: Context): boolean {
   const spanContext = trace.getSpanContext(parent);
-  return (
-    spanContext !== undefined &&
-    (spanContext.traceFlags & TraceFlags.SAMPLED) === 0 &&
-    (getTracingRuntime()?.samplerFollowsParent ?? true)
-  );
+  return spanContext !== undefined && (spanContext.traceFlags & TraceFlags.SAMPLED) === 0 && (getTracingRuntime()?.samplerFollowsParent ?? true);
 }

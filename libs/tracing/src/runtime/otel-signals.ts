@@ -2,7 +2,6 @@ import type { Resource } from '@opentelemetry/resources';
 import { type Env, readEnv } from '../config/env.js';
 import { importOptional } from '../config/optional-package.js';
 
-
 function asked(env: Env, name: string): boolean {
   const value = readEnv(env, name);
   return value !== undefined && value !== 'none';

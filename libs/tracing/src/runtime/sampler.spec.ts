@@ -7,9 +7,10 @@ const TRACE_ID = 'd4cda95b652f4a1592b449d5929fda1b';
 
 function decide(rate: string, parentFlags?: TraceFlags, env: Record<string, string> = {}): SamplingDecision {
   const { sampler } = createSampling(loadTracingConfig(rate ? { TRACING_SAMPLE_RATE: rate, ...env } : env));
-  const parent = parentFlags === undefined
-    ? ROOT_CONTEXT
-    : trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE_ID, spanId: '6e0c63257de34c92', traceFlags: parentFlags, isRemote: true });
+  const parent =
+    parentFlags === undefined
+      ? ROOT_CONTEXT
+      : trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE_ID, spanId: '6e0c63257de34c92', traceFlags: parentFlags, isRemote: true });
   return sampler.shouldSample(parent, TRACE_ID, 'GET /', SpanKind.SERVER, {}, []).decision;
 }
 

@@ -116,13 +116,15 @@ export class TracingRuntime {
         resolve();
       }, timeoutMs);
       timer.unref();
-      work.then(
-        () => undefined,
-        (error: unknown) => tracingLogger.warn(`Tracing ${what} failed: ${error instanceof Error ? error.message : String(error)}`),
-      ).finally(() => {
-        clearTimeout(timer);
-        resolve();
-      });
+      work
+        .then(
+          () => undefined,
+          (error: unknown) => tracingLogger.warn(`Tracing ${what} failed: ${error instanceof Error ? error.message : String(error)}`),
+        )
+        .finally(() => {
+          clearTimeout(timer);
+          resolve();
+        });
     });
   }
 }

@@ -36,7 +36,12 @@ describe('BatchSpanProcessor', () => {
     const hostId = new Promise<string>((resolve) => setTimeout(() => resolve('machine-1'), 50));
     const ended: ReadableSpan[] = [];
     // Captures spans as they end; the SDK's processors would wait for the resource themselves.
-    const capture = { onStart: () => undefined, onEnd: (span: ReadableSpan) => ended.push(span), forceFlush: async () => undefined, shutdown: async () => undefined };
+    const capture = {
+      onStart: () => undefined,
+      onEnd: (span: ReadableSpan) => ended.push(span),
+      forceFlush: async () => undefined,
+      shutdown: async () => undefined,
+    };
     const provider = new TracerProvider({
       resource: resourceFromAttributes({ 'service.name': 'async-resource', 'host.id': hostId }),
       spanProcessors: [capture],
@@ -156,8 +161,16 @@ describe('BatchSpanProcessor', () => {
 
   it('waits for every pending resource in a batch, not only the first', async () => {
     const ended: ReadableSpan[] = [];
-    const capture = { onStart: () => undefined, onEnd: (span: ReadableSpan) => ended.push(span), forceFlush: async () => undefined, shutdown: async () => undefined };
-    for (const [name, delay] of [['fast', 10], ['slow', 80]] as const) {
+    const capture = {
+      onStart: () => undefined,
+      onEnd: (span: ReadableSpan) => ended.push(span),
+      forceFlush: async () => undefined,
+      shutdown: async () => undefined,
+    };
+    for (const [name, delay] of [
+      ['fast', 10],
+      ['slow', 80],
+    ] as const) {
       const hostId = new Promise<string>((resolve) => setTimeout(() => resolve(`host-${name}`), delay));
       new TracerProvider({ resource: resourceFromAttributes({ 'service.name': name, 'host.id': hostId }), spanProcessors: [capture] })
         .getTracer('test')

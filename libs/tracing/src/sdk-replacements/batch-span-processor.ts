@@ -88,10 +88,7 @@ export class BatchSpanProcessor implements SpanProcessor {
         if (failure) this.dropped.add(batch.length, failure);
         resolve();
       };
-      const deadline = setTimeout(
-        () => settle(`export timed out after ${this.config.exportTimeoutMillis} ms`),
-        this.config.exportTimeoutMillis,
-      );
+      const deadline = setTimeout(() => settle(`export timed out after ${this.config.exportTimeoutMillis} ms`), this.config.exportTimeoutMillis);
       deadline.unref();
       // The exporter's own HTTP request must not be traced, or every export would create spans to export.
       const send = () =>

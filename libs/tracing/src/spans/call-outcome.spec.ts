@@ -8,7 +8,11 @@ describe('callObservingOutcome', () => {
 
   it('reports a return and a throw at once', () => {
     expect(callObservingOutcome(() => 1, done)).toBe(1);
-    expect(() => callObservingOutcome(() => { throw new Error('no'); }, done)).toThrow('no');
+    expect(() =>
+      callObservingOutcome(() => {
+        throw new Error('no');
+      }, done),
+    ).toThrow('no');
     expect(outcomes).toEqual([false, true]);
   });
 
@@ -24,7 +28,9 @@ describe('callObservingOutcome', () => {
   it('reports an Observable once, when it completes, errors or is unsubscribed', () => {
     callObservingOutcome(() => of(1), done).subscribe();
     callObservingOutcome(() => throwError(() => new Error('no')), done).subscribe({ error: () => undefined });
-    callObservingOutcome(() => NEVER, done).subscribe().unsubscribe();
+    callObservingOutcome(() => NEVER, done)
+      .subscribe()
+      .unsubscribe();
     expect(outcomes).toEqual([false, true, false]);
   });
 });

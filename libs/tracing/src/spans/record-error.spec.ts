@@ -11,7 +11,11 @@ describe('recordError', () => {
   afterEach(() => tracing.shutdown());
 
   const fail = (error: unknown) => {
-    expect(() => withSpan('op', {}, () => { throw error; })).toThrow();
+    expect(() =>
+      withSpan('op', {}, () => {
+        throw error;
+      }),
+    ).toThrow();
     const [span] = tracing.spans();
     tracing.reset();
     return span;

@@ -26,9 +26,7 @@ export class CreateUsersAndOutbox1764000000000 implements MigrationInterface {
         last_error text,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await queryRunner.query(
-      'CREATE INDEX outbox_messages_pending ON outbox_messages (next_attempt_at) WHERE delivered_at IS NULL',
-    );
+    await queryRunner.query('CREATE INDEX outbox_messages_pending ON outbox_messages (next_attempt_at) WHERE delivered_at IS NULL');
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

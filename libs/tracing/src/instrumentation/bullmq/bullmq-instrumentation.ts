@@ -63,29 +63,41 @@ export class BullMqInstrumentation extends InstrumentationBase {
     const { telemetry } = this;
     // Queues and workers (QueueBase) read `opts.telemetry`, a copy of the app's options that BullMQ
     // made; flow producers keep theirs in `telemetry`. An app's own telemetry is left as it is.
-    this._wrap(bullmq.QueueBase.prototype as Record<string, Method>, 'trace', (trace) =>
-      function (this: { opts: { telemetry?: unknown } }, ...args: unknown[]): unknown {
-        this.opts.telemetry ??= telemetry;
-        return (trace as (...args: unknown[]) => unknown).apply(this, args);
-      } as Method,
+    this._wrap(
+      bullmq.QueueBase.prototype as Record<string, Method>,
+      'trace',
+      (trace) =>
+        function (this: { opts: { telemetry?: unknown } }, ...args: unknown[]): unknown {
+          this.opts.telemetry ??= telemetry;
+          return (trace as (...args: unknown[]) => unknown).apply(this, args);
+        } as Method,
     );
-    this._wrap(bullmq.FlowProducer.prototype as Record<string, Method>, 'add', (add) =>
-      function (this: { telemetry?: unknown }, flow: FlowJob, ...rest: unknown[]): unknown {
-        this.telemetry ??= telemetry;
-        return (add as (...args: unknown[]) => unknown).call(this, withOptions(flow), ...rest);
-      } as Method,
+    this._wrap(
+      bullmq.FlowProducer.prototype as Record<string, Method>,
+      'add',
+      (add) =>
+        function (this: { telemetry?: unknown }, flow: FlowJob, ...rest: unknown[]): unknown {
+          this.telemetry ??= telemetry;
+          return (add as (...args: unknown[]) => unknown).call(this, withOptions(flow), ...rest);
+        } as Method,
     );
-    this._wrap(bullmq.FlowProducer.prototype as Record<string, Method>, 'addBulk', (addBulk) =>
-      function (this: { telemetry?: unknown }, flows: FlowJob[], ...rest: unknown[]): unknown {
-        this.telemetry ??= telemetry;
-        return (addBulk as (...args: unknown[]) => unknown).call(this, flows.map(withOptions), ...rest);
-      } as Method,
+    this._wrap(
+      bullmq.FlowProducer.prototype as Record<string, Method>,
+      'addBulk',
+      (addBulk) =>
+        function (this: { telemetry?: unknown }, flows: FlowJob[], ...rest: unknown[]): unknown {
+          this.telemetry ??= telemetry;
+          return (addBulk as (...args: unknown[]) => unknown).call(this, flows.map(withOptions), ...rest);
+        } as Method,
     );
-    this._wrap(bullmq.Worker.prototype as Record<string, Method>, 'processJob', (processJob) =>
-      function (this: unknown, job: Job, ...args: unknown[]): unknown {
-        const attempt = { attempt: job.attemptsStarted || (job.attemptsMade ?? 0) + 1, scheduled: job.repeatJobKey !== undefined };
-        return context.with(withJobAttempt(context.active(), attempt), () => (processJob as (...args: unknown[]) => unknown).call(this, job, ...args));
-      } as Method,
+    this._wrap(
+      bullmq.Worker.prototype as Record<string, Method>,
+      'processJob',
+      (processJob) =>
+        function (this: unknown, job: Job, ...args: unknown[]): unknown {
+          const attempt = { attempt: job.attemptsStarted || (job.attemptsMade ?? 0) + 1, scheduled: job.repeatJobKey !== undefined };
+          return context.with(withJobAttempt(context.active(), attempt), () => (processJob as (...args: unknown[]) => unknown).call(this, job, ...args));
+        } as Method,
     );
     return bullmq;
   }

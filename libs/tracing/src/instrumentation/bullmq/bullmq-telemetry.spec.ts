@@ -27,10 +27,12 @@ describe('BullMqTelemetry', () => {
       const span = telemetry.tracer.startSpan('process emails', { kind: SpanKind.CONSUMER }, parent);
       const inside = span.setSpanOnContext(parent ?? current);
       // A failed attempt schedules its retry from inside, through an internal span (moveToFailed).
-      telemetry.contextManager.with(inside, () => body?.(() => {
-        const retry = telemetry.tracer.startSpan('retry emails', { kind: SpanKind.INTERNAL });
-        return telemetry.contextManager.getMetadata(retry.setSpanOnContext(telemetry.contextManager.active()));
-      }));
+      telemetry.contextManager.with(inside, () =>
+        body?.(() => {
+          const retry = telemetry.tracer.startSpan('retry emails', { kind: SpanKind.INTERNAL });
+          return telemetry.contextManager.getMetadata(retry.setSpanOnContext(telemetry.contextManager.active()));
+        }),
+      );
       span.end();
     });
 

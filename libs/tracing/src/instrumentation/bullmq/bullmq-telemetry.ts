@@ -1,4 +1,15 @@
-import { type Attributes, type Context, context, createContextKey, type Exception, ROOT_CONTEXT, type Span, SpanKind, trace, type Tracer } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type Context,
+  context,
+  createContextKey,
+  type Exception,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  trace,
+  type Tracer,
+} from '@opentelemetry/api';
 import { recordFailure } from '../../spans/record-error.js';
 import {
   ATTR_MESSAGING_DESTINATION_NAME,
@@ -139,7 +150,11 @@ export class BullMqTelemetry {
   private startProducer(name: string, parent: Context): JobSpan {
     const span = this.otelTracer().startSpan(name, { kind: SpanKind.PRODUCER }, parent);
     if (span.isRecording()) {
-      span.setAttributes({ [ATTR_MESSAGING_SYSTEM]: 'bullmq', [ATTR_MESSAGING_OPERATION_TYPE]: MESSAGING_OPERATION_TYPE_SEND, [ATTR_MESSAGING_OPERATION_NAME]: name.split(' ')[0] });
+      span.setAttributes({
+        [ATTR_MESSAGING_SYSTEM]: 'bullmq',
+        [ATTR_MESSAGING_OPERATION_TYPE]: MESSAGING_OPERATION_TYPE_SEND,
+        [ATTR_MESSAGING_OPERATION_NAME]: name.split(' ')[0],
+      });
     }
     return new JobSpan(span, true);
   }

@@ -63,7 +63,9 @@ describe('NestEventEmitterInstrumentation', () => {
   });
 
   it('finds the subscribers loader Nest does not export, and restores it when disabled', () => {
-    const loader = eventEmitter.EventEmitterModule.forRoot().providers!.find((provider) => (provider as { name?: string }).name === 'EventSubscribersLoader') as { prototype: Record<string, unknown> };
+    const loader = eventEmitter.EventEmitterModule.forRoot().providers!.find(
+      (provider) => (provider as { name?: string }).name === 'EventSubscribersLoader',
+    ) as { prototype: Record<string, unknown> };
     const original = loader.prototype.wrapFunctionInTryCatchBlocks;
     instrumentation.enable();
     expect(loader.prototype.wrapFunctionInTryCatchBlocks).not.toBe(original);

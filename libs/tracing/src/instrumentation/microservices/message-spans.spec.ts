@@ -24,10 +24,16 @@ describe('MessageSpans', () => {
   describe('handlers', () => {
     it('runs a message handler in a SERVER span under the sender’s context, ended when its reply completes', async () => {
       let inside: unknown;
-      const handler = spans.handler(new ServerTCP({}), 'tcp', 'sum', async () => {
-        inside = getMessageSpan(context.active());
-        return of(3);
-      }, false);
+      const handler = spans.handler(
+        new ServerTCP({}),
+        'tcp',
+        'sum',
+        async () => {
+          inside = getMessageSpan(context.active());
+          return of(3);
+        },
+        false,
+      );
       const reply = (await handler({ a: 1 }, tcpContext(sent))) as Observable<number>;
       expect(tracing.spans()).toHaveLength(0);
       expect(await lastValueFrom(reply)).toBe(3);
@@ -46,11 +52,17 @@ describe('MessageSpans', () => {
     });
 
     it('records the handler’s own exception once, not again as the reply’s filtered error', async () => {
-      const handler = spans.handler(new ServerTCP({}), 'tcp', 'fail', async () => {
-        const exception = new TypeError('bad input');
-        recordHandlerException(exception);
-        return throwError(() => ({ status: 'error', message: 'Internal server error' }));
-      }, false);
+      const handler = spans.handler(
+        new ServerTCP({}),
+        'tcp',
+        'fail',
+        async () => {
+          const exception = new TypeError('bad input');
+          recordHandlerException(exception);
+          return throwError(() => ({ status: 'error', message: 'Internal server error' }));
+        },
+        false,
+      );
       await expect(lastValueFrom((await handler({}, tcpContext(sent))) as Observable<never>)).rejects.toEqual(expect.objectContaining({ status: 'error' }));
       const [span] = tracing.spans();
       expect(span.status.code).toBe(SpanStatusCode.ERROR);
@@ -111,7 +123,11 @@ describe('MessageSpans', () => {
       replies.next(7);
       expect(await result).toBe(7);
       const [span] = tracing.spans();
-      expect(span).toMatchObject({ name: 'send sum', kind: SpanKind.CLIENT, attributes: { 'server.address': '10.1.2.3', 'server.port': 3001, 'messaging.operation.name': 'send' } });
+      expect(span).toMatchObject({
+        name: 'send sum',
+        kind: SpanKind.CLIENT,
+        attributes: { 'server.address': '10.1.2.3', 'server.port': 3001, 'messaging.operation.name': 'send' },
+      });
       expect(activeInSend).toBe(span.spanContext().spanId);
       expect(tracing.spans()).toHaveLength(1);
       expect(carried).toEqual({ traceparent: `00-${span.spanContext().traceId}-${span.spanContext().spanId}-01` });

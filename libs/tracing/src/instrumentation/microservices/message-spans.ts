@@ -11,7 +11,16 @@ import {
   MESSAGING_OPERATION_TYPE_SEND,
 } from '../messaging-attributes.js';
 import { getMessageSpan, handOverContext, setMessageSpan } from '../message-span.js';
-import { clientAttributes, type MessageTransport, type NestClient, type NestServer, receivedAttributes, type RpcContext, senderContext, type TransportName } from './transports.js';
+import {
+  clientAttributes,
+  type MessageTransport,
+  type NestClient,
+  type NestServer,
+  receivedAttributes,
+  type RpcContext,
+  senderContext,
+  type TransportName,
+} from './transports.js';
 
 /** A Nest message handler as `Server.addHandler` receives it; Nest chains event handlers through `next`. */
 export interface MessageHandler {

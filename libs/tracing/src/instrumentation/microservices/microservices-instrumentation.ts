@@ -95,11 +95,7 @@ export class NestMicroservicesInstrumentation extends PatchingInstrumentation {
       [prototype(ClientRMQ), 'mergeHeaders', rmqHeadersWithContext],
       [prototype(ClientMqtt), 'mergePacketOptions', mqttOptionsWithContext],
       [prototype(ClientKafka), 'initializeSerializer', kafkaSerializerWithContext],
-      ...[Server, ServerKafka, ServerGrpc].map((server): Patch => [
-        prototype(server),
-        'addHandler',
-        (addHandler) => this.tracedAddHandler(addHandler),
-      ]),
+      ...[Server, ServerKafka, ServerGrpc].map((server): Patch => [prototype(server), 'addHandler', (addHandler) => this.tracedAddHandler(addHandler)]),
       [prototype(BaseRpcExceptionFilter), 'catch', recordingCatch],
     ];
   }

@@ -7,8 +7,14 @@ describe('peerOf', () => {
     ['amqp://user:secret@rabbit.internal:5672/vhost', { address: 'rabbit.internal', port: 5672 }],
     ['mqtts://broker.example', { address: 'broker.example', port: undefined }],
     ['[::1]:4222', { address: '::1', port: 4222 }],
-    [{ hostname: 'rabbit', port: 5673, username: 'u', password: 'p' }, { address: 'rabbit', port: 5673 }],
-    [{ host: 'redis', port: '6380' }, { address: 'redis', port: 6380 }],
+    [
+      { hostname: 'rabbit', port: 5673, username: 'u', password: 'p' },
+      { address: 'rabbit', port: 5673 },
+    ],
+    [
+      { host: 'redis', port: '6380' },
+      { address: 'redis', port: 6380 },
+    ],
   ])('reads %p as host and port, never credentials', (endpoint, peer) => {
     expect(peerOf(endpoint)).toEqual(peer);
   });
@@ -34,7 +40,13 @@ describe('the transports’ attributes', () => {
   });
 
   it('carries the context in the packet only where the protocol has no headers', () => {
-    expect(['tcp', 'redis', 'nats', 'rabbitmq', 'kafka'].map((transport) => carriesContextInPacket(transport as 'tcp', {}))).toEqual([true, true, false, false, false]);
+    expect(['tcp', 'redis', 'nats', 'rabbitmq', 'kafka'].map((transport) => carriesContextInPacket(transport as 'tcp', {}))).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
     expect(carriesContextInPacket('mqtt', { options: {} })).toBe(true);
     expect(carriesContextInPacket('mqtt', { options: { protocolVersion: 5 } })).toBe(false);
   });

@@ -23,7 +23,13 @@ describe('tracedJobRun', () => {
   afterEach(() => tracing.shutdown());
 
   const job = { name: 'sweep', type: 'interval' as const, schedule: '100', handler: 'Outbox.sweep' };
-  const traced = <F extends (...args: never[]) => unknown>(run: F) => tracedJobRun(job, run, () => trace.getTracer('test'), () => true);
+  const traced = <F extends (...args: never[]) => unknown>(run: F) =>
+    tracedJobRun(
+      job,
+      run,
+      () => trace.getTracer('test'),
+      () => true,
+    );
 
   it('makes each run the root of a trace of its own, even when the timer was set inside a request', async () => {
     const request = trace.getTracer('test').startSpan('request');
@@ -37,15 +43,22 @@ describe('tracedJobRun', () => {
     expect(first).not.toBe(second);
     expect(runs[0]).toMatchObject({
       kind: SpanKind.INTERNAL,
-      attributes: { 'nestjs.schedule.job.name': 'sweep', 'nestjs.schedule.job.type': 'interval', 'nestjs.schedule.job.schedule': '100', 'code.function.name': 'Outbox.sweep' },
+      attributes: {
+        'nestjs.schedule.job.name': 'sweep',
+        'nestjs.schedule.job.type': 'interval',
+        'nestjs.schedule.job.schedule': '100',
+        'code.function.name': 'Outbox.sweep',
+      },
     });
   });
 
   it('ends the span when the run settles, and records a failure once though it passes two wrappers', async () => {
-    const run = traced(recordingJobFailures(async () => {
-      await new Promise((done) => setTimeout(done, 5));
-      throw new Error('sweep failed');
-    }));
+    const run = traced(
+      recordingJobFailures(async () => {
+        await new Promise((done) => setTimeout(done, 5));
+        throw new Error('sweep failed');
+      }),
+    );
     await expect(run()).rejects.toThrow('sweep failed');
     const [span] = tracing.spans();
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'sweep failed' });
@@ -69,7 +82,12 @@ describe('tracedJobRun', () => {
   });
 
   it('runs untraced once the instrumentation is disabled', async () => {
-    const run = tracedJobRun(job, async () => trace.getActiveSpan(), () => trace.getTracer('test'), () => false);
+    const run = tracedJobRun(
+      job,
+      async () => trace.getActiveSpan(),
+      () => trace.getTracer('test'),
+      () => false,
+    );
     expect(await run()).toBeUndefined();
     expect(tracing.spans()).toHaveLength(0);
   });

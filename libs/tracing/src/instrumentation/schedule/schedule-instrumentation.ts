@@ -56,7 +56,12 @@ export class NestScheduleInstrumentation extends PatchingInstrumentation {
   }
 
   private traced(job: Omit<ScheduledJob, 'handler'>, run: Callback): Callback {
-    return tracedJobRun({ ...job, handler: this.handlers.get(run) }, run, () => this.tracer, () => this.isEnabled());
+    return tracedJobRun(
+      { ...job, handler: this.handlers.get(run) },
+      run,
+      () => this.tracer,
+      () => this.isEnabled(),
+    );
   }
 
   private tracedAddCronJob(addCronJob: Method): Method {

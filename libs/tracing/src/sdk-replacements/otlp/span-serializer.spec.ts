@@ -16,7 +16,10 @@ const REMOTE_PARENT = {
 
 function recordSpans(record: (provider: TracerProvider) => void, resourceAttributes = { 'service.name': 'serializer-test' }): ReadableSpan[] {
   const memory = new InMemorySpanExporter();
-  const provider = new TracerProvider({ resource: resourceFromAttributes(resourceAttributes), spanProcessors: [new SimpleSpanProcessor({ exporter: memory })] });
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes(resourceAttributes),
+    spanProcessors: [new SimpleSpanProcessor({ exporter: memory })],
+  });
   record(provider);
   return memory.getFinishedSpans();
 }
@@ -56,7 +59,9 @@ function varietyOfSpans(): ReadableSpan[] {
     server.setStatus({ code: SpanStatusCode.ERROR, message: 'boom ✗' });
     const child = tracer.startSpan(
       'UsersService.findOne',
-      { links: [{ context: REMOTE_PARENT, attributes: { 'link.reason': 'batch' } }, { context: { ...REMOTE_PARENT, traceState: undefined, isRemote: false } }] },
+      {
+        links: [{ context: REMOTE_PARENT, attributes: { 'link.reason': 'batch' } }, { context: { ...REMOTE_PARENT, traceState: undefined, isRemote: false } }],
+      },
       trace.setSpan(ROOT_CONTEXT, server),
     );
     child.end();
@@ -77,7 +82,11 @@ describe('serializeTraceRequest', () => {
   it('groups spans by resource and scope like the SDK, across a batch larger than its initial buffer', () => {
     const spans = [
       ...recordSpans((provider) => {
-        for (let index = 0; index < 300; index++) provider.getTracer(`scope-${index % 3}`).startSpan(`span ${index}`, { attributes: { index } }).end();
+        for (let index = 0; index < 300; index++)
+          provider
+            .getTracer(`scope-${index % 3}`)
+            .startSpan(`span ${index}`, { attributes: { index } })
+            .end();
       }),
       ...recordSpans((provider) => provider.getTracer('scope-0').startSpan('elsewhere').end(), { 'service.name': 'another' }),
     ];

@@ -28,8 +28,7 @@ describe('ZipkinExporter', () => {
   });
   afterEach(() => receiver.close());
 
-  const exporterFor = (timeoutMillis = 2000, maxInFlight = 2) =>
-    new ZipkinExporter({ url: receiver.url('/api/v2/spans'), timeoutMillis, maxInFlight });
+  const exporterFor = (timeoutMillis = 2000, maxInFlight = 2) => new ZipkinExporter({ url: receiver.url('/api/v2/spans'), timeoutMillis, maxInFlight });
 
   it('sends spans the Zipkin v2 API accepts, with ids, parents, kinds and tags', async () => {
     const spans = makeSpans(1);

@@ -45,9 +45,7 @@ export function toZipkinSpan(span: ReadableSpan): ZipkinSpan {
   if (span.events.length > 0) {
     zipkinSpan.annotations = span.events.map((event) => ({
       timestamp: toMicroseconds(event.time),
-      value: event.attributes && Object.keys(event.attributes).length > 0
-        ? `${event.name} ${JSON.stringify(event.attributes)}`
-        : event.name,
+      value: event.attributes && Object.keys(event.attributes).length > 0 ? `${event.name} ${JSON.stringify(event.attributes)}` : event.name,
     }));
   }
   return zipkinSpan;
