@@ -1,4 +1,5 @@
-import { freePort, waitUntil } from '../../apps/users-api/test/support/sample-system.js';
+import { freePort, waitUntil } from '@app/test-support';
+
 import { type ExplorerProcess, startExplorer } from '../../apps/trace-explorer/test/support/explorer-process.js';
 import { type Jaeger, startJaeger } from './support/backends.js';
 

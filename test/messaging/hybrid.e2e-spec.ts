@@ -1,5 +1,4 @@
-import { freePort } from '../../apps/users-api/test/support/sample-system.js';
-import { type DecodedSpan, TraceReceiver } from '@app/test-support';
+import { type DecodedSpan, freePort, TraceReceiver } from '@app/test-support';
 import { type AppProcess, Downstream, startTraced } from './support/processes.js';
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { freePort } from '../../apps/users-api/test/support/sample-system.js';
-import { type DecodedSpan, TraceReceiver } from '@app/test-support';
+
+import { type DecodedSpan, freePort, TraceReceiver } from '@app/test-support';
 import type { TransportKey } from './apps/transport-options.js';
 import { type Broker, REDIS_ADDRESS, startKafka, startMosquitto, startNats, startRabbitMq } from './support/brokers.js';
 import { type AppProcess, Downstream, startTraced, startUntraced } from './support/processes.js';

@@ -2,8 +2,8 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { TraceReceiver } from '@app/test-support';
-import { acceptsConnections, freePort, waitUntil } from '../../apps/users-api/test/support/sample-system.js';
+import { freePort, TraceReceiver, waitUntil } from '@app/test-support';
+import { acceptsConnections } from '../../apps/users-api/test/support/sample-system.js';
 
 /**
  * Each app here is what `nest new` generates, plus the README's two lines (the module import and

@@ -6,3 +6,4 @@
 export { type DecodedSpan, decodeTraceRequest } from './otlp-protobuf.js';
 export { type ReceiverMode, TraceReceiver } from './trace-receiver.js';
 export { type ExitStatus, type PreloadedProcess, type SpawnedProcess, spawnWithPreload, startWithPreload, type StartOptions } from './preloaded-process.js';
+export { freePort, waitUntil } from './waiting.js';

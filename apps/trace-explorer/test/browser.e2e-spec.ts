@@ -1,8 +1,9 @@
+import { freePort, waitUntil } from '@app/test-support';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { createDatabase, freePort, query, REDIS_URL, waitUntil } from '../../users-api/test/support/sample-system.js';
+import { createDatabase, query, REDIS_URL } from '../../users-api/test/support/sample-system.js';
 
 /**
  * The explorer in a real browser (Debian's chromium), beside the sample system started as

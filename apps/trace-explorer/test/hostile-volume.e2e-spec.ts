@@ -1,7 +1,8 @@
+import { freePort } from '@app/test-support';
 import { readFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { freePort } from '../../users-api/test/support/sample-system.js';
+
 import { type ExplorerProcess, startExplorer } from './support/explorer-process.js';
 
 const MB = 1024 * 1024;

@@ -1,7 +1,8 @@
+import { freePort } from '@app/test-support';
 import { request as httpRequest } from 'node:http';
 import { createConnection } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { freePort } from '../../users-api/test/support/sample-system.js';
+
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { type ExplorerProcess, spawnExplorer, startExplorer } from './support/explorer-process.js';
 import { encodeLogs, encodeTraces, makeTelemetry } from './support/telemetry-factory.js';

@@ -1,6 +1,7 @@
+import { freePort } from '@app/test-support';
 import request from 'supertest';
 import type { PreloadedProcess } from '@app/test-support';
-import { createDatabase, freePort, REDIS_URL, startUsersApi } from './support/sample-system.js';
+import { createDatabase, REDIS_URL, startUsersApi } from './support/sample-system.js';
 
 const ROUNDS = 150;
 const READERS = 6;

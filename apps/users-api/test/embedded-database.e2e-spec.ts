@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { TraceReceiver } from '@app/test-support';
-import { freePort, startUsersApi, tracingEnv } from './support/sample-system.js';
+import { freePort, TraceReceiver } from '@app/test-support';
+import { startUsersApi, tracingEnv } from './support/sample-system.js';
 
 /** The default on a fresh machine: no DATABASE_URL, no REDIS_URL. */
 describe('users-api on the embedded database', () => {

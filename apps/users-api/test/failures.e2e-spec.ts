@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { type PreloadedProcess, TraceReceiver } from '@app/test-support';
-import { createDatabase, freePort, query, REDIS_URL, startEmailService, startUsersApi, tracingEnv, waitUntil } from './support/sample-system.js';
+import { freePort, type PreloadedProcess, TraceReceiver, waitUntil } from '@app/test-support';
+import { createDatabase, query, REDIS_URL, startEmailService, startUsersApi, tracingEnv } from './support/sample-system.js';
 
 const KIND = { SERVER: 2 };
 const STATUS_ERROR = 2;

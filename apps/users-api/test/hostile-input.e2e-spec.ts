@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { type PreloadedProcess, TraceReceiver } from '@app/test-support';
-import { createDatabase, query, REDIS_URL, startEmailService, startUsersApi, tracingEnv, waitUntil } from './support/sample-system.js';
+import { type PreloadedProcess, TraceReceiver, waitUntil } from '@app/test-support';
+import { createDatabase, query, REDIS_URL, startEmailService, startUsersApi, tracingEnv } from './support/sample-system.js';
 
 const PASSWORD = 'hostile-input-password-1';
 const KIND_SERVER = 2;

@@ -1,9 +1,9 @@
 import { createServer } from 'node:net';
 import pg from 'pg';
 import request from 'supertest';
-import { type PreloadedProcess, TraceReceiver } from '@app/test-support';
+import { type PreloadedProcess, TraceReceiver, waitUntil } from '@app/test-support';
 import { type PrivateServer, startPrivatePostgres } from './support/private-servers.js';
-import { type EmailServiceProcess, REDIS_URL, startEmailService, startUsersApi, tracingEnv, waitUntil } from './support/sample-system.js';
+import { type EmailServiceProcess, REDIS_URL, startEmailService, startUsersApi, tracingEnv } from './support/sample-system.js';
 
 /**
  * Signups a second, and for how long: well within what the service accepts on this machine with

@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { type PreloadedProcess, TraceReceiver } from '@app/test-support';
+import { type PreloadedProcess, TraceReceiver, waitUntil } from '@app/test-support';
 import { PrometheusServer } from './support/prometheus.js';
-import { createDatabase, REDIS_URL, startEmailService, startUsersApi, tracingEnv, waitUntil } from './support/sample-system.js';
+import { createDatabase, REDIS_URL, startEmailService, startUsersApi, tracingEnv } from './support/sample-system.js';
 
 /** The queries of docs/metrics-logs-alerts.md and alerts.yml, as an operator would run them. */
 const QUERIES = {

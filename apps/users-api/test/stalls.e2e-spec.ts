@@ -1,8 +1,8 @@
 import pg from 'pg';
 import request from 'supertest';
-import { type PreloadedProcess, spawnWithPreload } from '@app/test-support';
+import { freePort, type PreloadedProcess, spawnWithPreload, waitUntil } from '@app/test-support';
 import { type PrivateServer, startPrivatePostgres, startPrivateRedis } from './support/private-servers.js';
-import { freePort, startUsersApi, USERS_API, waitUntil } from './support/sample-system.js';
+import { startUsersApi, USERS_API } from './support/sample-system.js';
 
 const user = (email: string) => ({ email, name: 'Barbara Liskov', password: 'substitution-1987' });
 

@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { type DecodedSpan, type PreloadedProcess, TraceReceiver } from '@app/test-support';
-import { createDatabase, type EmailServiceProcess, REDIS_URL, startEmailService, startUsersApi, tracingEnv, waitUntil } from './support/sample-system.js';
+import { type DecodedSpan, type PreloadedProcess, TraceReceiver, waitUntil } from '@app/test-support';
+import { createDatabase, type EmailServiceProcess, REDIS_URL, startEmailService, startUsersApi, tracingEnv } from './support/sample-system.js';
 
 const KIND = { INTERNAL: 1, SERVER: 2, CLIENT: 3, PRODUCER: 4 };
 const PASSWORD = 'correct horse battery staple';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { type PreloadedProcess, spawnWithPreload, startWithPreload, TraceReceiver } from '@app/test-support';
+import { freePort, type PreloadedProcess, spawnWithPreload, startWithPreload, TraceReceiver, waitUntil } from '@app/test-support';
 
 const FIXTURE = resolve('libs/tracing/test/fixture/dist/main.js');
 const JOB = resolve('libs/tracing/test/fixture/dist/job.js');
@@ -107,6 +107,27 @@ describe('preload (node --import nestjs-tracing/register)', () => {
     expect(remote.parentSpanId).toBe(client.spanId);
     expect(remote.name).toBe('GET /items/:id');
     expect(((await response.json()) as { traceId: string }).traceId).toBe(traceId);
+  });
+
+  it('prints the console tree when a request ends, not a batch later, and an app calling itself as one block', async () => {
+    const port = await freePort();
+    const app = await start({
+      NODE_ENV: 'test',
+      PORT: String(port),
+      ENABLE_TRACING: 'true',
+      TRACING_EXPORTER: 'console',
+      OTEL_SERVICE_NAME: 'fixture',
+      // A batch would hold the spans past the end of the test.
+      OTEL_BSP_SCHEDULE_DELAY: '600000',
+      DOWNSTREAM_URL: `http://127.0.0.1:${port}`,
+    });
+    const response = await fetch(`${app.url}/outbound`);
+    const traceId = response.headers.get('x-trace-id')!;
+    expect(response.status).toBe(200);
+    await waitUntil(() => (app.output().includes(`trace ${traceId}`) ? true : undefined));
+    const block = app.output().slice(app.output().indexOf(`trace ${traceId}`));
+    expect(app.output().split(`trace ${traceId}`)).toHaveLength(2);
+    expect(block).toMatch(/\n {2}GET \/outbound +server.*\n(?: {4}.*\n)* {4}GET +client.*\n {6}GET \/items\/:id +server/);
   });
 
   it("keeps an unsampled caller's decision downstream: the downstream service records nothing either", async () => {

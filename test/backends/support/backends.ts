@@ -1,9 +1,10 @@
+import { freePort, waitUntil } from '@app/test-support';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { acceptsConnections, freePort, waitUntil } from '../../../apps/users-api/test/support/sample-system.js';
+import { acceptsConnections } from '../../../apps/users-api/test/support/sample-system.js';
 import { runProgram } from '../../support/program.js';
 
 /**

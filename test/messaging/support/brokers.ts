@@ -1,9 +1,10 @@
+import { freePort, waitUntil } from '@app/test-support';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { acceptsConnections, freePort, waitUntil } from '../../../apps/users-api/test/support/sample-system.js';
+import { acceptsConnections } from '../../../apps/users-api/test/support/sample-system.js';
 import { type Program, runProgram } from '../../support/program.js';
 
 /**

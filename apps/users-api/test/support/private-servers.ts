@@ -3,7 +3,8 @@ import { chmodSync, chownSync, globSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { acceptsConnections, freePort, waitUntil } from './sample-system.js';
+import { freePort, waitUntil } from '@app/test-support';
+import { acceptsConnections } from './sample-system.js';
 
 /**
  * A PostgreSQL or Redis server of the test's own, on a free loopback port, which the test may

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitUntil } from './sample-system.js';
+import { freePort, waitUntil } from '@app/test-support';
 
 interface QueryResult {
   metric: Record<string, string>;

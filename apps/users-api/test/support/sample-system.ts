@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { type PreloadedProcess, startWithPreload, type TraceReceiver } from '@app/test-support';
@@ -58,14 +58,6 @@ export function acceptsConnections(port: number): Promise<true | undefined> {
 }
 
 /** A port nothing listens on (yet). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
-
 export function tracingEnv(receiver: TraceReceiver, extra: Record<string, string> = {}): Record<string, string> {
   return { NODE_ENV: 'test', PORT: '0', ...receiver.exportEnv(), ...extra };
 }
@@ -86,14 +78,4 @@ export async function startEmailService(env: Record<string, string>): Promise<Em
 
 export function startUsersApi(env: Record<string, string>): Promise<PreloadedProcess> {
   return startWithPreload(USERS_API, { OUTBOX_POLL_MS: '200', ...env }, { timeoutMs: 60_000 });
-}
-
-export async function waitUntil<T>(read: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((done) => setTimeout(done, 100));
-  }
 }

@@ -81,16 +81,40 @@ export class ConsoleTreeExporter implements SpanExporter {
     this.now = options.now ?? Date.now;
   }
 
+  /** Spans in batches: each trace whose local root is among them is written. */
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
-    for (const span of spans) {
-      const trace = this.pending.get(span.spanContext().traceId);
-      if (trace) trace.spans.push(span);
-      else this.pending.set(span.spanContext().traceId, { spans: [span], since: this.now() });
-    }
-    for (const span of spans) if (isLocalRoot(span)) this.writeTree(span);
+    for (const span of spans) this.hold(span);
+    const ended = new Set(spans.filter(isLocalRoot).map((span) => span.spanContext().traceId));
+    for (const traceId of ended) this.writeTrace(traceId);
     this.writeLostTraces(false);
     this.scheduleLostCheck();
     done({ code: ExportResultCode.SUCCESS });
+  }
+
+  /**
+   * One span as it ends (`ConsoleTreeProcessor`). Its trace is written once no span of it is still
+   * running in this process: a request to the app itself then prints as one block, its inner SERVER
+   * span under the CLIENT span that called it, instead of a block of its own.
+   */
+  ended(span: ReadableSpan, traceStillOpen: boolean): void {
+    this.hold(span);
+    if (!traceStillOpen) this.writeTrace(span.spanContext().traceId);
+    this.scheduleLostCheck();
+  }
+
+  private hold(span: ReadableSpan): void {
+    const trace = this.pending.get(span.spanContext().traceId);
+    if (trace) trace.spans.push(span);
+    else this.pending.set(span.spanContext().traceId, { spans: [span], since: this.now() });
+  }
+
+  /** The trace's trees, from each local root whose parent is not one of the trace's spans held here. */
+  private writeTrace(traceId: string): void {
+    const trace = this.pending.get(traceId);
+    if (!trace) return;
+    const here = new Set(trace.spans.map((span) => span.spanContext().spanId));
+    const tops = trace.spans.filter((span) => isLocalRoot(span) && !here.has(span.parentSpanContext?.spanId ?? '')).sort(compareStart);
+    for (const top of tops) this.writeTree(top);
   }
 
   /** Writes whatever is still held: the process is ending, and a partial tree beats none. */

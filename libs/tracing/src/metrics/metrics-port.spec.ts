@@ -1,7 +1,7 @@
 import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { freePort } from '../../test/free-port.js';
+import { freePort } from '@app/test-support';
 import { setupTestTracing, type TestTracing } from '../testing/index.js';
 import { TracingModule } from '../tracing.module.js';
 import type { TracingMetricsOptions } from '../tracing.interfaces.js';

@@ -1,6 +1,6 @@
 import { metrics } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { freePort } from '../../test/free-port.js';
+import { freePort } from '@app/test-support';
 import { startOtelSignals } from './otel-signals.js';
 
 const resource = resourceFromAttributes({ 'service.name': 'signals-test' });

@@ -3,7 +3,9 @@ import type { TracingConfig } from '../config/tracing-config.js';
 import { createSpanExporters } from '../exporters/create-span-exporter.js';
 import { hookedSpecifiers, loadInstrumentations } from '../instrumentation/instrumentations.js';
 import { type ChosenInstrumentations, chooseInstrumentations, type TracingPreloadOptions } from '../instrumentation/preload-options.js';
-import { RedactingSpanExporter } from '../redaction/redacting-span-exporter.js';
+import { redactSpan, RedactingSpanExporter } from '../redaction/redacting-span-exporter.js';
+import { ConsoleTreeExporter } from '../exporters/console-tree-exporter.js';
+import { ConsoleTreeProcessor } from '../exporters/console-tree-processor.js';
 import { BatchSpanProcessor } from '../sdk-replacements/batch-span-processor.js';
 import { narrowRequireHook, type Require } from '../sdk-replacements/require-filter.js';
 import { routeDiagnostics } from './diag-logger.js';
@@ -52,9 +54,14 @@ export async function startTracing(config: TracingConfig, owner: RuntimeOwner, p
     config,
     owner,
     resource,
-    // A queue per exporter: a slow or unreachable backend drops its own spans, never another's.
+    // A queue per exporter: a slow or unreachable backend drops its own spans, never another's. The
+    // console tree takes spans as they end, to print each trace as soon as its work is done.
     exportProcessors: (redactor, dropped) =>
-      exporters.map((exporter) => new BatchSpanProcessor(new RedactingSpanExporter(exporter, redactor), config.batch, dropped)),
+      exporters.map((exporter) =>
+        exporter instanceof ConsoleTreeExporter
+          ? new ConsoleTreeProcessor(exporter, (span) => redactSpan(span, redactor))
+          : new BatchSpanProcessor(new RedactingSpanExporter(exporter, redactor), config.batch, dropped),
+      ),
     instrumentations: [...instrumentations, ...extra],
     propagator,
     signals,
