@@ -69,7 +69,7 @@ function withinTraces<Options extends object>(entry: InstrumentationEntry<Option
   };
 }
 
-/** A logger's records go to OpenTelemetry only when `OTEL_LOGS_EXPORTER` starts a logs pipeline; its lines get the trace ids either way. */
+/** winston's and bunyan's records go to OpenTelemetry only when `OTEL_LOGS_EXPORTER` starts a logs pipeline; their lines get the trace ids either way. */
 const logSending = (env: Env) => {
   const logs = readEnv(env, 'OTEL_LOGS_EXPORTER');
   return { disableLogSending: logs === undefined || logs === 'none' };
@@ -203,7 +203,11 @@ export const CONTRIB_INSTRUMENTATIONS = {
       ignoreConnectSpans: true,
     }),
   ),
-  pino: contrib(['pino'], ['pino'], async () => (await import('@opentelemetry/instrumentation-pino')).PinoInstrumentation, logSending),
+  // pino's lines reach OTLP through its own transport, in a worker thread (see the README): sending
+  // them from here too would build every record on the request thread, and deliver each line twice.
+  pino: contrib(['pino'], ['pino'], async () => (await import('@opentelemetry/instrumentation-pino')).PinoInstrumentation, () => ({
+    disableLogSending: true,
+  })),
   redis: contrib(
     ['redis', '@redis/client', '@node-redis/client'],
     ['redis', '@redis/client'],
