@@ -102,10 +102,19 @@ export interface TraceList {
   stats: StoreStats;
 }
 
+export type SpanKindName = 'unspecified' | 'internal' | 'server' | 'client' | 'producer' | 'consumer';
+export type StatusName = 'unset' | 'ok' | 'error';
+
+/** A span as the pages show it: its kind and status by name, never OTLP's numbers. */
+export interface PageSpan extends Omit<StoredSpan, 'kind' | 'status'> {
+  kind: SpanKindName;
+  status: { code: StatusName; message: string };
+}
+
 /** `GET /api/explorer/traces/{traceID}`: spans by start time, log lines by time. */
 export interface TraceDetail {
   summary: TraceSummary;
-  spans: StoredSpan[];
+  spans: PageSpan[];
   logs: StoredLog[];
 }
 

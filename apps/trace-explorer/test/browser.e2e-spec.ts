@@ -13,6 +13,16 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = resolve('artifacts/trace-explorer');
 const PASSWORD = 'correct-horse-battery';
 
+/** Whether the segment passes through the box: sampled every pixel, which is exact enough for a drawing. */
+function segmentCrossesBox([x1, y1, x2, y2]: number[], box: { x: number; y: number; width: number; height: number }): boolean {
+  const steps = Math.ceil(Math.hypot(x2 - x1, y2 - y1));
+  for (let step = 0; step <= steps; step++) {
+    const [x, y] = [x1 + ((x2 - x1) * step) / steps, y1 + ((y2 - y1) * step) / steps];
+    if (x > box.x && x < box.x + box.width && y > box.y && y < box.y + box.height) return true;
+  }
+  return false;
+}
+
 describe('the trace explorer in a browser, beside the sample system', () => {
   let system: ChildProcess;
   let output = '';
@@ -147,6 +157,16 @@ describe('the trace explorer in a browser, beside the sample system', () => {
       ]),
     );
     for (const row of rows) expect(row.duration).toMatch(/^\d+(\.\d+)? (µs|ms|s)$/);
+    // Each span's kind is on its row, and its whole label is on hover where the column cuts it.
+    const kinds = await page.locator('[data-testid=span-kind]').allTextContents();
+    expect(kinds[0]).toBe('server');
+    expect(kinds).toEqual(expect.arrayContaining(['internal', 'client']));
+    const titles = await page.locator('[data-testid=span-row] .label').evaluateAll((labels) => labels.map((label) => label.getAttribute('title')));
+    expect(titles[0]).toBe('users-api POST /users (server)');
+    // A time axis over the waterfall: round offsets from 0 to within the trace's duration.
+    const ticks = await page.locator('[data-testid=tick]').allTextContents();
+    expect(ticks[0]).toBe('0 µs');
+    expect(ticks.length).toBeGreaterThanOrEqual(3);
     await screenshot('trace');
   }, 60_000);
 
@@ -166,6 +186,10 @@ describe('the trace explorer in a browser, beside the sample system', () => {
     const times = await lines.locator('.mono').allTextContents();
     const offsets = times.map((text) => Number.parseFloat(text.slice(1)) * (text.endsWith(' s') ? 1e6 : text.endsWith(' ms') ? 1e3 : 1));
     expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+    // Each line once: pino's transport sends it, and the library's pino instrumentation does not send it again.
+    const bodies = await lines.locator('.body').allTextContents();
+    expect(bodies.filter((body) => body === 'POST /users 201')).toHaveLength(1);
+    expect(new Set(bodies).size).toBe(bodies.length);
     const stored = await (await fetch(`${explorer}/api/explorer/traces/${created}`)).text();
     expect(stored).not.toContain(PASSWORD);
     expect(stored).not.toContain('scrypt$');
@@ -296,6 +320,7 @@ describe('the trace explorer in a browser, beside the sample system', () => {
     expect(await drawn(cycle)).toEqual(['cycle a (cycle)', 'cycle b', 'cycle c']);
     expect(await drawn(self)).toEqual(['own parent (own parent)', 'its child']);
     expect(await drawn(duplicate)).toEqual(['root', 'first f', 'second f (duplicate id)']);
+    expect(await page.locator('[data-testid=trace-id]').locator('..').textContent()).toContain(' · 3 spans · ');
     await screenshot('odd-trace');
   });
 
@@ -312,6 +337,7 @@ describe('the trace explorer in a browser, beside the sample system', () => {
     expect(await page.locator('[data-testid=span-attributes] tr').count()).toBe(1_000);
     expect(await page.locator('[data-testid=more-attributes]').textContent()).toBe('show the other 149000');
     expect(await page.locator('[data-testid=span-attributes] tr').last().textContent()).toBe('attribute.999x');
+    expect(await page.locator('[data-testid=trace-id]').locator('..').textContent()).toMatch(/ · 1 span · wide$/);
   }, 60_000);
 
   it('renders attribute values holding HTML, scripts and 100 KB as text', async () => {
@@ -360,8 +386,32 @@ describe('the trace explorer in a browser, beside the sample system', () => {
     await page.goto(`${explorer}/map`);
     const names = await page.locator('[data-testid=map-node] .node-name').allTextContents();
     expect(names).toEqual(expect.arrayContaining(['users-api', 'email-service', 'postgresql', 'redis']));
-    expect(await page.locator('[data-testid=map-edge]', { hasText: /\d+ calls? · / }).count()).toBeGreaterThanOrEqual(3);
+    expect(await page.locator('[data-testid=map-edge-label]', { hasText: /\d+ calls? · / }).count()).toBeGreaterThanOrEqual(3);
     await screenshot('service-map');
+    // Labels are drawn over every line and never over each other.
+    type Box = { x: number; y: number; width: number; height: number };
+    const boxes = await page.locator('[data-testid=map-edge-label]').evaluateAll((labels) =>
+      labels.map((label) => {
+        const { x, y, width, height } = (label as unknown as { getBBox(): Box }).getBBox();
+        const lines = label.ownerDocument.querySelectorAll('.map polyline');
+        // 4: Node.DOCUMENT_POSITION_FOLLOWING, the label comes after the last line.
+        return { x, y, width, height, afterLastLine: (lines[lines.length - 1].compareDocumentPosition(label) & 4) !== 0 };
+      }),
+    );
+    for (const box of boxes) expect(box.afterLastLine).toBe(true);
+    // And clear of every line: no edge passes under a label.
+    const routes: string[] = await page.locator('.map polyline').evaluateAll((elements) => elements.map((line) => line.getAttribute('points')!));
+    const lines = routes.flatMap((points) => {
+      const corners = points.split(' ').map((point: string) => point.split(',').map(Number));
+      return corners.slice(1).map((end: number[], index: number) => [...corners[index], ...end]);
+    });
+    for (const box of boxes) for (const line of lines) expect({ box, line, crosses: segmentCrossesBox(line, box) }).toMatchObject({ crosses: false });
+    for (const [index, a] of boxes.entries()) {
+      for (const b of boxes.slice(index + 1)) {
+        const overlap = a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+        expect(overlap).toBe(false);
+      }
+    }
     const dependencies = (await (await fetch(`${explorer}/api/dependencies`)).json()) as { data: { parent: string; child: string; callCount: number }[] };
     expect(dependencies.data).toContainEqual({ parent: 'users-api', child: 'email-service', callCount: expect.any(Number) });
   });

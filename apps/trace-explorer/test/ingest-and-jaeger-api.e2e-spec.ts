@@ -201,7 +201,7 @@ describe('the trace explorer over HTTP', () => {
     for (const [query, message] of [
       ['minMs=soon', 'minMs must be a number of milliseconds'],
       ['attr=novalue', 'attr must be key=value'],
-      ['traceId=xyz', 'traceId must be hex digits'],
+      ['traceId=xyz', 'traceId must be 1 to 32 hex digits'],
       ['limit=-1', 'limit must be a whole number up to 9999'],
     ]) {
       const refused = await get(`/api/explorer/traces?${query}`);

@@ -4,7 +4,8 @@ import { buildServiceMap } from '../store/service-map.js';
 import { DEFAULT_LIST_LIMIT, listTraces, type TraceFilter } from '../store/trace-filter.js';
 import { firstValue, type QueryParameters } from '../query-parameters.js';
 import { TraceStore } from '../store/trace-store.js';
-import { summarize } from '../store/trace-summary.js';
+import { traceDetail } from './trace-page.js';
+import { parseTraceId, parseTraceIdPrefix } from '../trace-id.js';
 
 /** A filter's value, trimmed; undefined when absent or blank. */
 function text(parameters: QueryParameters, name: string): string | undefined {
@@ -24,8 +25,9 @@ export function parseFilter(parameters: QueryParameters): TraceFilter {
   const attribute = text(parameters, 'attr');
   const separator = attribute?.indexOf('=') ?? -1;
   if (attribute !== undefined && separator < 1) throw new BadRequestException('attr must be key=value');
-  const traceId = text(parameters, 'traceId')?.toLowerCase();
-  if (traceId !== undefined && !/^[0-9a-f]{1,32}$/.test(traceId)) throw new BadRequestException('traceId must be hex digits');
+  const given = text(parameters, 'traceId');
+  const traceId = given === undefined ? undefined : parseTraceIdPrefix(given);
+  if (given !== undefined && traceId === undefined) throw new BadRequestException('traceId must be 1 to 32 hex digits');
   const limit = text(parameters, 'limit');
   if (limit !== undefined && !/^\d{1,4}$/.test(limit)) throw new BadRequestException('limit must be a whole number up to 9999');
   return {
@@ -52,13 +54,10 @@ export class ExplorerController {
 
   @Get('traces/:traceId')
   trace(@Param('traceId') traceId: string): TraceDetail {
-    const trace = /^[0-9a-fA-F]{32}$/.test(traceId) ? this.store.get(traceId) : undefined;
+    const id = parseTraceId(traceId);
+    const trace = id === undefined ? undefined : this.store.get(id);
     if (trace === undefined || trace.spans.length === 0) throw new NotFoundException(`trace ${traceId} is not here (not received, or evicted)`);
-    return {
-      summary: summarize(trace),
-      spans: [...trace.spans].sort((a, b) => a.startUs - b.startUs),
-      logs: [...trace.logs].sort((a, b) => a.timeUs - b.timeUs),
-    };
+    return traceDetail(trace);
   }
 
   @Get('services')

@@ -3,6 +3,7 @@ import { type JaegerResponse, type JaegerTrace, jaegerError, jaegerResponse, toJ
 import { dependencyLinks, findTraces, parseDependenciesQuery, parseTraceQuery, QueryError } from '../jaeger/jaeger-query.js';
 import type { QueryParameters } from '../query-parameters.js';
 import { TraceStore } from '../store/trace-store.js';
+import { parseTraceId } from '../trace-id.js';
 
 const nowUs = () => Date.now() * 1_000;
 
@@ -40,8 +41,9 @@ export class JaegerController {
 
   @Get('traces/:traceId')
   trace(@Param('traceId') traceId: string): JaegerResponse<JaegerTrace[]> {
-    if (!/^[0-9a-fA-F]{1,32}$/.test(traceId)) throw badRequest(`cannot parse traceID param: ${traceId}`);
-    const trace = this.store.get(traceId.toLowerCase().padStart(32, '0'));
+    const id = parseTraceId(traceId);
+    if (id === undefined) throw badRequest(`cannot parse traceID param: ${traceId}`);
+    const trace = this.store.get(id);
     if (trace === undefined || trace.spans.length === 0) throw new NotFoundException(jaegerError(404, 'trace not found'));
     return jaegerResponse([toJaegerTrace(trace.traceId, trace.spans)]);
   }

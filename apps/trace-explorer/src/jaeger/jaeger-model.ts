@@ -1,5 +1,5 @@
 import type { AttributeValue, Attributes, StoredResource, StoredSpan } from '../explorer-api.js';
-import { spanKindName } from '../store/stored-model.js';
+import { SPAN_KIND, spanKindName, STATUS_CODE, statusName } from '../store/stored-model.js';
 
 /*
  * Jaeger's query API JSON (its `uimodel` package): what Jaeger's UI, Grafana's Jaeger data source
@@ -75,8 +75,6 @@ export function keyValues(attributes: Attributes, except?: string): JaegerKeyVal
   return result;
 }
 
-const STATUS_NAMES = ['', 'OK', 'ERROR'];
-
 /** A span's tags in Jaeger's order: the scope, the attributes, then what Jaeger derives from OTLP's fields. */
 export function spanTags(span: StoredSpan): JaegerKeyValue[] {
   const tags: JaegerKeyValue[] = [];
@@ -84,9 +82,9 @@ export function spanTags(span: StoredSpan): JaegerKeyValue[] {
   if (span.scope.version) tags.push({ key: 'otel.scope.version', type: 'string', value: span.scope.version });
   // One by one: a span's attributes may be more than a call's arguments can hold.
   for (const tag of keyValues(span.attributes)) tags.push(tag);
-  if (span.kind !== 0) tags.push({ key: 'span.kind', type: 'string', value: spanKindName(span.kind) });
-  if (span.status.code !== 0) tags.push({ key: 'otel.status_code', type: 'string', value: STATUS_NAMES[span.status.code] });
-  if (span.status.code === 2) tags.push({ key: 'error', type: 'bool', value: true });
+  if (span.kind !== SPAN_KIND.UNSPECIFIED) tags.push({ key: 'span.kind', type: 'string', value: spanKindName(span.kind) });
+  if (span.status.code !== STATUS_CODE.UNSET) tags.push({ key: 'otel.status_code', type: 'string', value: statusName(span.status.code).toUpperCase() });
+  if (span.status.code === STATUS_CODE.ERROR) tags.push({ key: 'error', type: 'bool', value: true });
   if (span.status.message) tags.push({ key: 'otel.status_description', type: 'string', value: span.status.message });
   if (span.traceState) tags.push({ key: 'w3c.tracestate', type: 'string', value: span.traceState });
   return tags;

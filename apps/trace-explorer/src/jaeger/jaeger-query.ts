@@ -3,6 +3,8 @@ import { summarize } from '../store/trace-summary.js';
 import type { Attributes, StoredSpan } from '../explorer-api.js';
 import { allValues, firstValue, type QueryParameters } from '../query-parameters.js';
 import { attributeText } from '../store/stored-model.js';
+import { parseTraceId } from '../trace-id.js';
+import { STATUS_CODE } from '../store/stored-model.js';
 
 /** A query parameter Jaeger would refuse; answered with 400 and Jaeger's error shape. */
 export class QueryError extends Error {
@@ -82,8 +84,9 @@ export function parseTraceQuery(parameters: QueryParameters, nowUs: number): Jae
     maxDurationUs: maxDuration === undefined ? undefined : parseGoDuration(maxDuration, 'maxDuration'),
     limit: integer(parameters, 'limit') ?? DEFAULT_LIMIT,
     traceIds: allValues(parameters, 'traceID').map((id) => {
-      if (!/^[0-9a-fA-F]{1,32}$/.test(id)) throw new QueryError(`cannot parse traceID param: ${id}`);
-      return id.toLowerCase().padStart(32, '0');
+      const traceId = parseTraceId(id);
+      if (traceId === undefined) throw new QueryError(`cannot parse traceID param: ${id}`);
+      return traceId;
     }),
   };
   if (query.traceIds.length === 0 && query.service === undefined) throw new QueryError("parameter 'service' is required");
@@ -116,7 +119,7 @@ function spanMatches(span: StoredSpan, query: JaegerTraceQuery): boolean {
   if (query.maxDurationUs !== undefined && query.maxDurationUs > 0 && span.durationUs > query.maxDurationUs) return false;
   for (const [key, value] of Object.entries(query.tags)) {
     if (key === 'error') {
-      if (span.status.code !== (value === 'true' ? 2 : 1)) return false;
+      if (span.status.code !== (value === 'true' ? STATUS_CODE.ERROR : STATUS_CODE.OK)) return false;
     } else if (
       !hasAttribute(span.attributes, key, value) &&
       !hasAttribute(span.resource.attributes, key, value) &&

@@ -1,12 +1,11 @@
 import { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '@opentelemetry/semantic-conventions';
 import type { ServiceMap, ServiceMapNode, StoredSpan } from '../explorer-api.js';
 import type { StoredTrace } from './trace-store.js';
+import { SPAN_KIND, STATUS_CODE } from './stored-model.js';
 
 /** `db.system.name`, and `db.system` of instrumentations on the older conventions. */
 const DB_SYSTEM_KEYS = ['db.system.name', 'db.system'];
 const PEER_SERVICE = 'peer.service';
-const KIND_CLIENT = 3;
-const KIND_PRODUCER = 4;
 
 /** The calls an edge keeps durations of, for its percentile: the most recent ones. */
 const DURATION_SAMPLES = 1_000;
@@ -64,18 +63,23 @@ export function buildServiceMap(traces: Iterable<StoredTrace>): ServiceMap {
       if (parent !== undefined && parent.resource.serviceName !== span.resource.serviceName) {
         callsOut.add(parent.spanId);
         const caller = node(`service:${parent.resource.serviceName}`, parent.resource.serviceName, 'service');
-        const viewedByCaller = parent.kind === KIND_CLIENT || parent.kind === KIND_PRODUCER;
-        call(caller, service, span.status.code === 2 || (viewedByCaller && parent.status.code === 2), viewedByCaller ? parent.durationUs : span.durationUs);
+        const viewedByCaller = parent.kind === SPAN_KIND.CLIENT || parent.kind === SPAN_KIND.PRODUCER;
+        call(
+          caller,
+          service,
+          span.status.code === STATUS_CODE.ERROR || (viewedByCaller && parent.status.code === STATUS_CODE.ERROR),
+          viewedByCaller ? parent.durationUs : span.durationUs,
+        );
       }
     }
     // A message sent to a broker whose consumers send no spans (or have not yet) ends at the broker.
     for (const span of trace.spans) {
-      if ((span.kind !== KIND_CLIENT && span.kind !== KIND_PRODUCER) || callsOut.has(span.spanId)) continue;
+      if ((span.kind !== SPAN_KIND.CLIENT && span.kind !== SPAN_KIND.PRODUCER) || callsOut.has(span.spanId)) continue;
       const service = `service:${span.resource.serviceName}`;
       const database = databaseOf(span);
       const peer = database === undefined ? peerOf(span) : undefined;
-      if (database !== undefined) call(service, node(`database:${database}`, database, 'database'), span.status.code === 2, span.durationUs);
-      else if (peer !== undefined) call(service, node(`external:${peer}`, peer, 'external'), span.status.code === 2, span.durationUs);
+      if (database !== undefined) call(service, node(`database:${database}`, database, 'database'), span.status.code === STATUS_CODE.ERROR, span.durationUs);
+      else if (peer !== undefined) call(service, node(`external:${peer}`, peer, 'external'), span.status.code === STATUS_CODE.ERROR, span.durationUs);
     }
   }
   return {

@@ -1,5 +1,6 @@
 import type { StoredTrace } from './trace-store.js';
 import type { StoredSpan, TraceSummary } from '../explorer-api.js';
+import { STATUS_CODE } from './stored-model.js';
 
 const summaries = new WeakMap<StoredTrace, { version: number; summary: TraceSummary }>();
 
@@ -30,7 +31,7 @@ export function summarize(trace: StoredTrace): TraceSummary {
     }
     startUs = Math.min(startUs, span.startUs);
     endUs = Math.max(endUs, span.startUs + span.durationUs);
-    if (span.status.code === 2) errorCount++;
+    if (span.status.code === STATUS_CODE.ERROR) errorCount++;
     services.set(span.resource.serviceName, (services.get(span.resource.serviceName) ?? 0) + 1);
   }
   const summary: TraceSummary = {

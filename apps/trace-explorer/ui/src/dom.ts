@@ -1,5 +1,3 @@
-import type { AttributeValue } from '../../src/explorer-api.js';
-
 type Leaf = Node | string | number | null | undefined | false;
 /**
  * A child, or a list of them: lists are passed as they are, never spread into the call, since a
@@ -52,30 +50,6 @@ function appendLeaf(parent: Element, child: Leaf): void {
 export function replaceChildren(parent: Element, children: readonly Child[]): void {
   parent.replaceChildren();
   append(parent, children);
-}
-
-export function formatDuration(us: number): string {
-  if (us < 1_000) return `${us} µs`;
-  if (us < 1_000_000) return `${(us / 1_000).toFixed(us < 10_000 ? 2 : 1)} ms`;
-  return `${(us / 1_000_000).toFixed(2)} s`;
-}
-
-export function formatTime(us: number): string {
-  const date = new Date(us / 1_000);
-  return `${date.toLocaleTimeString([], { hour12: false })}.${String(date.getMilliseconds()).padStart(3, '0')}`;
-}
-
-export function valueText(value: AttributeValue): string {
-  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
-}
-
-export const KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
-
-/** A stable colour per service name. */
-export function serviceColour(name: string): string {
-  let hash = 0;
-  for (const char of name) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return `hsl(${hash % 360} 55% 45%)`;
 }
 
 export async function getJson<T>(path: string): Promise<T> {

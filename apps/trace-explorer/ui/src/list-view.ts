@@ -1,4 +1,5 @@
-import { el, formatDuration, formatTime, getJson, replaceChildren, serviceColour } from './dom.js';
+import { el, getJson, replaceChildren } from './dom.js';
+import { counted, formatDuration, formatTime, serviceColour } from './format.js';
 import type { StoreStats, TraceList, TraceSummary } from '../../src/explorer-api.js';
 
 interface ServiceOperations {
@@ -11,7 +12,7 @@ const POLL_MS = 1_000;
 
 function statsLine(stats: StoreStats): string {
   const evicted = stats.evicted.traces > 0 ? ` · ${stats.evicted.traces} oldest evicted (memory budget)` : '';
-  return `${stats.traces} traces · ${stats.spans} spans · ${stats.logs} log lines${evicted}`;
+  return `${counted(stats.traces, 'trace')} · ${counted(stats.spans, 'span')} · ${counted(stats.logs, 'log line')}${evicted}`;
 }
 
 function row(trace: TraceSummary): HTMLElement {
@@ -29,8 +30,8 @@ function row(trace: TraceSummary): HTMLElement {
       trace.rootMissing ? el('span', { class: 'note' }, ' (root not received)') : null,
     ),
     el('span', { class: 'duration' }, formatDuration(trace.durationUs)),
-    el('span', { class: 'count' }, `${trace.spanCount} spans`),
-    el('span', { class: 'errors', 'data-testid': 'error-mark' }, trace.errorCount > 0 ? `⚠ ${trace.errorCount} error${trace.errorCount > 1 ? 's' : ''}` : ''),
+    el('span', { class: 'count' }, counted(trace.spanCount, 'span')),
+    el('span', { class: 'errors', 'data-testid': 'error-mark' }, trace.errorCount > 0 ? `⚠ ${counted(trace.errorCount, 'error')}` : ''),
     el(
       'span',
       { class: 'services' },

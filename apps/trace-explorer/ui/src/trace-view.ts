@@ -1,6 +1,8 @@
-import { el, formatDuration, formatTime, getJson, KIND_NAMES, serviceColour, valueText } from './dom.js';
-import type { Attributes, StoredSpan, TraceDetail } from '../../src/explorer-api.js';
-import { treeOrder } from './tree-order.js';
+import { el, getJson } from './dom.js';
+import type { Attributes, PageSpan, TraceDetail } from '../../src/explorer-api.js';
+import { counted, formatDuration, formatTime, serviceColour, valueText } from './format.js';
+import { treeOrder, type TreeRow } from './tree-order.js';
+import { barPlacement, timeTicks } from './waterfall-layout.js';
 
 const POLL_MS = 2_000;
 
@@ -21,7 +23,7 @@ function attributeTable(attributes: Attributes, testId?: string): HTMLElement {
   return el('div', {}, table, more);
 }
 
-function details(span: StoredSpan, traceStartUs: number): HTMLElement {
+function details(span: PageSpan, traceStartUs: number): HTMLElement {
   const exceptions = span.events.filter((event) => event.name === 'exception');
   return el(
     'div',
@@ -31,18 +33,13 @@ function details(span: StoredSpan, traceStartUs: number): HTMLElement {
       'dl',
       {},
       el('dt', {}, 'kind'),
-      el('dd', {}, KIND_NAMES[span.kind] ?? 'unspecified'),
+      el('dd', {}, span.kind),
       el('dt', {}, 'duration'),
       el('dd', {}, formatDuration(span.durationUs)),
       el('dt', {}, 'starts at'),
       el('dd', {}, `+${formatDuration(span.startUs - traceStartUs)}`),
       el('dt', {}, 'status'),
-      el(
-        'dd',
-        { class: span.status.code === 2 ? 'error-text' : '' },
-        ['unset', 'ok', 'error'][span.status.code] ?? 'unset',
-        span.status.message ? `: ${span.status.message}` : '',
-      ),
+      el('dd', { class: span.status.code === 'error' ? 'error-text' : '' }, span.status.code, span.status.message ? `: ${span.status.message}` : ''),
       el('dt', {}, 'span id'),
       el('dd', { class: 'mono' }, span.spanId),
       el('dt', {}, 'parent'),
@@ -83,6 +80,65 @@ function severityClass(severityNumber: number): string {
   return severityNumber >= 17 ? 'error-text' : severityNumber >= 13 ? 'warn-text' : '';
 }
 
+/** The row over the waterfall: offsets from the trace's start at round values. */
+function timeAxis(totalUs: number): HTMLElement {
+  return el(
+    'div',
+    { class: 'time-axis', 'data-testid': 'time-axis' },
+    el('div', { class: 'label' }, 'service · span · kind'),
+    el(
+      'div',
+      { class: 'track' },
+      timeTicks(totalUs).map(({ atPercent, offsetUs }) =>
+        el('span', { class: `tick${atPercent > 90 ? ' last' : ''}`, style: `left: ${atPercent}%`, 'data-testid': 'tick' }, formatDuration(offsetUs)),
+      ),
+    ),
+  );
+}
+
+/** One span: its place in the tree, its kind, its bar; the full label on hover where it is cut. */
+function spanRow({ span, depth, note }: TreeRow<PageSpan>, traceStartUs: number, traceDurationUs: number, selected: boolean): HTMLElement {
+  const bar = barPlacement(span, traceStartUs, traceDurationUs);
+  const colour = serviceColour(span.resource.serviceName);
+  return el(
+    'div',
+    {
+      class: `span-row${selected ? ' selected' : ''}${span.status.code === 'error' ? ' error' : ''}`,
+      'data-testid': 'span-row',
+      'data-span-id': span.spanId,
+      'data-depth': String(depth),
+      tabindex: '0',
+    },
+    el(
+      'div',
+      {
+        class: 'label',
+        style: `padding-left: ${depth * 14 + 4}px`,
+        title: `${span.resource.serviceName} ${span.name} (${span.kind})${note ? `, ${note}` : ''}`,
+      },
+      el('span', { class: 'service', style: `color: ${colour}` }, span.resource.serviceName),
+      ' ',
+      el('span', { class: 'name', 'data-testid': 'span-name' }, span.name),
+      note ? el('span', { class: 'note', 'data-testid': 'span-note' }, ` (${note})`) : null,
+    ),
+    el('span', { class: `kind kind-${span.kind}`, 'data-testid': 'span-kind' }, span.kind),
+    el(
+      'div',
+      { class: 'track' },
+      el('div', { class: 'bar', style: `left: ${bar.leftPercent}%; width: ${bar.widthPercent}%; background: ${colour}` }),
+      el(
+        'span',
+        {
+          class: 'bar-label',
+          style: bar.labelSide === 'left' ? `right: ${100 - bar.leftPercent}%` : `left: ${bar.leftPercent + bar.widthPercent}%`,
+          'data-testid': 'span-duration',
+        },
+        formatDuration(span.durationUs),
+      ),
+    ),
+  );
+}
+
 /** A trace: the waterfall across services, the selected span's details, the trace's log lines. */
 export function renderTrace(root: HTMLElement, traceId: string): void {
   let selected: string | undefined = new URLSearchParams(location.search).get('span') ?? undefined;
@@ -91,7 +147,7 @@ export function renderTrace(root: HTMLElement, traceId: string): void {
   const draw = (trace: TraceDetail) => {
     const rows = treeOrder(trace.spans);
     const start = trace.summary.startUs;
-    const total = Math.max(trace.summary.durationUs, 1);
+    const total = trace.summary.durationUs;
     const byId = new Map(trace.spans.map((span) => [span.spanId, span]));
     if (selected === undefined || !byId.has(selected)) selected = rows[0]?.span.spanId;
 
@@ -103,41 +159,12 @@ export function renderTrace(root: HTMLElement, traceId: string): void {
     const waterfall = el(
       'div',
       { class: 'waterfall', 'data-testid': 'waterfall' },
-      rows.map(({ span, depth, note }) => {
-        const left = ((span.startUs - start) / total) * 100;
-        const width = Math.max((span.durationUs / total) * 100, 0.3);
-        const line = el(
-          'div',
-          {
-            class: `span-row${span.spanId === selected ? ' selected' : ''}${span.status.code === 2 ? ' error' : ''}`,
-            'data-testid': 'span-row',
-            'data-span-id': span.spanId,
-            'data-depth': String(depth),
-            tabindex: '0',
-          },
-          el(
-            'div',
-            { class: 'label', style: `padding-left: ${depth * 14 + 4}px` },
-            el('span', { class: 'service', style: `color: ${serviceColour(span.resource.serviceName)}` }, span.resource.serviceName),
-            ' ',
-            el('span', { class: 'name', 'data-testid': 'span-name' }, span.name),
-            note ? el('span', { class: 'note', 'data-testid': 'span-note' }, ` (${note})`) : null,
-          ),
-          el(
-            'div',
-            { class: 'track' },
-            el('div', { class: 'bar', style: `left: ${left}%; width: ${width}%; background: ${serviceColour(span.resource.serviceName)}` }),
-            // Right of the bar, or left of it when the bar reaches the end of the track.
-            el(
-              'span',
-              { class: 'bar-label', style: left + width > 80 ? `right: ${100 - left}%` : `left: ${left + width}%`, 'data-testid': 'span-duration' },
-              formatDuration(span.durationUs),
-            ),
-          ),
-        );
-        line.addEventListener('click', () => select(span.spanId));
+      timeAxis(total),
+      rows.map((row) => {
+        const line = spanRow(row, start, total, row.span.spanId === selected);
+        line.addEventListener('click', () => select(row.span.spanId));
         line.addEventListener('keydown', (event) => {
-          if (event.key === 'Enter') select(span.spanId);
+          if (event.key === 'Enter') select(row.span.spanId);
         });
         return line;
       }),
@@ -170,8 +197,8 @@ export function renderTrace(root: HTMLElement, traceId: string): void {
           'p',
           { class: 'meta' },
           el('span', { class: 'mono', 'data-testid': 'trace-id' }, summary.traceId),
-          ` · ${formatTime(summary.startUs)} · ${formatDuration(summary.durationUs)} · ${summary.spanCount} spans · ${summary.services.map((service) => service.name).join(', ')}`,
-          summary.errorCount > 0 ? el('span', { class: 'error-text' }, ` · ${summary.errorCount} error(s)`) : null,
+          ` · ${formatTime(summary.startUs)} · ${formatDuration(summary.durationUs)} · ${counted(summary.spanCount, 'span')} · ${summary.services.map((service) => service.name).join(', ')}`,
+          summary.errorCount > 0 ? el('span', { class: 'error-text' }, ` · ${counted(summary.errorCount, 'error')}`) : null,
         ),
       ),
       el('div', { class: 'trace-body' }, el('div', { class: 'left' }, waterfall, logs), selected ? details(byId.get(selected)!, start) : el('div')),

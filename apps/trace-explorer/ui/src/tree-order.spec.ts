@@ -1,8 +1,7 @@
-import type { StoredSpan } from '../../src/explorer-api.js';
-import { treeOrder } from './tree-order.js';
+import { treeOrder, type TreeSpan } from './tree-order.js';
 
-const span = (spanId: string, parentSpanId = '', startUs = 0) => ({ spanId, parentSpanId, startUs }) as StoredSpan;
-const drawn = (spans: StoredSpan[]) => treeOrder(spans).map(({ span: { spanId }, depth, note }) => `${'  '.repeat(depth)}${spanId}${note ? ` (${note})` : ''}`);
+const span = (spanId: string, parentSpanId = '', startUs = 0) => ({ spanId, parentSpanId, startUs }) satisfies TreeSpan;
+const drawn = (spans: TreeSpan[]) => treeOrder(spans).map(({ span: { spanId }, depth, note }) => `${'  '.repeat(depth)}${spanId}${note ? ` (${note})` : ''}`);
 
 describe('treeOrder', () => {
   it('puts each parent before its children, siblings by start, orphans at the top', () => {

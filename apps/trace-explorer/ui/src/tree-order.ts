@@ -1,15 +1,21 @@
-import type { StoredSpan } from '../../src/explorer-api.js';
-
 /** What is odd about a span's place in the tree, shown beside it as Jaeger UI does. */
 export type TreeNote = 'cycle' | 'own parent' | 'duplicate id';
 
-export interface TreeRow {
-  span: StoredSpan;
+/** What the tree needs of a span. */
+export interface TreeSpan {
+  spanId: string;
+  /** Empty for a root. */
+  parentSpanId: string;
+  startUs: number;
+}
+
+export interface TreeRow<S extends TreeSpan> {
+  span: S;
   depth: number;
   note?: TreeNote;
 }
 
-const byStart = (a: StoredSpan, b: StoredSpan) => a.startUs - b.startUs;
+const byStart = (a: TreeSpan, b: TreeSpan) => a.startUs - b.startUs;
 
 /**
  * Spans in tree order: each parent before its children, siblings by start time, orphans at the top
@@ -18,15 +24,15 @@ const byStart = (a: StoredSpan, b: StoredSpan) => a.startUs - b.startUs;
  * is drawn where its parent puts it, with a note, and the first takes the children. Walked with a
  * stack, not recursion: a chain of 100 000 spans is as safe as a flat trace.
  */
-export function treeOrder(spans: readonly StoredSpan[]): TreeRow[] {
-  const first = new Map<string, StoredSpan>();
-  const notes = new Map<StoredSpan, TreeNote>();
+export function treeOrder<S extends TreeSpan>(spans: readonly S[]): TreeRow<S>[] {
+  const first = new Map<string, S>();
+  const notes = new Map<S, TreeNote>();
   for (const span of spans) {
     if (first.has(span.spanId)) notes.set(span, 'duplicate id');
     else first.set(span.spanId, span);
   }
-  const children = new Map<StoredSpan, StoredSpan[]>();
-  const roots: StoredSpan[] = [];
+  const children = new Map<S, S[]>();
+  const roots: S[] = [];
   for (const span of spans) {
     const parent = span.parentSpanId ? first.get(span.parentSpanId) : undefined;
     if (span.parentSpanId === span.spanId) {
@@ -38,10 +44,10 @@ export function treeOrder(spans: readonly StoredSpan[]): TreeRow[] {
       else children.set(parent, [span]);
     } else roots.push(span);
   }
-  const rows: TreeRow[] = [];
-  const drawn = new Set<StoredSpan>();
-  const walk = (root: StoredSpan) => {
-    const stack: { span: StoredSpan; depth: number }[] = [{ span: root, depth: 0 }];
+  const rows: TreeRow<S>[] = [];
+  const drawn = new Set<S>();
+  const walk = (root: S) => {
+    const stack: { span: S; depth: number }[] = [{ span: root, depth: 0 }];
     while (stack.length > 0) {
       const { span, depth } = stack.pop()!;
       if (drawn.has(span)) continue;

@@ -1,0 +1,43 @@
+/**
+ * Where the waterfall draws things, in per cent of the track's width: pure, so the view only
+ * places what this computes.
+ */
+
+/** The narrowest bar drawn, so a span of a microsecond stays visible and clickable. */
+const MIN_BAR_PERCENT = 0.3;
+/** A bar ending past this point has its duration written to its left, inside the track. */
+const LABEL_FLIP_PERCENT = 80;
+
+export interface BarPlacement {
+  leftPercent: number;
+  widthPercent: number;
+  /** Which side of the bar its duration is written on. */
+  labelSide: 'right' | 'left';
+}
+
+export function barPlacement(span: { startUs: number; durationUs: number }, traceStartUs: number, traceDurationUs: number): BarPlacement {
+  const total = Math.max(traceDurationUs, 1);
+  const leftPercent = ((span.startUs - traceStartUs) / total) * 100;
+  const widthPercent = Math.max((span.durationUs / total) * 100, MIN_BAR_PERCENT);
+  return { leftPercent, widthPercent, labelSide: leftPercent + widthPercent > LABEL_FLIP_PERCENT ? 'left' : 'right' };
+}
+
+export interface Tick {
+  atPercent: number;
+  /** Microseconds since the trace started. */
+  offsetUs: number;
+}
+
+/**
+ * The time axis: ticks at round offsets (1, 2 or 5 times a power of ten µs) from the trace's start,
+ * at most `maxTicks` of them after 0, never past its end.
+ */
+export function timeTicks(traceDurationUs: number, maxTicks = 5): Tick[] {
+  const total = Math.max(traceDurationUs, 1);
+  const rough = total / maxTicks;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((factor) => factor * power).find((candidate) => candidate >= rough)!;
+  const ticks: Tick[] = [];
+  for (let offsetUs = 0; offsetUs <= total; offsetUs += step) ticks.push({ atPercent: (offsetUs / total) * 100, offsetUs });
+  return ticks;
+}
