@@ -205,9 +205,14 @@ export const CONTRIB_INSTRUMENTATIONS = {
   ),
   // pino's lines reach OTLP through its own transport, in a worker thread (see the README): sending
   // them from here too would build every record on the request thread, and deliver each line twice.
-  pino: contrib(['pino'], ['pino'], async () => (await import('@opentelemetry/instrumentation-pino')).PinoInstrumentation, () => ({
-    disableLogSending: true,
-  })),
+  pino: contrib(
+    ['pino'],
+    ['pino'],
+    async () => (await import('@opentelemetry/instrumentation-pino')).PinoInstrumentation,
+    () => ({
+      disableLogSending: true,
+    }),
+  ),
   redis: contrib(
     ['redis', '@redis/client', '@node-redis/client'],
     ['redis', '@redis/client'],
