@@ -90,7 +90,7 @@ function timeAxis(totalUs: number): HTMLElement {
       'div',
       { class: 'track' },
       timeTicks(totalUs).map(({ atPercent, offsetUs }) =>
-        el('span', { class: `tick${atPercent > 90 ? ' last' : ''}`, style: `left: ${atPercent}%`, 'data-testid': 'tick' }, formatDuration(offsetUs)),
+        el('span', { class: 'tick', style: `left: ${atPercent}%`, 'data-testid': 'tick' }, formatDuration(offsetUs)),
       ),
     ),
   );
@@ -129,8 +129,8 @@ function spanRow({ span, depth, note }: TreeRow<PageSpan>, traceStartUs: number,
       el(
         'span',
         {
-          class: 'bar-label',
-          style: bar.labelSide === 'left' ? `right: ${100 - bar.leftPercent}%` : `left: ${bar.leftPercent + bar.widthPercent}%`,
+          class: `bar-label${bar.labelSide === 'inside' ? ' inside' : ''}`,
+          style: bar.labelSide === 'right' ? `left: ${bar.leftPercent + bar.widthPercent}%` : `right: ${bar.labelSide === 'left' ? 100 - bar.leftPercent : 0}%`,
           'data-testid': 'span-duration',
         },
         formatDuration(span.durationUs),
