@@ -49,14 +49,20 @@ export async function createBenchDatabase(prefix) {
   return { url: url.href, drop: () => withAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-/** The trace backend: accepts every OTLP request and discards it, as fast as possible. */
+/**
+ * The trace backend: accepts every request (OTLP, Datadog's Agent API, Sentry's envelopes) and
+ * discards it, as fast as possible, counting requests by path so a run can show every setup exported.
+ */
 export async function startDiscardReceiver() {
+  const requests = new Map();
   const server = createServer((request, response) => {
+    const path = request.url.split('?')[0];
+    requests.set(path, (requests.get(path) ?? 0) + 1);
     request.resume();
     request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
   });
   await new Promise((done) => server.listen(0, '127.0.0.1', done));
-  return { server, url: `http://127.0.0.1:${server.address().port}` };
+  return { server, url: `http://127.0.0.1:${server.address().port}`, requests };
 }
 
 export async function waitForPing(url, deadline, intervalMs) {

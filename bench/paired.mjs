@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench:paired [-- --rounds N --seconds N --endpoint NAME --with NAME[@DIR]:VAR=value,... --baseline DIR]`:
+ * `npm run bench:paired [-- --rounds N --seconds N --endpoint NAME --with NAME[@DIR]:VAR=value,... --baseline DIR --peers --peer NAME]`:
  * what tracing costs each request in CPU time,
  * with tracing off and ours at 100 %, 10 % and 0 % running at the same time on the same core, each
  * under its own load. Taken in turn, as `npm run bench` does, configurations meet the VM at
@@ -30,6 +30,7 @@ import {
   stopApp,
   waitForPing,
 } from './harness.mjs';
+import { peerConfigurations } from './peers.mjs';
 import { median } from './report.mjs';
 
 const { values: args } = parseArgs({
@@ -40,11 +41,16 @@ const { values: args } = parseArgs({
     endpoint: { type: 'string' },
     with: { type: 'string', multiple: true, default: [] },
     baseline: { type: 'string' },
+    peers: { type: 'boolean', default: false },
+    peer: { type: 'string', multiple: true, default: [] },
   },
 });
 const SETTINGS = { rounds: Number(args.rounds), seconds: Number(args.seconds), warmupSeconds: Number(args.warmup), connections: 10 };
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = join(ROOT, 'bench', 'results');
+const USERS_API = 'dist/apps/users-api/main.js';
+/** Cuts parts out of the library for the cost ledger when `BENCH_ABLATE` names them; nothing otherwise. */
+const ABLATE = join(ROOT, 'bench', 'ablate.mjs');
 const EMAIL_PORT = 3931;
 const FIRST_APP_PORT = 3932;
 
@@ -91,7 +97,7 @@ async function startApps(env, apps) {
   for (const [index, configuration] of CONFIGURATIONS.entries()) {
     const port = FIRST_APP_PORT + index;
     const log = openSync(join(RESULTS, 'logs', `paired-${configuration.name}.log`), 'w');
-    const child = spawnOnAppCore(configuration.root ?? ROOT, ['--import', 'nestjs-tracing/register', 'dist/apps/users-api/main.js'], {
+    const child = spawnOnAppCore(configuration.root ?? ROOT, configuration.args ?? ['--import', ABLATE, '--import', 'nestjs-tracing/register', USERS_API], {
       port,
       env: { ...env, ...configuration.env },
       log,
@@ -161,6 +167,12 @@ async function main() {
   const unpinDatabases = pinDatabases();
   mkdirSync(join(RESULTS, 'logs'), { recursive: true });
   const receiver = await startDiscardReceiver();
+  // `--peers`: the other setups (bench/peers.mjs) at the same time as ours, after ours;
+  // `--peer NAME` one of them (`--peer otel-floor` beside a cost ledger).
+  const peers = peerConfigurations(USERS_API, receiver.url);
+  for (const name of args.peer)
+    if (!peers.some((peer) => peer.name === name)) throw new Error(`--peer ${name}: expected one of ${peers.map((peer) => peer.name).join(', ')}`);
+  CONFIGURATIONS.push(...peers.filter((peer) => args.peers || args.peer.includes(peer.name)));
   const database = await createBenchDatabase('bench_paired');
   const emailService = startEmailService(ROOT, EMAIL_PORT);
   const apps = [];
@@ -170,6 +182,7 @@ async function main() {
     const file = join(RESULTS, `paired-${report.date.replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     printTable(report.endpoints);
+    process.stdout.write(`\nreceived: ${[...receiver.requests].map(([path, count]) => `${path} ${count}`).join(', ')}\n`);
     process.stdout.write(`\nJSON: ${file}\n`);
   } finally {
     await Promise.all(apps.map((app) => stopApp(app.child)));

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick]`: users-api under load in five configurations, interleaved over
+ * `npm run bench [-- --quick]`: users-api under load in eight configurations (ours and the peers of bench/peers.mjs), interleaved over
  * several rounds, against the machine's PostgreSQL and Redis. The app runs on core 0 and this
  * process (load generator and trace receiver) on core 1. Prints a table and writes JSON to
  * bench/results/. Budgets are reported, never asserted: a figure is not a test.
@@ -25,6 +25,7 @@ import {
   waitForPing,
 } from './harness.mjs';
 import { runMicroBenchmarks } from './micro.mjs';
+import { peerConfigurations } from './peers.mjs';
 import { printReport } from './report.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -39,9 +40,8 @@ const CONFIGURATIONS = [
   { name: 'off', label: '(a) tracing off', args: [...PRELOAD, USERS_API], env: { ENABLE_TRACING: 'false' } },
   { name: 'ours-100', label: '(b) ours, 100 %', args: [...PRELOAD, USERS_API], env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '1' } },
   { name: 'ours-10', label: '(c) ours, 10 %', args: [...PRELOAD, USERS_API], env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '0.1' } },
-  { name: 'otel-docs', label: '(d) OpenTelemetry docs setup', args: ['--import', './bench/setups/otel-docs.mjs', USERS_API], env: { ENABLE_TRACING: 'false' } },
-  { name: 'nestjs-otel', label: '(e) nestjs-otel README', args: ['bench/setups/nestjs-otel.mjs'], env: { ENABLE_TRACING: 'false' } },
 ];
+/** The peers (bench/peers.mjs), added once the discard receiver's URL is known. */
 
 async function startApp(configuration, env, logFile) {
   const port = 3900;
@@ -82,6 +82,7 @@ async function main() {
   const unpinDatabases = pinDatabases();
   mkdirSync(join(RESULTS, 'logs'), { recursive: true });
   const receiver = await startDiscardReceiver();
+  CONFIGURATIONS.push(...peerConfigurations(USERS_API, receiver.url));
   const database = await createBenchDatabase('bench');
   const env = benchEnvironment({ databaseUrl: database.url, receiverUrl: receiver.url, emailServiceUrl: 'http://127.0.0.1:3901' });
   const emailService = startEmailService(ROOT, 3901);

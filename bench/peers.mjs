@@ -1,0 +1,28 @@
+/**
+ * What users compare the library with, each set up as its own docs say, on the same built users-api
+ * with our library off, each sending to the benchmark's discard receiver: the OpenTelemetry docs
+ * setup, nestjs-otel's README, Datadog's dd-trace and Sentry's Node SDK; and the OpenTelemetry floor
+ * (the SDK and the HTTP instrumentation alone, no exporter), the least any OpenTelemetry setup pays.
+ */
+export function peerConfigurations(usersApi, receiverUrl) {
+  const off = { ENABLE_TRACING: 'false' };
+  return [
+    { name: 'otel-docs', label: '(d) OpenTelemetry docs setup', args: ['--import', './bench/setups/otel-docs.mjs', usersApi], env: off },
+    { name: 'nestjs-otel', label: '(e) nestjs-otel README', args: ['bench/setups/nestjs-otel.mjs'], env: off },
+    {
+      // Its docs' Node.js setup: the preload, every integration on by default, the Agent's URL; 100 %
+      // sampling set explicitly. Remote configuration polls the Agent, which is not here.
+      name: 'dd-trace',
+      label: '(f) Datadog dd-trace',
+      args: ['--import', 'dd-trace/initialize.mjs', usersApi],
+      env: { ...off, DD_TRACE_AGENT_URL: receiverUrl, DD_TRACE_SAMPLE_RATE: '1', DD_SERVICE: 'users-api', DD_REMOTE_CONFIGURATION_ENABLED: 'false' },
+    },
+    {
+      name: 'sentry',
+      label: '(g) Sentry @sentry/node',
+      args: ['--import', './bench/setups/sentry.mjs', usersApi],
+      env: { ...off, SENTRY_DSN: `${receiverUrl.replace('://', '://public@')}/1` },
+    },
+    { name: 'otel-floor', label: '(h) OpenTelemetry floor', args: ['--import', './bench/setups/otel-floor.mjs', usersApi], env: off },
+  ];
+}

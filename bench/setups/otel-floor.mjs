@@ -1,0 +1,20 @@
+/**
+ * The OpenTelemetry floor: the SDK's tracer provider with the context manager and W3C propagation,
+ * and the HTTP instrumentation alone; no exporter, so every span is made and dropped. What any
+ * OpenTelemetry setup pays for a server span before it does anything with it. Our library is off.
+ */
+import { register } from 'node:module';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
+
+register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+const provider = new TracerProvider();
+trace.setGlobalTracerProvider(provider);
+registerInstrumentations({ instrumentations: [new HttpInstrumentation()], tracerProvider: provider });
