@@ -108,12 +108,15 @@ export class ConsoleTreeExporter implements SpanExporter {
     else this.pending.set(span.spanContext().traceId, { spans: [span], since: this.now() });
   }
 
-  /** The trace's trees, from each local root whose parent is not one of the trace's spans held here. */
-  private writeTrace(traceId: string): void {
+  /**
+   * The trace's trees, each from a span whose parent is not one of the trace's spans held here: a
+   * local root, or with `lost` any such span, for a trace whose local root never arrived.
+   */
+  private writeTrace(traceId: string, lost = false): void {
     const trace = this.pending.get(traceId);
     if (!trace) return;
     const here = new Set(trace.spans.map((span) => span.spanContext().spanId));
-    const tops = trace.spans.filter((span) => isLocalRoot(span) && !here.has(span.parentSpanContext?.spanId ?? '')).sort(compareStart);
+    const tops = trace.spans.filter((span) => (lost || isLocalRoot(span)) && !here.has(span.parentSpanContext?.spanId ?? '')).sort(compareStart);
     for (const top of tops) this.writeTree(top);
   }
 
@@ -154,10 +157,8 @@ export class ConsoleTreeExporter implements SpanExporter {
   private writeLostTraces(all: boolean): void {
     const now = this.now();
     const due = [...this.pending].filter(([, trace]) => all || now - trace.since >= this.lostRootAfterMs);
-    for (const [traceId, trace] of due) {
-      const here = new Set(trace.spans.map((span) => span.spanContext().spanId));
-      const tops = trace.spans.filter((span) => !here.has(span.parentSpanContext?.spanId ?? '')).sort(compareStart);
-      for (const top of tops) this.writeTree(top);
+    for (const [traceId] of due) {
+      this.writeTrace(traceId, true);
       this.pending.delete(traceId);
     }
   }
