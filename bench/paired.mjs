@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench:paired [-- --rounds N --seconds N --endpoint NAME --with NAME[@DIR]:VAR=value,... --baseline DIR --peers --peer NAME]`:
+ * `npm run bench:paired [-- --rounds N --seconds N --endpoint NAME --ours 100,10,0 --with NAME[@DIR]:VAR=value,... --baseline DIR --peers --peer NAME]`:
  * what tracing costs each request in CPU time,
  * with tracing off and ours at 100 %, 10 % and 0 % running at the same time on the same core, each
  * under its own load. Taken in turn, as `npm run bench` does, configurations meet the VM at
@@ -38,11 +38,12 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '4' },
     seconds: { type: 'string', default: '15' },
     warmup: { type: 'string', default: '5' },
-    endpoint: { type: 'string' },
+    endpoint: { type: 'string', multiple: true, default: [] },
     with: { type: 'string', multiple: true, default: [] },
     baseline: { type: 'string' },
     peers: { type: 'boolean', default: false },
     peer: { type: 'string', multiple: true, default: [] },
+    ours: { type: 'string', default: '100,10,0' },
   },
 });
 const SETTINGS = { rounds: Number(args.rounds), seconds: Number(args.seconds), warmupSeconds: Number(args.warmup), connections: 10 };
@@ -76,11 +77,17 @@ function parseExtraConfiguration(spec) {
   return { name, env, ...(root ? { root: resolve(root) } : {}) };
 }
 
+/** `--ours 0` keeps only ours at 0 % beside off (`--ours none`: off alone), so a ledger run has fewer configurations at once. */
+function ourConfigurations(list) {
+  const percents = list === 'none' ? [] : list.split(',');
+  for (const percent of percents)
+    if (!/^\d+$/.test(percent) || Number(percent) > 100) throw new Error(`--ours ${list}: expected percentages (100,10,0) or none`);
+  return percents.map((percent) => ({ name: `ours-${percent}`, env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: String(Number(percent) / 100) } }));
+}
+
 const CONFIGURATIONS = [
   { name: 'off', env: { ENABLE_TRACING: 'false' } },
-  { name: 'ours-100', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '1' } },
-  { name: 'ours-10', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '0.1' } },
-  { name: 'ours-0', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '0' } },
+  ...ourConfigurations(args.ours),
   ...args.with.map(parseExtraConfiguration),
   ...(args.baseline
     ? [
@@ -89,8 +96,11 @@ const CONFIGURATIONS = [
       ]
     : []),
 ];
-const MEASURED_ENDPOINTS = args.endpoint ? ENDPOINTS.filter((endpoint) => endpoint.name === args.endpoint) : ENDPOINTS;
-if (MEASURED_ENDPOINTS.length === 0) throw new Error(`--endpoint: expected one of ${ENDPOINTS.map((endpoint) => endpoint.name).join(', ')}`);
+for (const name of args.endpoint)
+  if (!ENDPOINTS.some((endpoint) => endpoint.name === name))
+    throw new Error(`--endpoint ${name}: expected one of ${ENDPOINTS.map((endpoint) => endpoint.name).join(', ')}`);
+/** `--endpoint NAME` (repeatable) measures those endpoints only. */
+const MEASURED_ENDPOINTS = args.endpoint.length > 0 ? ENDPOINTS.filter((endpoint) => args.endpoint.includes(endpoint.name)) : ENDPOINTS;
 
 /** Starts the apps one by one into `apps`, so a failed start still leaves the others to be stopped. */
 async function startApps(env, apps) {
