@@ -38,6 +38,15 @@ describe('createSampling', () => {
     expect(decide('0', undefined, { OTEL_TRACES_SAMPLER: 'parentbased_always_off' })).toBe(SamplingDecision.NOT_RECORD);
   });
 
+  it('decides 0 and 1 without reading the trace id, and a ratio between by it', () => {
+    const described = (env: Record<string, string>) => createSampling(loadTracingConfig(env)).sampler.toString();
+    expect(described({ TRACING_SAMPLE_RATE: '0' })).toMatch(/^ParentBased\{root=AlwaysOffSampler,/);
+    expect(described({ TRACING_SAMPLE_RATE: '1' })).toMatch(/^ParentBased\{root=AlwaysOnSampler,/);
+    expect(described({ TRACING_SAMPLE_RATE: '0.25' })).toMatch(/^ParentBased\{root=TraceIdRatioBased\{0.25\},/);
+    expect(described({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' })).toMatch(/^ParentBased\{root=AlwaysOffSampler,/);
+    expect(described({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '1' })).toBe('AlwaysOnSampler');
+  });
+
   it('says which samplers follow an unsampled parent, so the library may skip its children', () => {
     const follows = (env: Record<string, string>) => createSampling(loadTracingConfig(env)).followsParent;
     expect(follows({})).toBe(true);

@@ -14,14 +14,25 @@ export interface Sampling {
 const ENV_SAMPLERS: Record<EnvSamplerConfig['name'], { followsParent: boolean; create(ratio: number): Sampler }> = {
   always_on: { followsParent: false, create: () => new AlwaysOnSampler() },
   always_off: { followsParent: false, create: () => new AlwaysOffSampler() },
-  traceidratio: { followsParent: false, create: (ratio) => new TraceIdRatioBasedSampler(ratio) },
+  traceidratio: { followsParent: false, create: (ratio) => ratioSampler(ratio) },
   parentbased_always_on: { followsParent: true, create: () => new ParentBasedSampler({ root: new AlwaysOnSampler() }) },
   parentbased_always_off: { followsParent: true, create: () => new ParentBasedSampler({ root: new AlwaysOffSampler() }) },
   parentbased_traceidratio: {
     followsParent: true,
-    create: (ratio) => new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) }),
+    create: (ratio) => new ParentBasedSampler({ root: ratioSampler(ratio) }),
   },
 };
+
+/**
+ * The ratio sampler, or at the ends of its range the sampler that decides the same without
+ * reading the trace id: the ratio sampler checks and sums the id's hex for every root span, the
+ * one cost left to an unsampled request that no ratio needs at 0 or 1.
+ */
+function ratioSampler(ratio: number): Sampler {
+  if (ratio >= 1) return new AlwaysOnSampler();
+  if (!(ratio > 0)) return new AlwaysOffSampler();
+  return new TraceIdRatioBasedSampler(ratio);
+}
 
 /**
  * Parent-based, so a service never breaks a trace its caller sampled; the ratio applies to traces
@@ -32,6 +43,5 @@ export function createSampling(config: TracingConfig): Sampling {
     const { followsParent, create } = ENV_SAMPLERS[config.envSampler.name];
     return { sampler: create(config.envSampler.ratio), followsParent };
   }
-  const rate = config.sampleRate ?? 1;
-  return { sampler: new ParentBasedSampler({ root: rate >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(rate) }), followsParent: true };
+  return { sampler: new ParentBasedSampler({ root: ratioSampler(config.sampleRate ?? 1) }), followsParent: true };
 }
