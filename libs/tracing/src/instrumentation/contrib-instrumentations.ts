@@ -1,6 +1,7 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { type Env, readEnv } from '../config/env.js';
 import type { InstrumentationName } from '../config/tracing-config.js';
+import { bypassWhenUnsampled } from './unsampled-bypass.js';
 import { withinTracesOnly } from './within-traces.js';
 
 /** How the library finds, patches and builds one instrumentation. */
@@ -53,6 +54,14 @@ function contrib<C extends InstrumentationClass>(
       return new Class({ ...defaults(env), ...options } as never);
     },
   };
+}
+
+/** ioredis's instrumentation: the function that wraps `sendCommand` in its span (see `bypassWhenUnsampled`). */
+export const IOREDIS_TRACED_COMMAND = '_traceSendCommand';
+
+/** A client's instrumentation that only makes spans: under an unsampled parent its calls run unpatched. */
+function bypassingUnsampled<Options extends object>(entry: InstrumentationEntry<Options>, method: string): InstrumentationEntry<Options> {
+  return { ...entry, build: async (options, app) => bypassWhenUnsampled(await entry.build(options, app), method) };
 }
 
 /**
@@ -128,13 +137,16 @@ export const CONTRIB_INSTRUMENTATIONS = {
   grpc: contrib(['@grpc/grpc-js'], ['@grpc/grpc-js'], async () => (await import('@opentelemetry/instrumentation-grpc')).GrpcInstrumentation),
   hapi: contrib(['@hapi/hapi'], ['@hapi/hapi'], async () => (await import('@opentelemetry/instrumentation-hapi')).HapiInstrumentation),
   'host-metrics': contrib([], undefined, async () => (await import('@opentelemetry/instrumentation-host-metrics')).HostMetricsInstrumentation),
-  ioredis: contrib(
-    ['ioredis'],
-    ['ioredis'],
-    async () => (await import('@opentelemetry/instrumentation-ioredis')).IORedisInstrumentation,
-    () => ({
-      requireParentSpan: true,
-    }),
+  ioredis: bypassingUnsampled(
+    contrib(
+      ['ioredis'],
+      ['ioredis'],
+      async () => (await import('@opentelemetry/instrumentation-ioredis')).IORedisInstrumentation,
+      () => ({
+        requireParentSpan: true,
+      }),
+    ),
+    IOREDIS_TRACED_COMMAND,
   ),
   kafkajs: {
     ...contrib(['kafkajs'], ['kafkajs'], async () => (await import('@opentelemetry/instrumentation-kafkajs')).KafkaJsInstrumentation),
