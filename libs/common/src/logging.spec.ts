@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { Controller, Get, type INestApplication, Logger as NestLogger, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TracingModule } from 'nestjs-tracing';
+import { traceLogFields } from 'nestjs-tracing/logging';
 import { setupTestTracing, type TestTracing } from 'nestjs-tracing/testing';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import type { Options } from 'pino-http';
@@ -72,7 +73,8 @@ describe('request logs', () => {
 
   beforeAll(async () => {
     tracing = setupTestTracing();
-    const options = loggerParams({ NODE_ENV: 'production' }).pinoHttp as Options;
+    // The preload's pino instrumentation writes the trace ids on every line; a test without the preload has traceLogFields do it.
+    const options = { ...(loggerParams({ NODE_ENV: 'production' }).pinoHttp as Options), mixin: traceLogFields };
     @Module({
       imports: [TracingModule.forRoot({ redactKeys: ['ssn'] }), LoggerModule.forRoot({ pinoHttp: [options, stream] })],
       controllers: [SessionsController],

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DynamicModule } from '@nestjs/common';
-import { isUntracedRequest, redactLogFields, routeTemplate, traceLogFields } from 'nestjs-tracing/logging';
+import { isUntracedRequest, redactLogFields, routeTemplate } from 'nestjs-tracing/logging';
 import { LoggerModule, type Params } from 'nestjs-pino';
 import { type Env, envChoice, envString, loadTracingConfig } from 'nestjs-tracing/config';
 import { errorFields } from './error-fields.js';
@@ -44,8 +44,9 @@ function transport(env: Env, level: string, development: boolean): Transport | u
 /**
  * pino through nestjs-pino: JSON (one object per line) unless NODE_ENV is development, level from
  * LOG_LEVEL. Every line written inside a request or a traced job carries `trace_id`, `span_id`
- * and `trace_flags`; each request gets one access line; headers, bodies and the data an error
- * carries (query parameters, rows) are never logged.
+ * and `trace_flags`, written by the preload's pino instrumentation (no `mixin` here: it would
+ * compute them a second time for every line); each request gets one access line; headers, bodies
+ * and the data an error carries (query parameters, rows) are never logged.
  */
 export function loggerParams(env: Env = process.env): Params {
   const development = envString(env, 'NODE_ENV', 'development') === 'development';
@@ -53,7 +54,6 @@ export function loggerParams(env: Env = process.env): Params {
   return {
     pinoHttp: {
       level,
-      mixin: traceLogFields,
       // The keys redacted from spans, the module's redactKeys included, matched by key at any of
       // the first levels: pino's path-based redact would need every path listed, wildcards and all.
       formatters: { log: redactLogFields },
