@@ -1,32 +1,61 @@
 #!/usr/bin/env node
 /**
- * `node bench/ledger.mjs bench/results/paired-*.json`: the cost ledger from paired runs made with
- * two runs of the whole, `whole-a` first and `whole-b` last, and parts switched off between them
- * (`--with 'whole-a:…' --with 'no-x:…' … --with 'whole-b:…'`). A part's cost is what the app saves
- * without it: the whole's CPU per request (the geometric mean of its two runs, which cancels the
- * start-order effect) minus the configuration's. Printed per endpoint, in µs and as a share of what
- * tracing adds to the untraced request.
+ * `node bench/ledger.mjs bench/results/paired-*.json`: what paired runs measured, with the start-order
+ * effect and the rounds' swings cancelled. Everything is taken per round against off of the same
+ * round (a round moved every configuration by up to ±20 % alike), then the median over rounds. A
+ * configuration run twice, `NAME-a` early and `NAME-b` late (ABBA), counts in each round as the
+ * geometric mean of its two runs. When a run has a `whole` (`whole-a` … `whole-b`) and parts
+ * switched off between them (`no-x`), each part's cost is what the app saves without it: in µs of
+ * off's CPU per request, and as a share of what the whole adds to off. `--against NAME` takes
+ * every ratio against that configuration instead of off (`--against offnm`: tracing off with the
+ * metrics cut too).
  */
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 
-const rows = new Map();
-for (const file of process.argv.slice(2)) {
-  const { endpoints } = JSON.parse(readFileSync(file, 'utf8'));
+const { values: options, positionals: files } = parseArgs({ options: { against: { type: 'string', default: 'off' } }, allowPositionals: true });
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/** Per configuration, its × off in each round, with `NAME-a`/`NAME-b` merged into `NAME`. */
+function ratiosByRound(configurations) {
+  const merged = {};
+  for (const [name, { ratiosToOff }] of Object.entries(configurations)) {
+    const base = name.replace(/-[ab]$/, '');
+    if (base in merged) continue;
+    const pair = base !== name ? [configurations[`${base}-a`], configurations[`${base}-b`]] : [];
+    merged[base] =
+      pair.length === 2 && pair.every(Boolean) ? pair[0].ratiosToOff.map((ratio, round) => Math.sqrt(ratio * pair[1].ratiosToOff[round])) : ratiosToOff;
+  }
+  return merged;
+}
+
+for (const file of files) {
+  const { date, settings, endpoints } = JSON.parse(readFileSync(file, 'utf8'));
+  process.stdout.write(`\n${file} (${date}, ${settings.rounds} rounds of ${settings.seconds} s)\n`);
   for (const [endpoint, configurations] of Object.entries(endpoints)) {
-    const { 'whole-a': a, 'whole-b': b, off } = configurations;
-    if (!a || !b) throw new Error(`${file}: no whole-a and whole-b to weigh the parts against`);
-    const whole = Math.sqrt(a.cpuMicrosPerRequest * b.cpuMicrosPerRequest);
-    const added = whole - off.cpuMicrosPerRequest;
-    for (const [name, { cpuMicrosPerRequest }] of Object.entries(configurations)) {
-      if (!name.startsWith('no-')) continue;
-      const saved = whole - cpuMicrosPerRequest;
-      const row = rows.get(name) ?? {};
-      row[endpoint] = `${saved.toFixed(1).padStart(7)} µs ${((saved / added) * 100).toFixed(0).padStart(4)} %`;
-      rows.set(name, row);
+    const offMicros = configurations.off.cpuMicrosPerRequest;
+    const byRound = ratiosByRound(configurations);
+    const reference = byRound[options.against];
+    if (!reference) throw new Error(`${file}: no configuration ${options.against} to take ratios against`);
+    const ratios = Object.fromEntries(Object.entries(byRound).map(([name, perRound]) => [name, perRound.map((ratio, round) => ratio / reference[round])]));
+    const whole = ratios.whole;
+    process.stdout.write(`\n${endpoint} (off: ${offMicros.toFixed(1)} µs)\n`);
+    process.stdout.write(`${'configuration'.padEnd(22)}${`x ${options.against}`.padStart(8)}${'saves µs'.padStart(10)}${'share'.padStart(7)}   per round\n`);
+    for (const [name, perRound] of Object.entries(ratios)) {
+      let part = '';
+      if (name.startsWith('no-') && whole) {
+        const saved = median(perRound.map((ratio, round) => offMicros * (1 / whole[round] - 1 / ratio)));
+        const added = median(whole.map((ratio) => offMicros * (1 / ratio - 1)));
+        part = `${saved.toFixed(1).padStart(10)}${`${((saved / added) * 100).toFixed(0)} %`.padStart(7)}`;
+      }
+      const rounds = perRound.map((ratio) => ratio.toFixed(3)).join(' ');
+      process.stdout.write(`${name.padEnd(22)}${median(perRound).toFixed(3).padStart(8)}${part.padEnd(17)}   ${rounds}\n`);
     }
   }
 }
-const endpoints = [...new Set([...rows.values()].flatMap((row) => Object.keys(row)))];
-process.stdout.write(`${'part switched off'.padEnd(18)}${endpoints.map((endpoint) => endpoint.padStart(22)).join('')}\n`);
-for (const [name, row] of rows) process.stdout.write(`${name.padEnd(18)}${endpoints.map((endpoint) => (row[endpoint] ?? '').padStart(22)).join('')}\n`);
-process.stdout.write('(µs of CPU saved per request, and the share of what tracing at 100 % adds to the untraced request)\n');
+process.stdout.write("\n(saves: CPU per request without the part, at off's µs; share: of what the whole adds to off)\n");

@@ -30,7 +30,7 @@ import {
   stopApp,
   waitForPing,
 } from './harness.mjs';
-import { peerConfigurations } from './peers.mjs';
+import { peerConfigurations, unsampledFloors } from './peers.mjs';
 import { median } from './report.mjs';
 
 const { values: args } = parseArgs({
@@ -180,9 +180,11 @@ async function main() {
   // `--peers`: the other setups (bench/peers.mjs) at the same time as ours, after ours;
   // `--peer NAME` one of them (`--peer otel-floor` beside a cost ledger).
   const peers = peerConfigurations(USERS_API, receiver.url);
+  const floors = unsampledFloors(USERS_API);
+  const known = [...peers, ...floors];
   for (const name of args.peer)
-    if (!peers.some((peer) => peer.name === name)) throw new Error(`--peer ${name}: expected one of ${peers.map((peer) => peer.name).join(', ')}`);
-  CONFIGURATIONS.push(...peers.filter((peer) => args.peers || args.peer.includes(peer.name)));
+    if (!known.some((peer) => peer.name === name)) throw new Error(`--peer ${name}: expected one of ${known.map((peer) => peer.name).join(', ')}`);
+  CONFIGURATIONS.push(...peers.filter((peer) => args.peers || args.peer.includes(peer.name)), ...floors.filter((floor) => args.peer.includes(floor.name)));
   const database = await createBenchDatabase('bench_paired');
   const emailService = startEmailService(ROOT, EMAIL_PORT);
   const apps = [];

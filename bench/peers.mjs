@@ -26,3 +26,22 @@ export function peerConfigurations(usersApi, receiverUrl) {
     { name: 'otel-floor', label: '(h) OpenTelemetry floor', args: ['--import', './bench/setups/otel-floor.mjs', usersApi], env: off },
   ];
 }
+
+/**
+ * The floors of an unsampled request, for the ledger only (`bench:paired --peer NAME`): the
+ * OpenTelemetry floor with a parent-based always-off sampler, and the SDK alone giving each request
+ * its context and a non-recording span (`setups/unsampled-floor.mjs`), what any propagating tracer
+ * on the SDK pays for a request it does not sample.
+ */
+export function unsampledFloors(usersApi) {
+  const off = { ENABLE_TRACING: 'false' };
+  return [
+    {
+      name: 'otel-floor-0',
+      label: '(h) OpenTelemetry floor, unsampled',
+      args: ['--import', './bench/setups/otel-floor.mjs', usersApi],
+      env: { ...off, BENCH_FLOOR_SAMPLER: 'parentbased_always_off' },
+    },
+    { name: 'sdk-floor-0', label: 'SDK context alone, unsampled', args: ['--import', './bench/setups/unsampled-floor.mjs', usersApi], env: off },
+  ];
+}

@@ -9,12 +9,15 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { TracerProvider } from '@opentelemetry/sdk-trace';
+import { AlwaysOffSampler, ParentBasedSampler, TracerProvider } from '@opentelemetry/sdk-trace';
 
 register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
 
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-const provider = new TracerProvider();
+// `BENCH_FLOOR_SAMPLER=parentbased_always_off` (bench/peers.mjs's otel-floor-0): the floor of an
+// unsampled request. The SDK's TracerProvider reads no sampler variable of its own.
+const unsampled = process.env.BENCH_FLOOR_SAMPLER === 'parentbased_always_off';
+const provider = new TracerProvider(unsampled ? { sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }) } : {});
 trace.setGlobalTracerProvider(provider);
 registerInstrumentations({ instrumentations: [new HttpInstrumentation()], tracerProvider: provider });
