@@ -1,16 +1,22 @@
-import { context, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
+import { type Context, context, ROOT_CONTEXT, TraceFlags, trace, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
+import { InstrumentationTracerProvider } from '../sdk-replacements/instrumentation-tracer-provider.js';
 import { IOREDIS_TRACED_COMMAND } from './contrib-instrumentations.js';
 import { bypassWhenUnsampled } from './unsampled-bypass.js';
 
 type Command = (this: { name: string }, key: string) => string;
 
-/** What the wrapper sees of an instrumentation: a method that takes the original and returns its traced replacement. */
+/** The runtime's rule with a parent-based sampler: a parent without the sampled flag. */
+const unsampled = (parent: Context) => (trace.getSpanContext(parent)?.traceFlags ?? TraceFlags.SAMPLED) === TraceFlags.NONE;
+
+/** What the wrapper sees of an instrumentation: its tracer, and a method that takes the original and returns its traced replacement. */
 class CommandInstrumentation {
   instrumentationName = 'command';
   instrumentationVersion = '1';
   traced: string[] = [];
+  constructor(public tracer: Tracer = new InstrumentationTracerProvider(new TracerProvider(), unsampled).getTracer('command')) {}
   _traceCommand(original: Command, version: string): Command {
     const traced = this.traced;
     return function (this: { name: string }, key: string) {
@@ -48,6 +54,21 @@ describe('bypassWhenUnsampled', () => {
     expect(context.with(parentWith(TraceFlags.SAMPLED), () => client.get('b'))).toBe('client:b');
     expect(client.get('c')).toBe('client:c');
     expect(instrumentation.traced).toEqual(['v5 b', 'v5 c']);
+  });
+
+  it("decides nothing when the instrumentation's tracer is not the library's", () => {
+    const instrumentation = bypassWhenUnsampled(
+      new CommandInstrumentation(new TracerProvider().getTracer('other')) as never,
+      '_traceCommand',
+    ) as unknown as CommandInstrumentation;
+    const client = {
+      name: 'client',
+      get: instrumentation._traceCommand(function (this: { name: string }, key: string) {
+        return key;
+      }, 'v5'),
+    };
+    context.with(parentWith(TraceFlags.NONE), () => client.get('d'));
+    expect(instrumentation.traced).toEqual(['v5 d']);
   });
 
   it('leaves an instrumentation without the method as it is', () => {

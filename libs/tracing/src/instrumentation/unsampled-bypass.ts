@@ -1,11 +1,12 @@
-import { context } from '@opentelemetry/api';
+import { context, type Tracer } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { isUnsampled } from '../runtime/library-tracer.js';
+import { skipsSpansUnder } from '../sdk-replacements/instrumentation-tracer-provider.js';
 
 type Patched = (this: unknown, ...args: unknown[]) => unknown;
 
 /**
- * Under an unsampled parent, the calls an instrumentation patches run as if it were not there.
+ * Under an unsampled parent, the calls an instrumentation patches run as if it were not there
+ * (when the instrumentation's tracer is the library's, which knows the sampler follows the parent).
  * Only for a client whose instrumentation makes a span and nothing else: no context to inject
  * (that must reach the server whether sampled or not), no metrics of its own (those count every
  * call). Such an instrumentation still builds the span's attributes under an unsampled parent,
@@ -19,10 +20,11 @@ export function bypassWhenUnsampled<T extends Instrumentation>(instrumentation: 
   const target = instrumentation as unknown as Record<string, unknown>;
   const trace = target[method];
   if (typeof trace !== 'function') return instrumentation;
+  const tracerOf = instrumentation as unknown as { tracer?: Tracer };
   target[method] = function (this: unknown, original: Patched, ...rest: unknown[]): Patched {
     const traced = (trace as (original: Patched, ...rest: unknown[]) => Patched).call(this, original, ...rest);
     return function (this: unknown, ...args: unknown[]): unknown {
-      return isUnsampled(context.active()) ? original.apply(this, args) : traced.apply(this, args);
+      return skipsSpansUnder(tracerOf.tracer, context.active()) ? original.apply(this, args) : traced.apply(this, args);
     };
   };
   return instrumentation;

@@ -10,7 +10,7 @@ import { type Context, context, type Span, type SpanOptions, trace, type Tracer,
 class ParentFollowingTracer implements Tracer {
   constructor(
     private readonly tracer: Tracer,
-    private readonly isUnsampled: (parent: Context) => boolean,
+    readonly isUnsampled: (parent: Context) => boolean,
   ) {}
 
   startSpan(name: string, options?: SpanOptions, parent: Context = context.active()): Span {
@@ -37,4 +37,12 @@ export class InstrumentationTracerProvider implements TracerProvider {
   getTracer(name: string, version?: string, options?: TracerOptions): Tracer {
     return new ParentFollowingTracer(this.provider.getTracer(name, version, options), this.isUnsampled);
   }
+}
+
+/**
+ * Whether `tracer`, an instrumentation's, would hand back the parent's own non-recording span for
+ * a span under `parent`: false for any tracer but this provider's, which then decides as usual.
+ */
+export function skipsSpansUnder(tracer: Tracer | undefined, parent: Context): boolean {
+  return tracer instanceof ParentFollowingTracer && tracer.isUnsampled(parent);
 }
