@@ -25,8 +25,8 @@ const ENV_SAMPLERS: Record<EnvSamplerConfig['name'], { followsParent: boolean; c
 
 /**
  * The ratio sampler, or at the ends of its range the sampler that decides the same without
- * reading the trace id: the ratio sampler checks and sums the id's hex for every root span, the
- * one cost left to an unsampled request that no ratio needs at 0 or 1.
+ * reading the trace id: the ratio sampler validates and sums the id's hex for every root span,
+ * work that a ratio of 0 or 1 does not need.
  */
 function ratioSampler(ratio: number): Sampler {
   if (ratio >= 1) return new AlwaysOnSampler();
