@@ -1,11 +1,13 @@
 /**
- * What `run.mjs` (req/s), `paired.mjs` (CPU per request) and `instructions.mjs` (callgrind) need
- * around the users-api they measure: a throwaway database, a trace backend that discards, the
- * email service, the endpoints, a seeded user, the wait for the app to answer, and the cores.
+ * What `run.mjs` (req/s), `paired.mjs` (CPU per request), `latency.mjs` and `instructions.mjs`
+ * (callgrind) need around the users-api they measure: a throwaway database, a trace backend that
+ * discards, the email service, the endpoints, a seeded user, the wait for the app to answer, and
+ * the cores.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import pg from 'pg';
 
 const ADMIN_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -186,4 +188,48 @@ export function startEmailService(root, port) {
     env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: String(port), EMAIL_TCP_PORT: '0', LOG_LEVEL: 'warn', ENABLE_TRACING: 'false' },
     stdio: 'ignore',
   });
+}
+
+/**
+ * The benchmark around a run of apps measured side by side: this process (load generator and
+ * receiver) and PostgreSQL and Redis on core 1, the discard receiver, a fresh database and the
+ * email service. `run` gets the apps' environment and the receiver and puts every app it starts in
+ * `apps`; they are stopped and everything else undone however `run` ends.
+ */
+export async function withBenchSetup({ root, databasePrefix, emailPort }, run) {
+  pinSelf();
+  const unpinDatabases = pinDatabases();
+  mkdirSync(join(root, 'bench', 'results', 'logs'), { recursive: true });
+  const receiver = await startDiscardReceiver();
+  const database = await createBenchDatabase(databasePrefix);
+  const emailService = startEmailService(root, emailPort);
+  const apps = [];
+  try {
+    const env = benchEnvironment({ databaseUrl: database.url, receiverUrl: receiver.url, emailServiceUrl: `http://127.0.0.1:${emailPort}` });
+    await run({ env, receiver, apps });
+  } finally {
+    await Promise.all(apps.map((app) => stopApp(app.child)));
+    unpinDatabases();
+    emailService.kill('SIGTERM');
+    receiver.server.close();
+    await database.drop();
+  }
+}
+
+/**
+ * Starts each configuration's users-api on the app's core, one after another on consecutive ports,
+ * and seeds a user in each (`app.state.userId`). Each goes into `apps` as it starts, so a failed
+ * start still leaves the others to be stopped. Its output goes to `bench/results/logs/<label>-<name>.log`.
+ */
+export async function startSeededApps(configurations, apps, { root, args, env, firstPort, label }) {
+  for (const [index, configuration] of configurations.entries()) {
+    const port = firstPort + index;
+    const log = openSync(join(root, 'bench', 'results', 'logs', `${label}-${configuration.name}.log`), 'w');
+    const child = spawnOnAppCore(configuration.root ?? root, configuration.args ?? args, { port, env: { ...env, ...configuration.env }, log });
+    const app = { name: configuration.name, child, url: `http://127.0.0.1:${port}` };
+    apps.push(app);
+    await waitForPing(app.url, Date.now() + 60_000, 50);
+    app.state = { run: `${Date.now()}-${configuration.name}`, sequence: 0 };
+    app.state.userId = await seedUser(app.url, `${label}-seed-${app.state.run}@example.com`);
+  }
 }

@@ -7,23 +7,11 @@
  * order, and their p50 and p99 are the medians over the rounds. autocannon corrects a fixed-rate
  * run's latencies for coordinated omission, so a stall shows in p99 rather than in a lower rate.
  */
-import { mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import {
-  benchEnvironment,
-  createBenchDatabase,
-  ENDPOINTS,
-  pinDatabases,
-  pinSelf,
-  seedUser,
-  spawnOnAppCore,
-  startDiscardReceiver,
-  startEmailService,
-  stopApp,
-  waitForPing,
-} from './harness.mjs';
+import { ENDPOINTS, startSeededApps, withBenchSetup } from './harness.mjs';
 import { median } from './report.mjs';
 
 const { values: args } = parseArgs({
@@ -44,24 +32,6 @@ const CONFIGURATIONS = [
   { name: 'ours-100', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '1' } },
   { name: 'ours-10', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '0.1' } },
 ];
-
-/** All three start at once and wait idle on core 0 while another is measured. */
-async function startApps(env, apps) {
-  for (const [index, configuration] of CONFIGURATIONS.entries()) {
-    const port = FIRST_APP_PORT + index;
-    const log = openSync(join(RESULTS, 'logs', `latency-${configuration.name}.log`), 'w');
-    const child = spawnOnAppCore(ROOT, ['--import', 'nestjs-tracing/register', 'dist/apps/users-api/main.js'], {
-      port,
-      env: { ...env, ...configuration.env },
-      log,
-    });
-    const app = { name: configuration.name, child, url: `http://127.0.0.1:${port}` };
-    apps.push(app);
-    await waitForPing(app.url, Date.now() + 60_000, 50);
-    app.state = { run: `${Date.now()}-latency-${configuration.name}`, sequence: 0 };
-    app.state.userId = await seedUser(app.url, `latency-seed-${app.state.run}@example.com`);
-  }
-}
 
 async function load(app, endpoint, seconds, overallRate) {
   const result = await autocannon({
@@ -125,27 +95,16 @@ function printTable(report) {
 }
 
 async function main() {
-  pinSelf();
-  const unpinDatabases = pinDatabases();
-  mkdirSync(join(RESULTS, 'logs'), { recursive: true });
-  const receiver = await startDiscardReceiver();
-  const database = await createBenchDatabase('bench_latency');
-  const emailService = startEmailService(ROOT, EMAIL_PORT);
-  const apps = [];
-  try {
-    await startApps(benchEnvironment({ databaseUrl: database.url, receiverUrl: receiver.url, emailServiceUrl: `http://127.0.0.1:${EMAIL_PORT}` }), apps);
+  await withBenchSetup({ root: ROOT, databasePrefix: 'bench_latency', emailPort: EMAIL_PORT }, async ({ env, apps }) => {
+    // All three start at once and wait idle on core 0 while another is measured.
+    const args = ['--import', 'nestjs-tracing/register', 'dist/apps/users-api/main.js'];
+    await startSeededApps(CONFIGURATIONS, apps, { root: ROOT, args, env, firstPort: FIRST_APP_PORT, label: 'latency' });
     const report = { date: new Date().toISOString(), node: process.version, settings: SETTINGS, endpoints: await measure(apps) };
     const file = join(RESULTS, `latency-${report.date.replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     printTable(report.endpoints);
     process.stdout.write(`\nJSON: ${file}\n`);
-  } finally {
-    await Promise.all(apps.map((app) => stopApp(app.child)));
-    unpinDatabases();
-    emailService.kill('SIGTERM');
-    receiver.server.close();
-    await database.drop();
-  }
+  });
 }
 
 await main();

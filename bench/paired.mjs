@@ -12,24 +12,11 @@
  * `git worktree` of the commit before a change, with its own `npm ci && npm run build`), so a
  * change is measured against its parent at the same time rather than in a later, differently fast run.
  */
-import { mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import {
-  benchEnvironment,
-  cpuTicks,
-  createBenchDatabase,
-  ENDPOINTS,
-  pinDatabases,
-  pinSelf,
-  seedUser,
-  spawnOnAppCore,
-  startDiscardReceiver,
-  startEmailService,
-  stopApp,
-  waitForPing,
-} from './harness.mjs';
+import { cpuTicks, ENDPOINTS, startSeededApps, withBenchSetup } from './harness.mjs';
 import { peerConfigurations, unsampledFloors } from './peers.mjs';
 import { median } from './report.mjs';
 
@@ -102,24 +89,6 @@ for (const name of args.endpoint)
 /** `--endpoint NAME` (repeatable) measures those endpoints only. */
 const MEASURED_ENDPOINTS = args.endpoint.length > 0 ? ENDPOINTS.filter((endpoint) => args.endpoint.includes(endpoint.name)) : ENDPOINTS;
 
-/** Starts the apps one by one into `apps`, so a failed start still leaves the others to be stopped. */
-async function startApps(env, apps) {
-  for (const [index, configuration] of CONFIGURATIONS.entries()) {
-    const port = FIRST_APP_PORT + index;
-    const log = openSync(join(RESULTS, 'logs', `paired-${configuration.name}.log`), 'w');
-    const child = spawnOnAppCore(configuration.root ?? ROOT, configuration.args ?? ['--import', ABLATE, '--import', 'nestjs-tracing/register', USERS_API], {
-      port,
-      env: { ...env, ...configuration.env },
-      log,
-    });
-    const app = { name: configuration.name, child, url: `http://127.0.0.1:${port}` };
-    apps.push(app);
-    await waitForPing(app.url, Date.now() + 60_000, 50);
-    app.state = { run: `${Date.now()}-${configuration.name}`, sequence: 0 };
-    app.state.userId = await seedUser(app.url, `paired-seed-${app.state.run}@example.com`);
-  }
-}
-
 /** Loads every app at once with the endpoint's requests; returns each app's CPU µs per request, in all and on its main thread. */
 async function loadTogether(apps, endpoint, seconds) {
   const ticksBefore = apps.map((app) => cpuTicks(app.child.pid));
@@ -173,36 +142,29 @@ function printTable(report) {
 }
 
 async function main() {
-  pinSelf();
-  const unpinDatabases = pinDatabases();
-  mkdirSync(join(RESULTS, 'logs'), { recursive: true });
-  const receiver = await startDiscardReceiver();
-  // `--peers`: the other setups (bench/peers.mjs) at the same time as ours, after ours;
-  // `--peer NAME` one of them (`--peer otel-floor` beside a cost ledger).
-  const peers = peerConfigurations(USERS_API, receiver.url);
-  const floors = unsampledFloors(USERS_API);
-  const known = [...peers, ...floors];
-  for (const name of args.peer)
-    if (!known.some((peer) => peer.name === name)) throw new Error(`--peer ${name}: expected one of ${known.map((peer) => peer.name).join(', ')}`);
-  CONFIGURATIONS.push(...peers.filter((peer) => args.peers || args.peer.includes(peer.name)), ...floors.filter((floor) => args.peer.includes(floor.name)));
-  const database = await createBenchDatabase('bench_paired');
-  const emailService = startEmailService(ROOT, EMAIL_PORT);
-  const apps = [];
-  try {
-    await startApps(benchEnvironment({ databaseUrl: database.url, receiverUrl: receiver.url, emailServiceUrl: `http://127.0.0.1:${EMAIL_PORT}` }), apps);
+  await withBenchSetup({ root: ROOT, databasePrefix: 'bench_paired', emailPort: EMAIL_PORT }, async ({ env, receiver, apps }) => {
+    // `--peers`: the other setups (bench/peers.mjs) at the same time as ours, after ours;
+    // `--peer NAME` one of them (`--peer otel-floor` beside a cost ledger).
+    const peers = peerConfigurations(USERS_API, receiver.url);
+    const floors = unsampledFloors(USERS_API);
+    const known = [...peers, ...floors];
+    for (const name of args.peer)
+      if (!known.some((peer) => peer.name === name)) throw new Error(`--peer ${name}: expected one of ${known.map((peer) => peer.name).join(', ')}`);
+    CONFIGURATIONS.push(...peers.filter((peer) => args.peers || args.peer.includes(peer.name)), ...floors.filter((floor) => args.peer.includes(floor.name)));
+    await startSeededApps(CONFIGURATIONS, apps, {
+      root: ROOT,
+      args: ['--import', ABLATE, '--import', 'nestjs-tracing/register', USERS_API],
+      env,
+      firstPort: FIRST_APP_PORT,
+      label: 'paired',
+    });
     const report = { date: new Date().toISOString(), node: process.version, settings: SETTINGS, endpoints: await measure(apps) };
     const file = join(RESULTS, `paired-${report.date.replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     printTable(report.endpoints);
     process.stdout.write(`\nreceived: ${[...receiver.requests].map(([path, count]) => `${path} ${count}`).join(', ')}\n`);
     process.stdout.write(`\nJSON: ${file}\n`);
-  } finally {
-    await Promise.all(apps.map((app) => stopApp(app.child)));
-    unpinDatabases();
-    emailService.kill('SIGTERM');
-    receiver.server.close();
-    await database.drop();
-  }
+  });
 }
 
 await main();
