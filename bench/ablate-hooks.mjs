@@ -14,12 +14,6 @@ const CUTS = {
     find: 'export function setTraceIdHeader(options, response, span) {',
     replace: 'export function setTraceIdHeader(options, response, span) { return;',
   },
-  // The trace ids on every log line (the sample's pino mixin).
-  'log-fields': {
-    file: '/libs/tracing/dist/logging/trace-log-fields.js',
-    find: 'export function traceLogFields() {',
-    replace: 'export function traceLogFields() { return {};',
-  },
   // Redaction of exported spans' attributes.
   redaction: {
     file: '/libs/tracing/dist/redaction/redacting-span-exporter.js',
@@ -33,7 +27,7 @@ let cuts = [];
 export function initialize({ parts }) {
   const unknown = parts.filter((part) => !CUTS[part]);
   if (unknown.length > 0) throw new Error(`BENCH_ABLATE: unknown part(s) ${unknown.join(', ')}; known: ${Object.keys(CUTS).join(', ')}`);
-  cuts = parts.map((part) => ({ part, ...CUTS[part], done: false }));
+  cuts = parts.map((part) => ({ part, ...CUTS[part] }));
 }
 
 export async function load(url, context, nextLoad) {

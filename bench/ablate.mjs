@@ -4,8 +4,8 @@
  * what the app saves without it, measured beside the whole in the same paired run. Each cut is a
  * text edit of one built file at load time, anchored on a line that must be found: when the library
  * changes under it, the run stops rather than measure something else. Parts with a switch of their
- * own (`TRACING_EXPORTER=none`, `OTEL_PROPAGATORS=none`, `OTEL_NODE_DISABLED_INSTRUMENTATIONS`) need
- * no cut.
+ * own (`TRACING_EXPORTER=none`, `OTEL_PROPAGATORS=none`, `OTEL_NODE_DISABLED_INSTRUMENTATIONS`, with
+ * `pino` for the log lines' trace ids) need no cut.
  */
 import { register } from 'node:module';
 

@@ -12,14 +12,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { median } from './report.mjs';
 
 const { values: options, positionals: files } = parseArgs({ options: { against: { type: 'string', default: 'off' } }, allowPositionals: true });
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 /** Per configuration, its × off in each round, with `NAME-a`/`NAME-b` merged into `NAME`. */
 function ratiosByRound(configurations) {
