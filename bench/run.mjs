@@ -6,24 +6,10 @@
  * bench/results/. Budgets are reported, never asserted: a figure is not a test.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { openSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
-import {
-  benchEnvironment,
-  createBenchDatabase,
-  cpuTicks,
-  ENDPOINTS,
-  pinDatabases,
-  pinSelf,
-  procMemoryKiB,
-  seedUser,
-  spawnOnAppCore,
-  startDiscardReceiver,
-  startEmailService,
-  stopApp,
-  waitForPing,
-} from './harness.mjs';
+import { cpuTicks, ENDPOINTS, procMemoryKiB, seedUser, spawnOnAppCore, stopApp, waitForPing, withBenchSetup } from './harness.mjs';
 import { runMicroBenchmarks } from './micro.mjs';
 import { peerConfigurations } from './peers.mjs';
 import { printReport } from './report.mjs';
@@ -78,17 +64,10 @@ async function runConfiguration(configuration, round, env, state) {
 }
 
 async function main() {
-  pinSelf();
-  const unpinDatabases = pinDatabases();
-  mkdirSync(join(RESULTS, 'logs'), { recursive: true });
-  const receiver = await startDiscardReceiver();
-  CONFIGURATIONS.push(...peerConfigurations(USERS_API, receiver.url));
-  const database = await createBenchDatabase('bench');
-  const env = benchEnvironment({ databaseUrl: database.url, receiverUrl: receiver.url, emailServiceUrl: 'http://127.0.0.1:3901' });
-  const emailService = startEmailService(ROOT, 3901);
   const rounds = [];
-  const state = { run: Date.now(), sequence: 0 };
-  try {
+  await withBenchSetup({ root: ROOT, databasePrefix: 'bench', emailPort: 3901 }, async ({ env, receiver }) => {
+    CONFIGURATIONS.push(...peerConfigurations(USERS_API, receiver.url));
+    const state = { run: Date.now(), sequence: 0 };
     for (let round = 1; round <= SETTINGS.rounds; round++) {
       const results = {};
       // Interleaved, and in a different order each round, so drift over time hits every configuration.
@@ -99,12 +78,7 @@ async function main() {
       }
       rounds.push(results);
     }
-  } finally {
-    unpinDatabases();
-    emailService.kill('SIGTERM');
-    receiver.server.close();
-    await database.drop();
-  }
+  });
   const micro = await runMicroBenchmarks({ quick });
   const machine = { cpus: execFileSync('nproc', ['--all'], { encoding: 'utf8' }).trim(), node: process.version, settings: SETTINGS };
   const report = {
