@@ -7,7 +7,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 
 const ADMIN_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -232,4 +232,26 @@ export async function startSeededApps(configurations, apps, { root, args, env, f
     app.state = { run: `${Date.now()}-${configuration.name}`, sequence: 0 };
     app.state.userId = await seedUser(app.url, `${label}-seed-${app.state.run}@example.com`);
   }
+}
+
+/**
+ * `--with 'no-export:ENABLE_TRACING=true,TRACING_SAMPLE_RATE=1,TRACING_EXPORTER=none'` adds a
+ * configuration, so the share of one part of tracing is measured against the others at the same time;
+ * `--with 'old@../base:ENABLE_TRACING=true'` runs one from another built checkout.
+ */
+export function parseExtraConfiguration(spec) {
+  const [label, variables = ''] = spec.split(/:(.*)/s);
+  // `NAME@DIR:...` runs from another built checkout, so a baseline can sit between two runs of the new build (ABBA).
+  const [name, root] = label.split('@');
+  // A comma starts the next variable only before `NAME=`, so a value may be a list (`OTEL_NODE_DISABLED_INSTRUMENTATIONS=grpc,bullmq`).
+  const env = Object.fromEntries(
+    variables
+      .split(/,(?=[A-Z_][A-Z0-9_]*=)/)
+      .filter(Boolean)
+      .map((pair) => pair.split(/=(.*)/s).slice(0, 2)),
+  );
+  const values = Object.values(env);
+  if (!/^[\w.-]+$/.test(name) || values.length === 0 || values.some((value) => value === undefined))
+    throw new Error(`--with ${spec}: expected NAME[@DIR]:VAR=value,VAR=value`);
+  return { name, env, ...(root ? { root: resolve(root) } : {}) };
 }

@@ -16,7 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { cpuTicks, ENDPOINTS, startSeededApps, withBenchSetup } from './harness.mjs';
+import { cpuTicks, ENDPOINTS, parseExtraConfiguration, startSeededApps, withBenchSetup } from './harness.mjs';
 import { peerConfigurations, unsampledFloors } from './peers.mjs';
 import { median } from './report.mjs';
 
@@ -41,28 +41,6 @@ const USERS_API = 'dist/apps/users-api/main.js';
 const ABLATE = join(ROOT, 'bench', 'ablate.mjs');
 const EMAIL_PORT = 3931;
 const FIRST_APP_PORT = 3932;
-
-/**
- * `--with 'no-export:ENABLE_TRACING=true,TRACING_SAMPLE_RATE=1,TRACING_EXPORTER=none'` adds a
- * configuration, so the share of one part of tracing is measured against the others at the same time;
- * `--with 'old@../base:ENABLE_TRACING=true'` runs one from another built checkout.
- */
-function parseExtraConfiguration(spec) {
-  const [label, variables = ''] = spec.split(/:(.*)/s);
-  // `NAME@DIR:...` runs from another built checkout, so a baseline can sit between two runs of the new build (ABBA).
-  const [name, root] = label.split('@');
-  // A comma starts the next variable only before `NAME=`, so a value may be a list (`OTEL_NODE_DISABLED_INSTRUMENTATIONS=grpc,bullmq`).
-  const env = Object.fromEntries(
-    variables
-      .split(/,(?=[A-Z_][A-Z0-9_]*=)/)
-      .filter(Boolean)
-      .map((pair) => pair.split(/=(.*)/s).slice(0, 2)),
-  );
-  const values = Object.values(env);
-  if (!/^[\w.-]+$/.test(name) || values.length === 0 || values.some((value) => value === undefined))
-    throw new Error(`--with ${spec}: expected NAME[@DIR]:VAR=value,VAR=value`);
-  return { name, env, ...(root ? { root: resolve(root) } : {}) };
-}
 
 /** `--ours 0` keeps only ours at 0 % beside off (`--ours none`: off alone), so a ledger run has fewer configurations at once. */
 function ourConfigurations(list) {
