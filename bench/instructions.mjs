@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 /**
- * `npm run bench:instructions [-- --requests N --warmup N]`: CPU instructions per `GET /users/:id`
- * of users-api under valgrind's callgrind, tracing off, ours at 100 % and ours at 0 %. Unlike
- * req/s on a shared VM, whose speed here drifted 2-3x within minutes, the count repeats to a few
- * per cent (it counts work, not time: cache misses and syscalls' own cost are not in it). The app
- * is warmed up uninstrumented, then counted for a fixed number of requests; `--single-threaded`
+ * `npm run bench:instructions [-- --requests N --warmup N --endpoint NAME --configurations off,ours-100,ours-0 --with NAME[@DIR]:VAR=value,...]`:
+ * CPU instructions per request of users-api under valgrind's callgrind, by default on `GET /users/:id`
+ * with tracing off, ours at 100 % and ours at 0 %. Unlike req/s on a shared VM, whose speed here
+ * drifted 2-3x within minutes, the count repeats to a few per cent (it counts work, not time: cache
+ * misses and syscalls' own cost are not in it), so it resolves differences a paired run cannot. The
+ * app is warmed up uninstrumented, then counted for a fixed number of requests; `--single-threaded`
  * keeps V8's compiler and GC on the counted thread. After 8000 warm-up requests the compiler was
- * still ~45 % of the count, after 12000 ~10 %.
+ * still ~45 % of the count, after 12000 ~10 %. `--with` adds configurations as `bench:paired`'s does
+ * (with `--keep`, `NODE_OPTIONS=--perf-basic-prof` writes /tmp/perf-PID.map, which names the
+ * JavaScript functions at the dumps' addresses); the first configuration is the one "x first"
+ * compares with.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
@@ -14,21 +18,43 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { benchEnvironment, createBenchDatabase, seedUser, startDiscardReceiver, waitForPing } from './harness.mjs';
+import { benchEnvironment, createBenchDatabase, ENDPOINTS, parseExtraConfiguration, seedUser, startDiscardReceiver, waitForPing } from './harness.mjs';
 
 const { values: args } = parseArgs({
-  options: { requests: { type: 'string', default: '3000' }, warmup: { type: 'string', default: '12000' } },
+  options: {
+    requests: { type: 'string', default: '3000' },
+    warmup: { type: 'string', default: '12000' },
+    endpoint: { type: 'string', default: 'GET /users/:id' },
+    configurations: { type: 'string', default: 'off,ours-100,ours-0' },
+    with: { type: 'string', multiple: true, default: [] },
+    keep: { type: 'boolean', default: false },
+  },
 });
 const REQUESTS = Number(args.requests);
 const WARMUP = Number(args.warmup);
 const ROOT = resolve(import.meta.dirname, '..');
+const RESULTS = join(ROOT, 'bench', 'results');
 const PORT = 3910;
 const COMPILER = /v8::internal::compiler::|turboshaft|maglev/;
-const CONFIGURATIONS = [
+const STANDARD = [
   { name: 'off', env: { ENABLE_TRACING: 'false' } },
   { name: 'ours-100', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '1' } },
   { name: 'ours-0', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '0' } },
 ];
+const standardNames = args.configurations === 'none' ? [] : args.configurations.split(',');
+for (const name of standardNames)
+  if (!STANDARD.some((configuration) => configuration.name === name))
+    throw new Error(`--configurations ${args.configurations}: expected some of ${STANDARD.map((configuration) => configuration.name).join(',')}, or none`);
+const CONFIGURATIONS = [...STANDARD.filter((configuration) => standardNames.includes(configuration.name)), ...args.with.map(parseExtraConfiguration)];
+if (CONFIGURATIONS.length === 0) throw new Error('no configuration to count: give --configurations or --with');
+const ENDPOINT = ENDPOINTS.find((endpoint) => endpoint.name === args.endpoint);
+if (!ENDPOINT) throw new Error(`--endpoint ${args.endpoint}: expected one of ${ENDPOINTS.map((endpoint) => endpoint.name).join(', ')}`);
+// Under valgrind, configurations loaded through BENCH_ABLATE's module hooks counted ~300,000 more
+// instructions per request (the SDK's unsampled floor and ours at 0 %; off did not), whatever they
+// cut, cause not found: weigh parts by their own switches here.
+for (const configuration of CONFIGURATIONS)
+  if (configuration.env.BENCH_ABLATE)
+    throw new Error(`--with ${configuration.name}: BENCH_ABLATE is not counted right under valgrind; use a part's own switch`);
 
 /** Instructions per request of one configuration, counted between two callgrind_control toggles. */
 async function countInstructions(configuration, env, outFile) {
@@ -46,7 +72,7 @@ async function countInstructions(configuration, env, outFile) {
       'dist/apps/users-api/main.js',
     ],
     {
-      cwd: ROOT,
+      cwd: configuration.root ?? ROOT,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PORT: String(PORT), ...env, ...configuration.env },
       stdio: 'ignore',
     },
@@ -56,8 +82,9 @@ async function countInstructions(configuration, env, outFile) {
     const url = `http://127.0.0.1:${PORT}`;
     // Node under valgrind takes a minute or more to start.
     await waitForPing(url, Date.now() + 300_000, 500);
-    const userId = await seedUser(url, `instr-${configuration.name}-${Date.now()}@example.com`);
-    const target = { url: `${url}/users/${userId}`, connections: 10, timeout: 60 };
+    const state = { run: `instr-${configuration.name}-${Date.now()}`, sequence: 0 };
+    state.userId = await seedUser(url, `${state.run}@example.com`);
+    const target = { url, requests: ENDPOINT.requests(state), connections: 10, timeout: 60 };
     await autocannon({ ...target, amount: WARMUP });
     execFileSync('callgrind_control', ['--instr=on', String(child.pid)], { stdio: 'ignore' });
     const result = await autocannon({ ...target, amount: REQUESTS });
@@ -72,7 +99,8 @@ async function countInstructions(configuration, env, outFile) {
     .trim()
     .split('\n');
   const counts = dumps.map(countDump);
-  for (const file of dumps) rmSync(file);
+  // `--keep` leaves the dumps in bench/results/ for callgrind_annotate (functions by instructions).
+  for (const file of dumps) if (!args.keep || statSync(file).size === 0) rmSync(file);
   return {
     total: counts.reduce((sum, count) => sum + count.total, 0) / REQUESTS,
     compiler: counts.reduce((sum, count) => sum + count.compiler, 0) / REQUESTS,
@@ -109,22 +137,27 @@ async function main() {
   try {
     for (const configuration of CONFIGURATIONS) {
       process.stderr.write(`counting ${configuration.name} (${WARMUP} warm-up + ${REQUESTS} counted requests)\n`);
-      counts[configuration.name] = await countInstructions(configuration, env, join(tmpdir(), `callgrind-${configuration.name}-${process.pid}.out`));
+      counts[configuration.name] = await countInstructions(
+        configuration,
+        env,
+        join(args.keep ? RESULTS : tmpdir(), `callgrind-${configuration.name}-${process.pid}.out`),
+      );
     }
   } finally {
     receiver.server.close();
     await database.drop();
   }
   const format = (value) => Math.round(value).toLocaleString('en').padStart(11);
-  process.stdout.write('\nGET /users/:id, instructions per request (callgrind); "x off": the throughput ratio they imply\n');
+  const [first] = CONFIGURATIONS;
+  const firstRest = counts[first.name].total - counts[first.name].compiler;
+  process.stdout.write(`\n${ENDPOINT.name}, instructions per request (callgrind); "x ${first.name}": the throughput ratio they imply\n`);
   process.stdout.write(
-    `${'configuration'.padEnd(14)}${'total'.padStart(11)}${'compiler'.padStart(11)}${'rest'.padStart(11)}${'rest added'.padStart(11)}  x off\n`,
+    `${'configuration'.padEnd(18)}${'total'.padStart(11)}${'compiler'.padStart(11)}${'rest'.padStart(11)}${'rest added'.padStart(11)}  x ${first.name}\n`,
   );
   for (const { name } of CONFIGURATIONS) {
     const { total, compiler } = counts[name];
     const rest = total - compiler;
-    const offRest = counts.off.total - counts.off.compiler;
-    process.stdout.write(`${name.padEnd(14)}${format(total)}${format(compiler)}${format(rest)}${format(rest - offRest)}  ${(offRest / rest).toFixed(3)}\n`);
+    process.stdout.write(`${name.padEnd(18)}${format(total)}${format(compiler)}${format(rest)}${format(rest - firstRest)}  ${(firstRest / rest).toFixed(3)}\n`);
   }
 }
 
