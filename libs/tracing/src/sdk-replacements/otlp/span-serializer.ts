@@ -28,6 +28,11 @@ export function serializeTraceRequest(spans: readonly ReadableSpan[]): Uint8Arra
   return writer.finish();
 }
 
+/** Requests serialized apart, as one: a request's only field is repeated, so their bytes concatenate. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+}
+
 function groupByResourceAndScope(spans: readonly ReadableSpan[]): Map<Resource, Map<Scope, ReadableSpan[]>> {
   const resources = new Map<Resource, Map<Scope, ReadableSpan[]>>();
   for (const span of spans) {
