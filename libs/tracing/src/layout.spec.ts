@@ -9,7 +9,6 @@ import { dirname, join, relative, resolve } from 'node:path';
  * (the module, its providers, `index.ts`, `register.ts`) sit on top.
  */
 const LAYERS = [
-  ['event-loop'],
   ['config'],
   ['redaction'],
   ['sdk-replacements'],

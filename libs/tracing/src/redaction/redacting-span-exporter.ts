@@ -1,12 +1,10 @@
-import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter, TimedEvent } from '@opentelemetry/sdk-trace';
-import { ITEMS_PER_TURN, mapInTurns } from '../event-loop/in-turns.js';
 import type { AttributeRedactor } from './attribute-redactor.js';
 
 /**
  * Redacts on the way out, in the export batch rather than on the request path, so every exporter
- * (console included) sees only redacted values and requests pay nothing for it. A batch larger
- * than one turn's slice is redacted in turns of the event loop, so requests never wait for all of it.
+ * (console included) sees only redacted values and requests pay nothing for it.
  */
 export class RedactingSpanExporter implements SpanExporter {
   constructor(
@@ -15,11 +13,10 @@ export class RedactingSpanExporter implements SpanExporter {
   ) {}
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    const redactSlice = (slice: readonly ReadableSpan[]) => slice.map((span) => redactSpan(span, this.redactor));
-    if (spans.length <= ITEMS_PER_TURN) return this.exporter.export(redactSlice(spans), resultCallback);
-    mapInTurns(spans, redactSlice)
-      .then((slices) => this.exporter.export(slices.flat(), resultCallback))
-      .catch((error: unknown) => resultCallback({ code: ExportResultCode.FAILED, error: error as Error }));
+    this.exporter.export(
+      spans.map((span) => redactSpan(span, this.redactor)),
+      resultCallback,
+    );
   }
 
   shutdown(): Promise<void> {

@@ -1,7 +1,7 @@
 import { ExportResultCode } from '@opentelemetry/core';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { TraceReceiver } from '@app/test-support';
-import { ITEMS_PER_TURN } from '../../event-loop/in-turns.js';
+import { ITEMS_PER_TURN } from './in-turns.js';
 import { createOtlpProtoExporter } from './otlp-proto-exporter.js';
 
 function recordSpans(count: number): ReadableSpan[] {

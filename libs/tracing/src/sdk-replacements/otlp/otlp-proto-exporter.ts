@@ -3,7 +3,7 @@ import { OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
 import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
 import { type IExportTraceServiceResponse, type ISerializer, ProtobufTraceSerializer, TraceExporterMetricsHelper } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
-import { ITEMS_PER_TURN, mapInTurns } from '../../event-loop/in-turns.js';
+import { ITEMS_PER_TURN, mapInTurns } from './in-turns.js';
 import { concatBytes, serializeTraceRequest } from './span-serializer.js';
 
 /** The SDK's own component type for its OTLP/HTTP span exporter, for the self-observability metrics it names. */
