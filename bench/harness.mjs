@@ -67,6 +67,13 @@ export async function startDiscardReceiver() {
   return { server, url: `http://127.0.0.1:${server.address().port}`, requests };
 }
 
+function answersPing(url) {
+  return fetch(`${url}/ping`).then(
+    () => true,
+    () => false,
+  );
+}
+
 export async function waitForPing(url, deadline, intervalMs) {
   for (;;) {
     const ok = await fetch(`${url}/ping`).then(
@@ -224,6 +231,9 @@ export async function withBenchSetup({ root, databasePrefix, emailPort }, run) {
 export async function startSeededApps(configurations, apps, { root, args, env, firstPort, label }) {
   for (const [index, configuration] of configurations.entries()) {
     const port = firstPort + index;
+    // An app left running by a run that crashed would answer in this one's place.
+    if (await answersPing(`http://127.0.0.1:${port}`))
+      throw new Error(`port ${port} is taken by another process (an app left from an earlier run?): stop it first`);
     const log = openSync(join(root, 'bench', 'results', 'logs', `${label}-${configuration.name}.log`), 'w');
     const child = spawnOnAppCore(configuration.root ?? root, configuration.args ?? args, { port, env: { ...env, ...configuration.env }, log });
     const app = { name: configuration.name, child, url: `http://127.0.0.1:${port}` };
