@@ -40,6 +40,8 @@ describe('BullMQ', () => {
   const callsOf = (id: string): DownstreamCall[] => downstream.calls.filter((call) => call.path.startsWith(`/jobs/${id}?`));
   const waitForConsumers = (traceId: string, count: number, timeoutMs = 15_000) =>
     receiver.waitFor(() => (consumers(traceId).length >= count ? consumers(traceId) : undefined), timeoutMs);
+  /** The gateway and the workers export on their own, so a consumer's span may arrive before its producer's. */
+  const producerIn = (traceId: string) => receiver.waitForSpan((span) => span.traceId === traceId && span.kind === KIND.PRODUCER);
   const attemptOf = (span: DecodedSpan) => span.attributes['bullmq.job.attempt'];
 
   it('processes a job added in a request in the request’s trace, with the job’s own HTTP call under it', async () => {
@@ -50,7 +52,7 @@ describe('BullMQ', () => {
     const traceId = response.headers.get('x-trace-id')!;
     const [consumer] = await waitForConsumers(traceId, 1);
     const http = await receiver.waitForSpan((span) => span.traceId === traceId && span.kind === KIND.SERVER);
-    const producer = inTrace(traceId).find((span) => span.kind === KIND.PRODUCER)!;
+    const producer = await producerIn(traceId);
 
     expect(producer).toMatchObject({
       name: 'add emails.welcome',
@@ -86,7 +88,7 @@ describe('BullMQ', () => {
     const response = await post('/jobs', { id, failTimes: 2 });
     const traceId = response.headers.get('x-trace-id')!;
     const attempts = (await waitForConsumers(traceId, 3)).sort((a, b) => Number(a.startTimeUnixNano - b.startTimeUnixNano));
-    const producer = inTrace(traceId).find((span) => span.kind === KIND.PRODUCER)!;
+    const producer = await producerIn(traceId);
     expect(attempts.map(attemptOf)).toEqual([1, 2, 3]);
     expect(attempts.map((span) => span.parentSpanId)).toEqual([producer.spanId, producer.spanId, producer.spanId]);
     expect(attempts.map((span) => span.status.code)).toEqual([ERROR, ERROR, 0]);
@@ -102,7 +104,7 @@ describe('BullMQ', () => {
     });
     const traceId = response.headers.get('x-trace-id')!;
     const [consumer] = await waitForConsumers(traceId, 1);
-    const producer = inTrace(traceId).find((span) => span.kind === KIND.PRODUCER)!;
+    const producer = await producerIn(traceId);
     expect(consumer.parentSpanId).toBe(producer.spanId);
     expect(Number(consumer.startTimeUnixNano - producer.endTimeUnixNano) / 1e6).toBeGreaterThanOrEqual(1400);
   });
@@ -115,7 +117,7 @@ describe('BullMQ', () => {
     const bulk = await post('/bulk', [{ id: randomUUID() }, { id: randomUUID() }]);
     const bulkTrace = bulk.headers.get('x-trace-id')!;
     const bulkConsumers = await waitForConsumers(bulkTrace, 2);
-    const bulkProducer = inTrace(bulkTrace).find((span) => span.kind === KIND.PRODUCER)!;
+    const bulkProducer = await producerIn(bulkTrace);
     expect(bulkProducer.name).toBe('addBulk emails');
     expect(bulkConsumers.map((span) => span.parentSpanId)).toEqual([bulkProducer.spanId, bulkProducer.spanId]);
 
@@ -123,12 +125,14 @@ describe('BullMQ', () => {
     const flowTrace = flow.headers.get('x-trace-id')!;
     // A flow runs its child first, then the parent.
     const flowConsumers = await waitForConsumers(flowTrace, 2);
-    const producers = new Set(
-      inTrace(flowTrace)
-        .filter((span) => span.kind === KIND.PRODUCER)
-        .map((span) => span.spanId),
-    );
-    expect(flowConsumers.every((span) => producers.has(span.parentSpanId))).toBe(true);
+    const producerIds = () =>
+      new Set(
+        inTrace(flowTrace)
+          .filter((span) => span.kind === KIND.PRODUCER)
+          .map((span) => span.spanId),
+      );
+    // Times out unless every consumer's parent is one of the flow's producers.
+    await receiver.waitFor(() => (flowConsumers.every((span) => producerIds().has(span.parentSpanId)) ? true : undefined));
   });
 
   it('starts a trace of its own for each run of a job scheduler, linked to the request that scheduled it', async () => {
@@ -140,7 +144,7 @@ describe('BullMQ', () => {
       return found.length >= 2 ? found : undefined;
     });
     await fetch(`${gateway.url}/schedules`, { method: 'DELETE' });
-    const producer = inTrace(scheduling).find((span) => span.kind === KIND.PRODUCER)!;
+    const producer = await producerIn(scheduling);
     expect(new Set(runs.map((span) => span.traceId)).size).toBe(runs.length);
     for (const run of runs) {
       expect(run.traceId).not.toBe(scheduling);
@@ -180,7 +184,7 @@ describe('BullMQ', () => {
     const [retry] = await waitForConsumers(traceId, 1, 20_000);
     expect(retry.resource['service.name']).toBe('rescue-worker');
     expect(attemptOf(retry)).toBe(2);
-    expect(retry.parentSpanId).toBe(inTrace(traceId).find((span) => span.kind === KIND.PRODUCER)!.spanId);
+    expect(retry.parentSpanId).toBe((await producerIn(traceId)).spanId);
     expect(callsOf(id).map((call) => call.path.split('attempt=')[1])).toEqual(['1', '2']);
   });
 });
