@@ -16,8 +16,9 @@
  * The app's own view is reported beside it: the share of the endpoint's requests that its
  * `http_request_duration_seconds` histogram (from the HTTP server's `request` event to the response's
  * close, every configuration, off included) put within 1 ms and within 5 ms during the slices. Here
- * the client saw stalls of 20-100 ms on 1-2 % of requests, off included, that the app's histogram and
- * event loop never saw: the loopback path's, not the app's.
+ * the client saw stalls of 20-100 ms on 1-2 % of requests, off included, that neither the app's
+ * histogram and event loop nor the client's own timers saw. The histogram starts at the `request`
+ * event: time a request spent in the socket while the app's event loop was busy is not in it.
  */
 import { writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
