@@ -67,20 +67,14 @@ export async function startDiscardReceiver() {
   return { server, url: `http://127.0.0.1:${server.address().port}`, requests };
 }
 
-function answersPing(url) {
-  return fetch(`${url}/ping`).then(
-    () => true,
-    () => false,
-  );
+/** The app's answer to `GET /ping`, or undefined when nothing answers. */
+function ping(url) {
+  return fetch(`${url}/ping`).catch(() => undefined);
 }
 
 export async function waitForPing(url, deadline, intervalMs) {
   for (;;) {
-    const ok = await fetch(`${url}/ping`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ok) return;
+    if ((await ping(url))?.ok) return;
     if (Date.now() > deadline) throw new Error(`${url} did not answer /ping`);
     await new Promise((done) => setTimeout(done, intervalMs));
   }
@@ -232,8 +226,7 @@ export async function startSeededApps(configurations, apps, { root, args, env, f
   for (const [index, configuration] of configurations.entries()) {
     const port = firstPort + index;
     // An app left running by a run that crashed would answer in this one's place.
-    if (await answersPing(`http://127.0.0.1:${port}`))
-      throw new Error(`port ${port} is taken by another process (an app left from an earlier run?): stop it first`);
+    if (await ping(`http://127.0.0.1:${port}`)) throw new Error(`port ${port} is taken by another process (an app left from an earlier run?): stop it first`);
     const log = openSync(join(root, 'bench', 'results', 'logs', `${label}-${configuration.name}.log`), 'w');
     const child = spawnOnAppCore(configuration.root ?? root, configuration.args ?? args, { port, env: { ...env, ...configuration.env }, log });
     const app = { name: configuration.name, child, url: `http://127.0.0.1:${port}` };
