@@ -110,6 +110,22 @@ export const ENDPOINTS = [
   { name: 'GET /ping', requests: () => [{ method: 'GET', path: '/ping' }] },
 ];
 
+/** The endpoints `names` names (`--endpoint`, repeatable), or all of them for none; an unknown name stops the run. */
+export function selectEndpoints(names) {
+  for (const name of names)
+    if (!ENDPOINTS.some((endpoint) => endpoint.name === name))
+      throw new Error(`--endpoint ${name}: expected one of ${ENDPOINTS.map((endpoint) => endpoint.name).join(', ')}`);
+  return names.length > 0 ? ENDPOINTS.filter((endpoint) => names.includes(endpoint.name)) : ENDPOINTS;
+}
+
+/** Tracing off: the same build, preload and all, started with `ENABLE_TRACING=false`. */
+export const OFF = { name: 'off', env: { ENABLE_TRACING: 'false' } };
+
+/** Ours sampling each of `percents` (`[100, 10]`), named `ours-100`, `ours-10`. */
+export function oursAt(percents) {
+  return percents.map((percent) => ({ name: `ours-${percent}`, env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: String(percent / 100) } }));
+}
+
 /** The runner (load generator and trace receiver) on core 1; the apps get core 0. */
 export function pinSelf() {
   execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });

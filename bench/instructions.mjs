@@ -18,7 +18,17 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { benchEnvironment, createBenchDatabase, ENDPOINTS, parseExtraConfiguration, seedUser, startDiscardReceiver, waitForPing } from './harness.mjs';
+import {
+  benchEnvironment,
+  createBenchDatabase,
+  OFF,
+  oursAt,
+  parseExtraConfiguration,
+  seedUser,
+  selectEndpoints,
+  startDiscardReceiver,
+  waitForPing,
+} from './harness.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -36,19 +46,14 @@ const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = join(ROOT, 'bench', 'results');
 const PORT = 3910;
 const COMPILER = /v8::internal::compiler::|turboshaft|maglev/;
-const STANDARD = [
-  { name: 'off', env: { ENABLE_TRACING: 'false' } },
-  { name: 'ours-100', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '1' } },
-  { name: 'ours-0', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '0' } },
-];
+const STANDARD = [OFF, ...oursAt([100, 0])];
 const standardNames = args.configurations === 'none' ? [] : args.configurations.split(',');
 for (const name of standardNames)
   if (!STANDARD.some((configuration) => configuration.name === name))
     throw new Error(`--configurations ${args.configurations}: expected some of ${STANDARD.map((configuration) => configuration.name).join(',')}, or none`);
 const CONFIGURATIONS = [...STANDARD.filter((configuration) => standardNames.includes(configuration.name)), ...args.with.map(parseExtraConfiguration)];
 if (CONFIGURATIONS.length === 0) throw new Error('no configuration to count: give --configurations or --with');
-const ENDPOINT = ENDPOINTS.find((endpoint) => endpoint.name === args.endpoint);
-if (!ENDPOINT) throw new Error(`--endpoint ${args.endpoint}: expected one of ${ENDPOINTS.map((endpoint) => endpoint.name).join(', ')}`);
+const [ENDPOINT] = selectEndpoints([args.endpoint]);
 // Under valgrind, configurations loaded through BENCH_ABLATE's module hooks counted ~300,000 more
 // instructions per request (the SDK's unsampled floor and ours at 0 %; off did not), whatever they
 // cut, cause not found: weigh parts by their own switches here.

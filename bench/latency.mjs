@@ -25,7 +25,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { ENDPOINTS, parseExtraConfiguration, startSeededApps, withBenchSetup } from './harness.mjs';
+import { OFF, oursAt, parseExtraConfiguration, selectEndpoints, startSeededApps, withBenchSetup } from './harness.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -45,16 +45,8 @@ const EMAIL_PORT = 3951;
 const FIRST_APP_PORT = 3952;
 /** Cuts parts out of the library when a configuration's `BENCH_ABLATE` names them; nothing otherwise. */
 const ABLATE = join(ROOT, 'bench', 'ablate.mjs');
-const CONFIGURATIONS = [
-  { name: 'off', env: { ENABLE_TRACING: 'false' } },
-  { name: 'ours-100', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '1' } },
-  { name: 'ours-10', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '0.1' } },
-  ...args.with.map(parseExtraConfiguration),
-];
-for (const name of args.endpoint)
-  if (!ENDPOINTS.some((endpoint) => endpoint.name === name))
-    throw new Error(`--endpoint ${name}: expected one of ${ENDPOINTS.map((endpoint) => endpoint.name).join(', ')}`);
-const MEASURED_ENDPOINTS = args.endpoint.length > 0 ? ENDPOINTS.filter((endpoint) => args.endpoint.includes(endpoint.name)) : ENDPOINTS;
+const CONFIGURATIONS = [OFF, ...oursAt([100, 10]), ...args.with.map(parseExtraConfiguration)];
+const MEASURED_ENDPOINTS = selectEndpoints(args.endpoint);
 /** Percentiles reported, and the number of groups the slices are split into to show how much p99 moves. */
 const PERCENTILES = [50, 90, 99, 99.9];
 const GROUPS = 4;

@@ -12,7 +12,7 @@ import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpuTicks, pinDatabases, pinSelf, spawnOnAppCore, startDiscardReceiver, stopApp } from './harness.mjs';
+import { cpuTicks, OFF, oursAt, pinDatabases, pinSelf, spawnOnAppCore, startDiscardReceiver, stopApp } from './harness.mjs';
 import { median } from './report.mjs';
 
 const { values: args } = parseArgs({
@@ -27,11 +27,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = join(ROOT, 'bench', 'results');
 const LOOP = 'test/messaging/apps/dist/bench-loop.js';
 
-const CONFIGURATIONS = [
-  { name: 'off', env: { ENABLE_TRACING: 'false' } },
-  { name: 'ours-100', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '1' } },
-  { name: 'ours-0', env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '0' } },
-];
+const CONFIGURATIONS = [OFF, ...oursAt([100, 0])];
 const WORKLOADS = [
   { name: 'TCP send + handler', env: { LOOP: 'tcp' } },
   { name: 'BullMQ add + process', env: { LOOP: 'bullmq', BROKER: process.env.BENCH_REDIS_ADDRESS ?? '127.0.0.1:6379' } },

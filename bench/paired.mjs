@@ -16,7 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { cpuTicks, ENDPOINTS, parseExtraConfiguration, startSeededApps, withBenchSetup } from './harness.mjs';
+import { cpuTicks, OFF, oursAt, parseExtraConfiguration, selectEndpoints, startSeededApps, withBenchSetup } from './harness.mjs';
 import { peerConfigurations, unsampledFloors } from './peers.mjs';
 import { median } from './report.mjs';
 
@@ -47,11 +47,11 @@ function ourConfigurations(list) {
   const percents = list === 'none' ? [] : list.split(',');
   for (const percent of percents)
     if (!/^\d+$/.test(percent) || Number(percent) > 100) throw new Error(`--ours ${list}: expected percentages (100,10,0) or none`);
-  return percents.map((percent) => ({ name: `ours-${percent}`, env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: String(Number(percent) / 100) } }));
+  return oursAt(percents.map(Number));
 }
 
 const CONFIGURATIONS = [
-  { name: 'off', env: { ENABLE_TRACING: 'false' } },
+  OFF,
   ...ourConfigurations(args.ours),
   ...args.with.map(parseExtraConfiguration),
   ...(args.baseline
@@ -61,11 +61,8 @@ const CONFIGURATIONS = [
       ]
     : []),
 ];
-for (const name of args.endpoint)
-  if (!ENDPOINTS.some((endpoint) => endpoint.name === name))
-    throw new Error(`--endpoint ${name}: expected one of ${ENDPOINTS.map((endpoint) => endpoint.name).join(', ')}`);
 /** `--endpoint NAME` (repeatable) measures those endpoints only. */
-const MEASURED_ENDPOINTS = args.endpoint.length > 0 ? ENDPOINTS.filter((endpoint) => args.endpoint.includes(endpoint.name)) : ENDPOINTS;
+const MEASURED_ENDPOINTS = selectEndpoints(args.endpoint);
 
 /** Loads every app at once with the endpoint's requests; returns each app's CPU µs per request, in all and on its main thread. */
 async function loadTogether(apps, endpoint, seconds) {

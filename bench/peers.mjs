@@ -1,3 +1,8 @@
+import { OFF } from './harness.mjs';
+
+/** Our library off: every peer runs on the same build with the preload's tracing disabled. */
+const off = OFF.env;
+
 /**
  * What users compare the library with, each set up as its own docs say, on the same built users-api
  * with our library off, each sending to the benchmark's discard receiver: the OpenTelemetry docs
@@ -5,7 +10,6 @@
  * (the SDK and the HTTP instrumentation alone, no exporter), the least any OpenTelemetry setup pays.
  */
 export function peerConfigurations(usersApi, receiverUrl) {
-  const off = { ENABLE_TRACING: 'false' };
   return [
     { name: 'otel-docs', label: '(d) OpenTelemetry docs setup', args: ['--import', './bench/setups/otel-docs.mjs', usersApi], env: off },
     { name: 'nestjs-otel', label: '(e) nestjs-otel README', args: ['bench/setups/nestjs-otel.mjs'], env: off },
@@ -34,7 +38,6 @@ export function peerConfigurations(usersApi, receiverUrl) {
  * on the SDK pays for a request it does not sample.
  */
 export function unsampledFloors(usersApi) {
-  const off = { ENABLE_TRACING: 'false' };
   return [
     {
       name: 'otel-floor-0',

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { openSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { cpuTicks, ENDPOINTS, procMemoryKiB, seedUser, spawnOnAppCore, stopApp, waitForPing, withBenchSetup } from './harness.mjs';
+import { cpuTicks, ENDPOINTS, OFF, oursAt, procMemoryKiB, seedUser, spawnOnAppCore, stopApp, waitForPing, withBenchSetup } from './harness.mjs';
 import { runMicroBenchmarks } from './micro.mjs';
 import { peerConfigurations } from './peers.mjs';
 import { printReport } from './report.mjs';
@@ -22,10 +22,11 @@ const USERS_API = 'dist/apps/users-api/main.js';
 const PRELOAD = ['--import', 'nestjs-tracing/register'];
 
 /** How each configuration starts the same built users-api. */
+const [OURS_100, OURS_10] = oursAt([100, 10]);
 const CONFIGURATIONS = [
-  { name: 'off', label: '(a) tracing off', args: [...PRELOAD, USERS_API], env: { ENABLE_TRACING: 'false' } },
-  { name: 'ours-100', label: '(b) ours, 100 %', args: [...PRELOAD, USERS_API], env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '1' } },
-  { name: 'ours-10', label: '(c) ours, 10 %', args: [...PRELOAD, USERS_API], env: { ENABLE_TRACING: 'true', TRACING_SAMPLE_RATE: '0.1' } },
+  { ...OFF, label: '(a) tracing off', args: [...PRELOAD, USERS_API] },
+  { ...OURS_100, label: '(b) ours, 100 %', args: [...PRELOAD, USERS_API] },
+  { ...OURS_10, label: '(c) ours, 10 %', args: [...PRELOAD, USERS_API] },
 ];
 /** The peers (bench/peers.mjs), added once the discard receiver's URL is known. */
 
