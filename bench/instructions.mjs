@@ -2,9 +2,10 @@
 /**
  * `npm run bench:instructions [-- --requests N --warmup N --endpoint NAME --configurations off,ours-100,ours-0 --with NAME[@DIR]:VAR=value,...]`:
  * CPU instructions per request of users-api under valgrind's callgrind, by default on `GET /users/:id`
- * with tracing off, ours at 100 % and ours at 0 %. Unlike req/s on a shared VM, whose speed here
- * drifted 2-3x within minutes, the count repeats to a few per cent (it counts work, not time: cache
- * misses and syscalls' own cost are not in it), so it resolves differences a paired run cannot. The
+ * with tracing off, ours at 100 % and ours at 0 %. It counts work, not time (cache misses and
+ * syscalls' own cost are not in it), but its totals are not precise: the same configuration moved
+ * by up to a third between runs, more when the machine was busy (likely timers and other per-second
+ * work spread over fewer requests). Read it for where instructions go, function by function. The
  * app is warmed up uninstrumented, then counted for a fixed number of requests; `--single-threaded`
  * keeps V8's compiler and GC on the counted thread. After 8000 warm-up requests the compiler was
  * still ~45 % of the count, after 12000 ~10 %. `--with` adds configurations as `bench:paired`'s does

@@ -52,17 +52,16 @@ const PERCENTILES = [50, 90, 99, 99.9];
 const GROUPS = 4;
 
 /**
- * One request as autocannon's `requests` entry describes it, to its response's end. A kept-alive
+ * One request as an autocannon `requests` entry (`template`) describes it, to its response's end. A kept-alive
  * socket the app closed as it was reused (its idle timeout, while another configuration had the
  * load) is retried once on a new one, as Node's documentation advises.
  */
-function send(agent, app, endpoint) {
-  const [template] = endpoint.requests(app.state);
+function send(agent, app, port, template) {
   const { method, path, headers = {}, body } = template.setupRequest ? template.setupRequest({ ...template }) : template;
   const options = {
     agent,
     host: '127.0.0.1',
-    port: new URL(app.url).port,
+    port,
     method,
     path,
     headers: body ? { ...headers, 'content-length': Buffer.byteLength(body) } : headers,
@@ -88,6 +87,9 @@ async function openLoad(agent, app, endpoint, rate, seconds) {
   const failures = [];
   const pending = [];
   const total = Math.round(rate * seconds);
+  // Read once per slice: the template's setupRequest makes each request's body.
+  const [template] = endpoint.requests(app.state);
+  const { port } = new URL(app.url);
   const start = performance.now();
   let sent = 0;
   await new Promise((done) => {
@@ -97,7 +99,7 @@ async function openLoad(agent, app, endpoint, rate, seconds) {
         const sentAt = performance.now();
         // Caught here, so a failure waits for the slice's end instead of ending the process.
         pending.push(
-          send(agent, app, endpoint).then(
+          send(agent, app, port, template).then(
             () => latencies.push(performance.now() - sentAt),
             (error) => failures.push(error),
           ),
