@@ -9,18 +9,20 @@
  * alike instead of on whichever one ran in it, which moved a 10 s round's p99 by 4-25 ms here.
  *
  * The load is open: a request is sent when it is due, whether or not earlier ones have been
- * answered, so a stall of the app shows as the latency of every request sent during it. Each
- * request's latency is taken from its send to the end of its response with `performance.now()`,
- * in µs, and all of a configuration's latencies are pooled for its percentiles.
+ * answered, so a stall of the app shows as the latency of every request sent during it.
  *
- * The app's own view is reported beside it: the share of the endpoint's requests that its
- * `http_request_duration_seconds` histogram (from the HTTP server's `request` event to the response's
- * close, every configuration, off included) put within 1 ms and within 5 ms during the slices. Here
- * the client saw stalls of 20-100 ms on 1-2 % of requests, off included, that neither the app's
- * histogram and event loop nor the client's own timers saw. The histogram starts at the `request`
- * event: time a request spent in the socket while the app's event loop was busy is not in it.
+ * Each request is timed in µs at four points on the system's monotonic clock, which the client
+ * and the apps share: the client's send, the app's HTTP server seeing the request and the
+ * response's last byte leaving the app (both by `bench/request-timer.mjs`, loaded in every
+ * configuration, off included), and the response's end at the client. Three latencies follow, each
+ * pooled over a configuration's slices for its percentiles: the client's; `reached`, from the send to
+ * the app's last byte, which is the latency as far as the app can cause it (waiting in the socket
+ * while the app's event loop was busy included); and `served`, the app's own part. Here the client
+ * saw stalls of 20-100 ms on 1-2 % of requests, tracing off included, that the app never saw; the
+ * split shows where each request's time went. Garbage collections in the apps are counted, and a
+ * request served in over 1 ms is checked for one that ran while it was served.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -43,6 +45,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = join(ROOT, 'bench', 'results');
 const EMAIL_PORT = 3951;
 const FIRST_APP_PORT = 3952;
+/** Times each request inside the app (`bench/request-timer.mjs`), loaded alike in every configuration. */
+const REQUEST_TIMER = join(ROOT, 'bench', 'request-timer.mjs');
 /** Cuts parts out of the library when a configuration's `BENCH_ABLATE` names them; nothing otherwise. */
 const ABLATE = join(ROOT, 'bench', 'ablate.mjs');
 const CONFIGURATIONS = [OFF, ...oursAt([100, 10]), ...args.with.map(parseExtraConfiguration)];
@@ -51,27 +55,35 @@ const MEASURED_ENDPOINTS = selectEndpoints(args.endpoint);
 const PERCENTILES = [50, 90, 99, 99.9];
 const GROUPS = 4;
 
+/** Now in µs of the system's monotonic clock, the clock `bench/request-timer.mjs` uses in the apps. */
+const microseconds = () => Number(process.hrtime.bigint() / 1000n);
+let nextRequestId = 0;
+
 /**
- * One request as an autocannon `requests` entry (`template`) describes it, to its response's end. A kept-alive
- * socket the app closed as it was reused (its idle timeout, while another configuration had the
- * load) is retried once on a new one, as Node's documentation advises.
+ * One request as an autocannon `requests` entry (`template`) describes it, to its response's end,
+ * as `{ id, sent, ended }` in µs. Its id and send time go in headers for the app's request timer. A
+ * kept-alive socket the app closed as it was reused (its idle timeout, while another configuration
+ * had the load) is retried once on a new one, as Node's documentation advises.
  */
 function send(agent, app, port, template) {
   const { method, path, headers = {}, body } = template.setupRequest ? template.setupRequest({ ...template }) : template;
-  const options = {
-    agent,
-    host: '127.0.0.1',
-    port,
-    method,
-    path,
-    headers: body ? { ...headers, 'content-length': Buffer.byteLength(body) } : headers,
-  };
+  const options = { agent, host: '127.0.0.1', port, method, path };
   const attempt = (retried) =>
     new Promise((done, fail) => {
-      const request = httpRequest(options, (response) => {
-        response.on('data', () => {});
-        response.on('end', () => (response.statusCode < 300 ? done() : fail(new Error(`${app.name}: ${method} ${path} answered ${response.statusCode}`))));
-      });
+      const id = nextRequestId++;
+      const sent = microseconds();
+      const benchHeaders = { 'x-bench-id': String(id), 'x-bench-sent': String(sent) };
+      const request = httpRequest(
+        { ...options, headers: { ...headers, ...benchHeaders, ...(body ? { 'content-length': Buffer.byteLength(body) } : {}) } },
+        (response) => {
+          response.on('data', () => {});
+          response.on('end', () =>
+            response.statusCode < 300
+              ? done({ id, sent, ended: microseconds() })
+              : fail(new Error(`${app.name}: ${method} ${path} answered ${response.statusCode}`)),
+          );
+        },
+      );
       request.on('error', (error) => (!retried && request.reusedSocket && error.code === 'ECONNRESET' ? attempt(true).then(done, fail) : fail(error)));
       request.end(body);
     });
@@ -80,10 +92,10 @@ function send(agent, app, port, template) {
 
 /**
  * Sends `rate` requests per second for `seconds`, each when it is due (timers fire about once a
- * millisecond, so a due request waits at most about that long), and returns their latencies in ms.
+ * millisecond, so a due request waits at most about that long), and returns each one's `send` record.
  */
 async function openLoad(agent, app, endpoint, rate, seconds) {
-  const latencies = [];
+  const records = [];
   const failures = [];
   const pending = [];
   const total = Math.round(rate * seconds);
@@ -96,11 +108,10 @@ async function openLoad(agent, app, endpoint, rate, seconds) {
     const tick = () => {
       const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
       for (; sent < due; sent++) {
-        const sentAt = performance.now();
         // Caught here, so a failure waits for the slice's end instead of ending the process.
         pending.push(
           send(agent, app, port, template).then(
-            () => latencies.push(performance.now() - sentAt),
+            (record) => records.push(record),
             (error) => failures.push(error),
           ),
         );
@@ -112,31 +123,43 @@ async function openLoad(agent, app, endpoint, rate, seconds) {
   });
   await Promise.all(pending);
   if (failures.length > 0) throw new Error(`${app.name}: ${endpoint.name} failed ${failures.length} of ${total} requests, first: ${failures[0].message}`);
-  return latencies;
+  return records;
 }
 
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** The app's request histogram for one route: cumulative counts by upper bound (seconds), summed over methods and statuses. */
-async function routeHistogram(app, route) {
-  const text = await (await fetch(`${app.url}/metrics`)).text();
-  const counts = new Map();
-  for (const line of text.split('\n')) {
-    const match = line.match(/^http_request_duration_seconds_bucket\{(.*)\} (\d+)$/);
-    if (!match || !match[1].includes(`route="${route}"`)) continue;
-    const bound = match[1].match(/le="([^"]+)"/)[1];
-    counts.set(bound, (counts.get(bound) ?? 0) + Number(match[2]));
-  }
-  return counts;
+/** What the app's request timer recorded since it was last asked; a request with `x-bench-dump` asks. */
+async function appTimes(app) {
+  rmSync(app.timesFile, { force: true });
+  await (await fetch(`${app.url}/ping`, { headers: { 'x-bench-dump': '1' } })).arrayBuffer();
+  return JSON.parse(readFileSync(app.timesFile, 'utf8'));
 }
 
-/** Shares of the requests between two scrapes that the app served within 1 ms and within 5 ms. */
-function appShares(before, after) {
-  const delta = (bound) => (after.get(bound) ?? 0) - (before.get(bound) ?? 0);
-  const total = delta('+Inf');
-  return { requests: total, within1ms: delta('0.001') / total, within5ms: delta('0.005') / total };
+/**
+ * Each request's latency split at the app's two timestamps, in ms: `toApp` from the client's send to
+ * the app's server seeing it, `served` from there to the response's last byte handed to the socket,
+ * `back` from there to the client's end of the response. `reached` is `toApp + served`: the latency
+ * as far as the app could cause it. A request served over 1 ms counts as `pausedByGc` when a garbage
+ * collection ran while it was served.
+ */
+function joinTimes(records, { requests, collections }) {
+  const byId = new Map(requests.map(([id, sent, started, finished]) => [id, { sent, started, finished }]));
+  const split = [];
+  let slowServed = 0;
+  let pausedByGc = 0;
+  for (const { id, sent, ended } of records) {
+    const app = byId.get(id);
+    if (!app || app.sent !== sent) throw new Error(`request ${id}: the app's request timer has no matching record`);
+    const served = (app.finished - app.started) / 1000;
+    split.push({ toApp: (app.started - sent) / 1000, served, back: (ended - app.finished) / 1000, reached: (app.finished - sent) / 1000 });
+    if (served <= 1) continue;
+    slowServed++;
+    if (collections.some(([start, duration]) => start < app.finished && start + duration > app.started)) pausedByGc++;
+  }
+  const gcMs = collections.reduce((sum, [, duration]) => sum + duration, 0) / 1000;
+  return { split, slowServed, pausedByGc, collections: collections.length, gcMs };
 }
 
 async function measure(apps) {
@@ -151,56 +174,91 @@ async function measure(apps) {
     ).requests.average;
     const rate = Math.max(1, Math.round(capacity * SETTINGS.load));
     process.stderr.write(`${endpoint.name}: off serves ${Math.round(capacity)} req/s; ${rate} req/s, ${slices} slices of ${SETTINGS.sliceSeconds} s each\n`);
+    // Garbage collections recorded during the warm-up are dropped, so the GC figures cover the slices only.
+    await Promise.all(apps.map(appTimes));
     const perSlice = apps.map(() => []);
-    const route = endpoint.name.split(' ')[1];
-    const histogramsBefore = await Promise.all(apps.map((app) => routeHistogram(app, route)));
     for (let slice = 0; slice < slices; slice++) {
       // Rotated, and reversed every other slice, so no configuration always follows the same one.
       const order = apps.map((_, turn) => (slice + turn) % apps.length);
       if (slice % 2 === 1) order.reverse();
       for (const index of order) perSlice[index].push(await openLoad(agent, apps[index], endpoint, rate, SETTINGS.sliceSeconds));
     }
-    const histogramsAfter = await Promise.all(apps.map((app) => routeHistogram(app, route)));
+    const times = await Promise.all(apps.map(appTimes));
     report[endpoint.name] = {
       capacity,
       rate,
-      ...Object.fromEntries(
-        apps.map((app, index) => [app.name, { ...summarise(perSlice[index]), app: appShares(histogramsBefore[index], histogramsAfter[index]) }]),
-      ),
+      ...Object.fromEntries(apps.map((app, index) => [app.name, summarise(perSlice[index], joinTimes(perSlice[index].flat(), times[index]))])),
     };
   }
   agent.destroy();
   return report;
 }
 
-/** Pooled percentiles in ms, and p99 of each group of consecutive slices, to show how far it moves. */
-function summarise(slices) {
-  const sorted = (latencies) => Float64Array.from(latencies).sort();
-  const all = sorted(slices.flat());
+const sortedMs = (values) => Float64Array.from(values).sort();
+const percentilesMs = (sorted) => Object.fromEntries(PERCENTILES.map((p) => [`p${p}`, percentile(sorted, p)]));
+
+/**
+ * Pooled percentiles in ms of the client's latency, of the latency as far as the app (`reached`)
+ * and of the app's own part (`served`); p99 of each group of consecutive slices, to show how far
+ * it moves; how many responses took over 5 ms on their way back; and the garbage collections.
+ */
+function summarise(slices, { split, slowServed, pausedByGc, collections, gcMs }) {
+  const latency = ({ sent, ended }) => (ended - sent) / 1000;
   const groupSize = Math.ceil(slices.length / GROUPS);
   const groups = Array.from({ length: GROUPS }, (_, group) => slices.slice(group * groupSize, (group + 1) * groupSize).flat()).filter(
     (group) => group.length > 0,
   );
   return {
-    requests: all.length,
-    percentilesMs: Object.fromEntries(PERCENTILES.map((p) => [`p${p}`, percentile(all, p)])),
-    p99PerGroupMs: groups.map((group) => percentile(sorted(group), 99)),
+    requests: split.length,
+    clientMs: percentilesMs(sortedMs(slices.flat().map(latency))),
+    clientP99PerGroupMs: groups.map((group) => percentile(sortedMs(group.map(latency)), 99)),
+    reachedMs: percentilesMs(sortedMs(split.map(({ reached }) => reached))),
+    servedMs: percentilesMs(sortedMs(split.map(({ served }) => served))),
+    servedOver1ms: slowServed / split.length,
+    servedOver1msPausedByGc: slowServed === 0 ? 0 : pausedByGc / slowServed,
+    backOver5ms: split.filter(({ back }) => back > 5).length / split.length,
+    garbageCollections: { count: collections, totalMs: gcMs },
   };
 }
 
 function printTable(report) {
+  const row = (cells, widths) =>
+    `${cells.map((cell, index) => (index === 0 ? String(cell).padEnd(widths[0]) : String(cell).padStart(widths[index]))).join('')}\n`;
+  const percent = (share) => `${(share * 100).toFixed(2)} %`;
   for (const [endpoint, { capacity, rate, ...configurations }] of Object.entries(report)) {
     process.stdout.write(`\n${endpoint}: ${rate} req/s (${Math.round((rate / capacity) * 100)} % of off's ${Math.round(capacity)}), latency in ms\n`);
-    process.stdout.write(
-      `${'configuration'.padEnd(18)}${'requests'.padStart(9)}${PERCENTILES.map((p) => `p${p}`.padStart(8)).join('')}${'p99 - off'.padStart(11)}${'app ≤1ms'.padStart(10)}${'app ≤5ms'.padStart(10)}   p99 per quarter\n`,
-    );
-    const offP99 = configurations.off.percentilesMs.p99;
-    for (const [name, { requests, percentilesMs, p99PerGroupMs, app }] of Object.entries(configurations)) {
-      const values = PERCENTILES.map((p) => percentilesMs[`p${p}`].toFixed(2).padStart(8)).join('');
-      const groups = p99PerGroupMs.map((value) => value.toFixed(2)).join(' ');
-      const shares = [app.within1ms, app.within5ms].map((share) => `${(share * 100).toFixed(2)} %`.padStart(10)).join('');
+    for (const [view, key, caption] of [
+      ['client', 'clientMs', "the client's: send to the response's end"],
+      ['reached', 'reachedMs', "as far as the app: the client's send to the app's last byte"],
+      ['served', 'servedMs', "the app's part: its server seeing the request to its last byte"],
+    ]) {
+      process.stdout.write(`${view}, ${caption}\n`);
+      const widths = [18, 9, ...PERCENTILES.map(() => 8), 11];
+      process.stdout.write(row(['configuration', 'requests', ...PERCENTILES.map((p) => `p${p}`), 'p99 - off'], widths));
+      const offP99 = configurations.off[key].p99;
+      for (const [name, summary] of Object.entries(configurations)) {
+        const values = PERCENTILES.map((p) => summary[key][`p${p}`].toFixed(2));
+        process.stdout.write(row([name, summary.requests, ...values, (summary[key].p99 - offP99).toFixed(2)], widths));
+      }
+    }
+    const widths = [18, 14, 16, 12, 10, 12, 26];
+    process.stdout.write(row(['configuration', 'served >1ms', 'of which in GC', 'back >5ms', 'GCs', 'GC ms', 'client p99 per quarter'], widths));
+    for (const [name, summary] of Object.entries(configurations)) {
+      const { servedOver1ms, servedOver1msPausedByGc, backOver5ms, garbageCollections, clientP99PerGroupMs } = summary;
+      const quarters = clientP99PerGroupMs.map((value) => value.toFixed(2)).join(' ');
       process.stdout.write(
-        `${name.padEnd(18)}${String(requests).padStart(9)}${values}${(percentilesMs.p99 - offP99).toFixed(2).padStart(11)}${shares}   ${groups}\n`,
+        row(
+          [
+            name,
+            percent(servedOver1ms),
+            percent(servedOver1msPausedByGc),
+            percent(backOver5ms),
+            garbageCollections.count,
+            garbageCollections.totalMs.toFixed(1),
+            quarters,
+          ],
+          widths,
+        ),
       );
     }
   }
@@ -209,8 +267,14 @@ function printTable(report) {
 async function main() {
   await withBenchSetup({ root: ROOT, databasePrefix: 'bench_latency', emailPort: EMAIL_PORT }, async ({ env, apps }) => {
     // All start at once and wait idle on core 0 while another is measured.
-    const args = ['--import', ABLATE, '--import', 'nestjs-tracing/register', 'dist/apps/users-api/main.js'];
-    await startSeededApps(CONFIGURATIONS, apps, { root: ROOT, args, env, firstPort: FIRST_APP_PORT, label: 'latency' });
+    const args = ['--import', REQUEST_TIMER, '--import', ABLATE, '--import', 'nestjs-tracing/register', 'dist/apps/users-api/main.js'];
+    const timesFile = (name) => join(RESULTS, `latency-times-${name}.json`);
+    const configurations = CONFIGURATIONS.map((configuration) => ({
+      ...configuration,
+      env: { ...configuration.env, BENCH_REQUEST_TIMES: timesFile(configuration.name) },
+    }));
+    await startSeededApps(configurations, apps, { root: ROOT, args, env, firstPort: FIRST_APP_PORT, label: 'latency' });
+    for (const app of apps) app.timesFile = timesFile(app.name);
     const report = { date: new Date().toISOString(), node: process.version, settings: SETTINGS, endpoints: await measure(apps) };
     const file = join(RESULTS, `latency-${report.date.replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
