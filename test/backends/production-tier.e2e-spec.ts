@@ -21,6 +21,13 @@ function syntheticTraces(phase: string, count: number): SyntheticTrace[] {
   }));
 }
 
+/** A collector duration such as `10s`, in ms. */
+function seconds(duration: string): number {
+  const match = /^(\d+)s$/.exec(duration);
+  if (!match) throw new Error(`expected a duration in whole seconds such as 10s, got ${duration}`);
+  return Number(match[1]) * 1000;
+}
+
 const attribute = (key: string, value: string) => ({ key, value: { stringValue: value } });
 
 /**
@@ -100,14 +107,21 @@ describe('the production collector tier (load balancing, tail sampling) in front
     }
   }
 
-  /** Every trace Jaeger holds for these ids, once the count has stopped changing. */
-  async function keptTraces(traces: SyntheticTrace[]): Promise<Map<string, JaegerTrace>> {
+  /**
+   * Every trace Jaeger holds for these ids, once the samplers have decided them all and flushed:
+   * from decision_wait after the last span sent, a batch timeout with the count unchanged. The
+   * samplers' batches leave up to a batch timeout apart, so a shorter quiet spell can end the wait
+   * between two of them.
+   */
+  async function keptTraces(traces: SyntheticTrace[], lastSentAt: number): Promise<Map<string, JaegerTrace>> {
     const wanted = new Set(traces.map((trace) => trace.traceId));
+    const { tail_sampling: tailSampling, batch } = loadConfig('tail-sampling.yaml').processors;
+    const decidedBy = lastSentAt + seconds(tailSampling.decision_wait);
+    const quietFor = seconds(batch.timeout) + 3_000;
     let kept = new Map<string, JaegerTrace>();
     let stableSince = Date.now();
-    const deadline = Date.now() + 60_000;
-    // decision_wait (10 s) and the samplers' batch timeout (5 s) pass before anything arrives.
-    while (Date.now() < deadline && (kept.size === 0 || Date.now() - stableSince < 4_000)) {
+    const deadline = decidedBy + 60_000;
+    while (Date.now() < deadline && (kept.size === 0 || Date.now() - Math.max(stableSince, decidedBy) < quietFor)) {
       await new Promise((done) => setTimeout(done, 1_000));
       const response = await fetch(`${jaeger.queryUrl}/api/traces?service=users-api&lookback=1h&limit=100000`);
       const { data } = (await response.json()) as { data: JaegerTrace[] | null };
@@ -123,7 +137,7 @@ describe('the production collector tier (load balancing, tail sampling) in front
   it('keeps every error and slow trace whole, and about 10 % of the rest', async () => {
     const traces = syntheticTraces('burst', 300);
     await send(traces);
-    const kept = await keptTraces(traces);
+    const kept = await keptTraces(traces, Date.now());
 
     for (const trace of kept.values()) {
       expect(trace.spans).toHaveLength(2);
@@ -145,7 +159,7 @@ describe('the production collector tier (load balancing, tail sampling) in front
     samplers[1].kill();
     await send(after);
     const mustKeep = [...before, ...after].filter((trace) => trace.kind !== 'plain');
-    const kept = await keptTraces([...before, ...after]);
+    const kept = await keptTraces([...before, ...after], Date.now());
 
     for (const trace of kept.values()) expect(trace.spans).toHaveLength(2);
     const keptMustKeep = mustKeep.filter((trace) => kept.has(trace.traceId)).length;
