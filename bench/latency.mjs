@@ -17,10 +17,13 @@
  * configuration, off included), and the response's end at the client. Three latencies follow, each
  * pooled over a configuration's slices for its percentiles: the client's; `reached`, from the send to
  * the app's last byte, which is the latency as far as the app can cause it (waiting in the socket
- * while the app's event loop was busy included); and `served`, the app's own part. Here the client
- * saw stalls of 20-100 ms on 1-2 % of requests, tracing off included, that the app never saw; the
- * split shows where each request's time went. Garbage collections in the apps are counted, and a
- * request served in over 1 ms is checked for one that ran while it was served.
+ * while the app's event loop was busy included); and `served`, the app's own part. The stalls of
+ * 20-100 ms the client sees on about 1 % of requests are almost all before the app's server sees
+ * the request: the app's garbage collections, and spells in which the system did not run the app's
+ * main thread. So `bench/request-timer.mjs` also records the app's garbage collections by kind and
+ * the gaps in its event loop over 5 ms (with how much of each the main thread spent on the CPU),
+ * and every request that waited over 5 ms to reach the app, or was served in over 1 ms, is checked
+ * against them.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
@@ -141,25 +144,52 @@ async function appTimes(app) {
  * Each request's latency split at the app's two timestamps, in ms: `toApp` from the client's send to
  * the app's server seeing it, `served` from there to the response's last byte handed to the socket,
  * `back` from there to the client's end of the response. `reached` is `toApp + served`: the latency
- * as far as the app could cause it. A request served over 1 ms counts as `pausedByGc` when a garbage
- * collection ran while it was served.
+ * as far as the app could cause it. A request that waited over 5 ms to reach the app, or was served
+ * in over 1 ms, is checked for a garbage collection pausing the app meanwhile.
  */
-function joinTimes(records, { requests, collections }) {
+function joinTimes(records, { requests, collections, gaps }) {
   const byId = new Map(requests.map(([id, sent, started, finished]) => [id, { sent, started, finished }]));
+  const overlapping =
+    (from, to) =>
+    ([start, duration]) =>
+      start < to && start + duration > from;
+  const duringGc = (from, to) => collections.some(overlapping(from, to));
+  const gapDuring = (from, to) => gaps.find(overlapping(from, to));
   const split = [];
-  let slowServed = 0;
-  let pausedByGc = 0;
+  const late = { count: 0, duringGc: 0, duringBusyGap: 0, duringIdleGap: 0 };
+  const slow = { count: 0, duringGc: 0 };
   for (const { id, sent, ended } of records) {
     const app = byId.get(id);
     if (!app || app.sent !== sent) throw new Error(`request ${id}: the app's request timer has no matching record`);
+    const toApp = (app.started - sent) / 1000;
     const served = (app.finished - app.started) / 1000;
-    split.push({ toApp: (app.started - sent) / 1000, served, back: (ended - app.finished) / 1000, reached: (app.finished - sent) / 1000 });
-    if (served <= 1) continue;
-    slowServed++;
-    if (collections.some(([start, duration]) => start < app.finished && start + duration > app.started)) pausedByGc++;
+    split.push({ toApp, served, back: (ended - app.finished) / 1000, reached: toApp + served });
+    if (toApp > 5) {
+      late.count++;
+      const gap = gapDuring(sent, app.started);
+      if (duringGc(sent, app.started)) late.duringGc++;
+      else if (gap && gap[2] >= gap[1] / 2) late.duringBusyGap++;
+      else if (gap) late.duringIdleGap++;
+    }
+    if (served > 1) {
+      slow.count++;
+      if (duringGc(app.started, app.finished)) slow.duringGc++;
+    }
   }
-  const gcMs = collections.reduce((sum, [, duration]) => sum + duration, 0) / 1000;
-  return { split, slowServed, pausedByGc, collections: collections.length, gcMs };
+  const byKind = {};
+  for (const [, duration, kind] of collections) {
+    const entry = (byKind[kind] ??= { count: 0, totalMs: 0, maxMs: 0 });
+    entry.count++;
+    entry.totalMs += duration / 1000;
+    entry.maxMs = Math.max(entry.maxMs, duration / 1000);
+  }
+  const loopGaps = { busy: { count: 0, totalMs: 0 }, idle: { count: 0, totalMs: 0 } };
+  for (const [, duration, cpu] of gaps) {
+    const entry = cpu >= duration / 2 ? loopGaps.busy : loopGaps.idle;
+    entry.count++;
+    entry.totalMs += duration / 1000;
+  }
+  return { split, late, slow, garbageCollections: byKind, loopGaps };
 }
 
 async function measure(apps) {
@@ -202,22 +232,28 @@ const percentilesMs = (sorted) => Object.fromEntries(PERCENTILES.map((p) => [`p$
  * and of the app's own part (`served`); p99 of each group of consecutive slices, to show how far
  * it moves; how many responses took over 5 ms on their way back; and the garbage collections.
  */
-function summarise(slices, { split, slowServed, pausedByGc, collections, gcMs }) {
+function summarise(slices, { split, late, slow, garbageCollections, loopGaps }) {
   const latency = ({ sent, ended }) => (ended - sent) / 1000;
   const groupSize = Math.ceil(slices.length / GROUPS);
   const groups = Array.from({ length: GROUPS }, (_, group) => slices.slice(group * groupSize, (group + 1) * groupSize).flat()).filter(
     (group) => group.length > 0,
   );
+  const share = (part, whole) => (whole === 0 ? 0 : part / whole);
   return {
     requests: split.length,
     clientMs: percentilesMs(sortedMs(slices.flat().map(latency))),
     clientP99PerGroupMs: groups.map((group) => percentile(sortedMs(group.map(latency)), 99)),
     reachedMs: percentilesMs(sortedMs(split.map(({ reached }) => reached))),
     servedMs: percentilesMs(sortedMs(split.map(({ served }) => served))),
-    servedOver1ms: slowServed / split.length,
-    servedOver1msPausedByGc: slowServed === 0 ? 0 : pausedByGc / slowServed,
-    backOver5ms: split.filter(({ back }) => back > 5).length / split.length,
-    garbageCollections: { count: collections, totalMs: gcMs },
+    toAppOver5ms: share(late.count, split.length),
+    toAppOver5msDuringGc: share(late.duringGc, late.count),
+    toAppOver5msDuringBusyLoop: share(late.duringBusyGap, late.count),
+    toAppOver5msWhileNotRun: share(late.duringIdleGap, late.count),
+    servedOver1ms: share(slow.count, split.length),
+    servedOver1msDuringGc: share(slow.duringGc, slow.count),
+    backOver5ms: share(split.filter(({ back }) => back > 5).length, split.length),
+    garbageCollections,
+    loopGaps,
   };
 }
 
@@ -241,25 +277,35 @@ function printTable(report) {
         process.stdout.write(row([name, summary.requests, ...values, (summary[key].p99 - offP99).toFixed(2)], widths));
       }
     }
-    const widths = [18, 14, 16, 12, 10, 12, 26];
-    process.stdout.write(row(['configuration', 'served >1ms', 'of which in GC', 'back >5ms', 'GCs', 'GC ms', 'client p99 per quarter'], widths));
+    const widths = [18, 13, 8, 8, 10, 13, 8, 11, 26];
+    process.stdout.write(
+      row(['configuration', 'to app >5ms', 'in GC', 'busy', 'not run', 'served >1ms', 'in GC', 'back >5ms', 'client p99 per quarter'], widths),
+    );
     for (const [name, summary] of Object.entries(configurations)) {
-      const { servedOver1ms, servedOver1msPausedByGc, backOver5ms, garbageCollections, clientP99PerGroupMs } = summary;
-      const quarters = clientP99PerGroupMs.map((value) => value.toFixed(2)).join(' ');
+      const quarters = summary.clientP99PerGroupMs.map((value) => value.toFixed(2)).join(' ');
+      const shares = [
+        summary.toAppOver5ms,
+        summary.toAppOver5msDuringGc,
+        summary.toAppOver5msDuringBusyLoop,
+        summary.toAppOver5msWhileNotRun,
+        summary.servedOver1ms,
+        summary.servedOver1msDuringGc,
+        summary.backOver5ms,
+      ];
+      process.stdout.write(row([name, ...shares.map(percent), quarters], widths));
+    }
+    process.stdout.write('event-loop gaps over 5 ms during the slices, busy (on the CPU) and not run: count, total ms\n');
+    for (const [name, { loopGaps }] of Object.entries(configurations)) {
       process.stdout.write(
-        row(
-          [
-            name,
-            percent(servedOver1ms),
-            percent(servedOver1msPausedByGc),
-            percent(backOver5ms),
-            garbageCollections.count,
-            garbageCollections.totalMs.toFixed(1),
-            quarters,
-          ],
-          widths,
-        ),
+        `${name.padEnd(18)}busy ${loopGaps.busy.count}, ${loopGaps.busy.totalMs.toFixed(1)}; not run ${loopGaps.idle.count}, ${loopGaps.idle.totalMs.toFixed(1)}\n`,
       );
+    }
+    process.stdout.write('garbage collections during the slices: count, total ms, longest ms\n');
+    for (const [name, { garbageCollections }] of Object.entries(configurations)) {
+      const kinds = Object.entries(garbageCollections).map(
+        ([kind, { count, totalMs, maxMs }]) => `${kind} ${count}, ${totalMs.toFixed(1)}, ${maxMs.toFixed(1)}`,
+      );
+      process.stdout.write(`${name.padEnd(18)}${kinds.join('; ')}\n`);
     }
   }
 }
