@@ -30,7 +30,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { OFF, oursAt, parseExtraConfiguration, selectEndpoints, startSeededApps, withBenchSetup } from './harness.mjs';
+import { OFF, cpuTicks, oursAt, parseExtraConfiguration, selectEndpoints, startSeededApps, withBenchSetup } from './harness.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -147,7 +147,13 @@ async function appTimes(app) {
  * as far as the app could cause it. A request that waited over 5 ms to reach the app, or was served
  * in over 1 ms, is checked for a garbage collection pausing the app meanwhile.
  */
-function joinTimes(records, { requests, collections, gaps }) {
+function joinTimes(slices, { requests, collections: allCollections, gaps: allGaps }) {
+  const records = slices.flat();
+  // The totals count only what overlapped this configuration's own slices, not its idle turns.
+  const windows = slices.map((slice) => [Math.min(...slice.map(({ sent }) => sent)), Math.max(...slice.map(({ ended }) => ended))]);
+  const inSlices = ([start, duration]) => windows.some(([from, to]) => start < to && start + duration > from);
+  const collections = allCollections.filter(inSlices);
+  const gaps = allGaps.filter(inSlices);
   const byId = new Map(requests.map(([id, sent, started, finished]) => [id, { sent, started, finished }]));
   const overlapping =
     (from, to) =>
@@ -206,6 +212,8 @@ async function measure(apps) {
     process.stderr.write(`${endpoint.name}: off serves ${Math.round(capacity)} req/s; ${rate} req/s, ${slices} slices of ${SETTINGS.sliceSeconds} s each\n`);
     // Garbage collections recorded during the warm-up are dropped, so the GC figures cover the slices only.
     await Promise.all(apps.map(appTimes));
+    const cpu = () => apps.map((app) => ({ all: cpuTicks(app.child.pid), main: cpuTicks(app.child.pid, { mainThreadOnly: true }) }));
+    const cpuBefore = cpu();
     const perSlice = apps.map(() => []);
     for (let slice = 0; slice < slices; slice++) {
       // Rotated, and reversed every other slice, so no configuration always follows the same one.
@@ -213,11 +221,18 @@ async function measure(apps) {
       if (slice % 2 === 1) order.reverse();
       for (const index of order) perSlice[index].push(await openLoad(agent, apps[index], endpoint, rate, SETTINGS.sliceSeconds));
     }
+    const cpuAfter = cpu();
     const times = await Promise.all(apps.map(appTimes));
     report[endpoint.name] = {
       capacity,
       rate,
-      ...Object.fromEntries(apps.map((app, index) => [app.name, summarise(perSlice[index], joinTimes(perSlice[index].flat(), times[index]))])),
+      ...Object.fromEntries(
+        apps.map((app, index) => {
+          const mainMs = (cpuAfter[index].main - cpuBefore[index].main) * 10;
+          const otherThreadsMs = (cpuAfter[index].all - cpuBefore[index].all) * 10 - mainMs;
+          return [app.name, { ...summarise(perSlice[index], joinTimes(perSlice[index], times[index])), cpuMs: { main: mainMs, otherThreads: otherThreadsMs } }];
+        }),
+      ),
     };
   }
   agent.destroy();
@@ -294,13 +309,14 @@ function printTable(report) {
       ];
       process.stdout.write(row([name, ...shares.map(percent), quarters], widths));
     }
-    process.stdout.write('event-loop gaps over 5 ms during the slices, busy (on the CPU) and not run: count, total ms\n');
-    for (const [name, { loopGaps }] of Object.entries(configurations)) {
-      process.stdout.write(
-        `${name.padEnd(18)}busy ${loopGaps.busy.count}, ${loopGaps.busy.totalMs.toFixed(1)}; not run ${loopGaps.idle.count}, ${loopGaps.idle.totalMs.toFixed(1)}\n`,
-      );
+    process.stdout.write(
+      "event-loop gaps over 5 ms in the configuration's slices, busy (on the CPU) and not run: count, total ms; CPU ms of the main thread and of the others over the whole run\n",
+    );
+    for (const [name, { loopGaps, cpuMs }] of Object.entries(configurations)) {
+      const gaps = `busy ${loopGaps.busy.count}, ${loopGaps.busy.totalMs.toFixed(1)}; not run ${loopGaps.idle.count}, ${loopGaps.idle.totalMs.toFixed(1)}`;
+      process.stdout.write(`${name.padEnd(18)}${gaps}; CPU main ${cpuMs.main}, other threads ${cpuMs.otherThreads}\n`);
     }
-    process.stdout.write('garbage collections during the slices: count, total ms, longest ms\n');
+    process.stdout.write("garbage collections in the configuration's slices: count, total ms, longest ms\n");
     for (const [name, { garbageCollections }] of Object.entries(configurations)) {
       const kinds = Object.entries(garbageCollections).map(
         ([kind, { count, totalMs, maxMs }]) => `${kind} ${count}, ${totalMs.toFixed(1)}, ${maxMs.toFixed(1)}`,
