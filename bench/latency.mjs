@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 /**
- * `npm run bench:latency [-- --seconds N --slice N --load 0.25 --endpoint NAME --with NAME[@DIR]:VAR=value,...]`:
+ * `npm run bench:latency [-- --seconds N --slice N --load 0.25 --endpoint NAME --with NAME[@DIR]:VAR=value,... --alone]`:
  * latency at moderate load, where `npm run bench` and `bench:paired` load the app to saturation.
  * Per endpoint, the untraced app's capacity is measured first (requests per second at 10
  * connections); then off, ours at 100 % and ours at 10 % are each sent that capacity × `--load` at
  * a fixed rate, in short slices taken in turn (off, 100 %, 10 %, 100 %, 10 %, off, ...), until each
  * has had `--seconds` of load. A spell of the VM's own jitter then lands on every configuration
  * alike instead of on whichever one ran in it, which moved a 10 s round's p99 by 4-25 ms here.
+ * The apps wait on one core while another is measured, so one's garbage collection threads and
+ * timers can take the core from another; `--alone` runs each configuration by itself instead, one
+ * after another, at the rate off's capacity set.
  *
  * The load is open: a request is sent when it is due, whether or not earlier ones have been
  * answered, so a stall of the app shows as the latency of every request sent during it.
@@ -30,7 +33,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { OFF, cpuTicks, oursAt, parseExtraConfiguration, selectEndpoints, startSeededApps, withBenchSetup } from './harness.mjs';
+import { OFF, cpuTicks, oursAt, parseExtraConfiguration, selectEndpoints, startSeededApps, stopApp, withBenchSetup } from './harness.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -39,9 +42,16 @@ const { values: args } = parseArgs({
     load: { type: 'string', default: '0.25' },
     endpoint: { type: 'string', multiple: true, default: [] },
     with: { type: 'string', multiple: true, default: [] },
+    alone: { type: 'boolean', default: false },
   },
 });
-const SETTINGS = { seconds: Number(args.seconds), sliceSeconds: Number(args.slice), load: Number(args.load), capacityConnections: 10 };
+const SETTINGS = {
+  seconds: Number(args.seconds),
+  sliceSeconds: Number(args.slice),
+  load: Number(args.load),
+  capacityConnections: 10,
+  alone: args.alone,
+};
 if (!(SETTINGS.load > 0 && SETTINGS.load < 1)) throw new Error(`--load ${args.load}: expected a fraction of capacity between 0 and 1`);
 if (!(SETTINGS.sliceSeconds > 0 && SETTINGS.sliceSeconds <= SETTINGS.seconds)) throw new Error(`--slice ${args.slice}: expected seconds, at most --seconds`);
 const ROOT = resolve(import.meta.dirname, '..');
@@ -198,16 +208,18 @@ function joinTimes(slices, { requests, collections: allCollections, gaps: allGap
   return { split, late, slow, garbageCollections: byKind, loopGaps };
 }
 
-async function measure(apps) {
+/** `rates`: requests per second by endpoint, measured on off's app when not given. */
+async function measure(apps, rates = {}) {
   const report = {};
   // More sockets than the rate ever needs at once: a slow response never holds a due request back.
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const slices = Math.ceil(SETTINGS.seconds / SETTINGS.sliceSeconds);
   for (const endpoint of MEASURED_ENDPOINTS) {
     for (const app of apps) await autocannon({ url: app.url, connections: SETTINGS.capacityConnections, duration: 3, requests: endpoint.requests(app.state) });
-    const capacity = (
-      await autocannon({ url: apps[0].url, connections: SETTINGS.capacityConnections, duration: 5, requests: endpoint.requests(apps[0].state) })
-    ).requests.average;
+    const capacity =
+      rates[endpoint.name]?.capacity ??
+      (await autocannon({ url: apps[0].url, connections: SETTINGS.capacityConnections, duration: 5, requests: endpoint.requests(apps[0].state) })).requests
+        .average;
     const rate = Math.max(1, Math.round(capacity * SETTINGS.load));
     process.stderr.write(`${endpoint.name}: off serves ${Math.round(capacity)} req/s; ${rate} req/s, ${slices} slices of ${SETTINGS.sliceSeconds} s each\n`);
     // Garbage collections recorded during the warm-up are dropped, so the GC figures cover the slices only.
@@ -328,16 +340,34 @@ function printTable(report) {
 
 async function main() {
   await withBenchSetup({ root: ROOT, databasePrefix: 'bench_latency', emailPort: EMAIL_PORT }, async ({ env, apps }) => {
-    // All start at once and wait idle on core 0 while another is measured.
     const args = ['--import', REQUEST_TIMER, '--import', ABLATE, '--import', 'nestjs-tracing/register', 'dist/apps/users-api/main.js'];
     const timesFile = (name) => join(RESULTS, `latency-times-${name}.json`);
     const configurations = CONFIGURATIONS.map((configuration) => ({
       ...configuration,
       env: { ...configuration.env, BENCH_REQUEST_TIMES: timesFile(configuration.name) },
     }));
-    await startSeededApps(configurations, apps, { root: ROOT, args, env, firstPort: FIRST_APP_PORT, label: 'latency' });
-    for (const app of apps) app.timesFile = timesFile(app.name);
-    const report = { date: new Date().toISOString(), node: process.version, settings: SETTINGS, endpoints: await measure(apps) };
+    const start = async (some, firstPort) => {
+      await startSeededApps(some, apps, { root: ROOT, args, env, firstPort, label: 'latency' });
+      for (const app of apps) app.timesFile = timesFile(app.name);
+    };
+    let endpoints;
+    if (!SETTINGS.alone) {
+      // All start at once and wait idle on core 0 while another is measured.
+      await start(configurations, FIRST_APP_PORT);
+      endpoints = await measure(apps);
+    } else {
+      // One at a time, alone on core 0 (off first, whose capacity sets the rate): no other app's
+      // timers, exports or garbage collection threads share the core with the measured one.
+      endpoints = {};
+      for (const [index, configuration] of configurations.entries()) {
+        await start([configuration], FIRST_APP_PORT + index);
+        const measured = await measure(apps, endpoints);
+        for (const [name, { capacity, rate, ...byConfiguration }] of Object.entries(measured))
+          endpoints[name] = { capacity, rate, ...endpoints[name], ...byConfiguration };
+        await stopApp(apps.pop().child);
+      }
+    }
+    const report = { date: new Date().toISOString(), node: process.version, settings: SETTINGS, endpoints };
     const file = join(RESULTS, `latency-${report.date.replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     printTable(report.endpoints);
