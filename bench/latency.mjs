@@ -154,8 +154,9 @@ async function appTimes(app) {
  * Each request's latency split at the app's two timestamps, in ms: `toApp` from the client's send to
  * the app's server seeing it, `served` from there to the response's last byte handed to the socket,
  * `back` from there to the client's end of the response. `reached` is `toApp + served`: the latency
- * as far as the app could cause it. A request that waited over 5 ms to reach the app, or was served
- * in over 1 ms, is checked for a garbage collection pausing the app meanwhile.
+ * as far as the app could cause it. A request that waited over 5 ms to reach the app is checked
+ * against the app's garbage collections, then its event-loop gaps (busy, or the main thread not
+ * run); one served in over 1 ms against its garbage collections.
  */
 function joinTimes(slices, { requests, collections: allCollections, gaps: allGaps }) {
   const records = slices.flat();
@@ -322,7 +323,7 @@ function printTable(report) {
       process.stdout.write(row([name, ...shares.map(percent), quarters], widths));
     }
     process.stdout.write(
-      "event-loop gaps over 5 ms in the configuration's slices, busy (on the CPU) and not run: count, total ms; CPU ms of the main thread and of the others over the whole run\n",
+      "event-loop gaps over 5 ms in the configuration's slices, busy (on the CPU) and not run: count, total ms; CPU ms of the main thread and of the others while the endpoint's slices ran\n",
     );
     for (const [name, { loopGaps, cpuMs }] of Object.entries(configurations)) {
       const gaps = `busy ${loopGaps.busy.count}, ${loopGaps.busy.totalMs.toFixed(1)}; not run ${loopGaps.idle.count}, ${loopGaps.idle.totalMs.toFixed(1)}`;
