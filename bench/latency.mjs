@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench:latency [-- --seconds N --slice N --load 0.25 --endpoint NAME --with NAME[@DIR]:VAR=value,... --alone]`:
+ * `npm run bench:latency [-- --seconds N --slice N --load 0.25 --endpoint NAME --with NAME[@DIR]:VAR=value,... --peer NAME --alone]`:
  * latency at moderate load, where `npm run bench` and `bench:paired` load the app to saturation.
  * Per endpoint, the untraced app's capacity is measured first (requests per second at 10
  * connections); then off, ours at 100 % and ours at 10 % are each sent that capacity × `--load` at
@@ -33,9 +33,10 @@ import { Agent, request as httpRequest } from 'node:http';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { peerConfigurations } from './peers.mjs';
 import { OFF, cpuTicks, oursAt, parseExtraConfiguration, selectEndpoints, startSeededApps, stopApp, withBenchSetup } from './harness.mjs';
 
-const { values: args } = parseArgs({
+const { values: options } = parseArgs({
   options: {
     seconds: { type: 'string', default: '40' },
     slice: { type: 'string', default: '1' },
@@ -43,18 +44,20 @@ const { values: args } = parseArgs({
     endpoint: { type: 'string', multiple: true, default: [] },
     with: { type: 'string', multiple: true, default: [] },
     alone: { type: 'boolean', default: false },
+    peer: { type: 'string', multiple: true, default: [] },
   },
 });
 const SETTINGS = {
-  seconds: Number(args.seconds),
-  sliceSeconds: Number(args.slice),
-  load: Number(args.load),
+  seconds: Number(options.seconds),
+  sliceSeconds: Number(options.slice),
+  load: Number(options.load),
   capacityConnections: 10,
-  alone: args.alone,
+  alone: options.alone,
 };
-if (!(SETTINGS.load > 0 && SETTINGS.load < 1)) throw new Error(`--load ${args.load}: expected a fraction of capacity between 0 and 1`);
-if (!(SETTINGS.sliceSeconds > 0 && SETTINGS.sliceSeconds <= SETTINGS.seconds)) throw new Error(`--slice ${args.slice}: expected seconds, at most --seconds`);
+if (!(SETTINGS.load > 0 && SETTINGS.load < 1)) throw new Error(`--load ${options.load}: expected a fraction of capacity between 0 and 1`);
+if (!(SETTINGS.sliceSeconds > 0 && SETTINGS.sliceSeconds <= SETTINGS.seconds)) throw new Error(`--slice ${options.slice}: expected seconds, at most --seconds`);
 const ROOT = resolve(import.meta.dirname, '..');
+const USERS_API = 'dist/apps/users-api/main.js';
 const RESULTS = join(ROOT, 'bench', 'results');
 const EMAIL_PORT = 3951;
 const FIRST_APP_PORT = 3952;
@@ -62,8 +65,8 @@ const FIRST_APP_PORT = 3952;
 const REQUEST_TIMER = join(ROOT, 'bench', 'request-timer.mjs');
 /** Cuts parts out of the library when a configuration's `BENCH_ABLATE` names them; nothing otherwise. */
 const ABLATE = join(ROOT, 'bench', 'ablate.mjs');
-const CONFIGURATIONS = [OFF, ...oursAt([100, 10]), ...args.with.map(parseExtraConfiguration)];
-const MEASURED_ENDPOINTS = selectEndpoints(args.endpoint);
+const CONFIGURATIONS = [OFF, ...oursAt([100, 10]), ...options.with.map(parseExtraConfiguration)];
+const MEASURED_ENDPOINTS = selectEndpoints(options.endpoint);
 /** Percentiles reported, and the number of groups the slices are split into to show how much p99 moves. */
 const PERCENTILES = [50, 90, 99, 99.9];
 const GROUPS = 4;
@@ -340,11 +343,16 @@ function printTable(report) {
 }
 
 async function main() {
-  await withBenchSetup({ root: ROOT, databasePrefix: 'bench_latency', emailPort: EMAIL_PORT }, async ({ env, apps }) => {
-    const args = ['--import', REQUEST_TIMER, '--import', ABLATE, '--import', 'nestjs-tracing/register', 'dist/apps/users-api/main.js'];
+  await withBenchSetup({ root: ROOT, databasePrefix: 'bench_latency', emailPort: EMAIL_PORT }, async ({ env, receiver, apps }) => {
+    const args = ['--import', REQUEST_TIMER, '--import', ABLATE, '--import', 'nestjs-tracing/register', USERS_API];
     const timesFile = (name) => join(RESULTS, `latency-times-${name}.json`);
-    const configurations = CONFIGURATIONS.map((configuration) => ({
+    // `--peer NAME`: one of bench/peers.mjs's setups (`--peer otel-floor`: the SDK's own floor), after ours.
+    const peers = peerConfigurations(USERS_API, receiver.url);
+    for (const name of options.peer)
+      if (!peers.some((peer) => peer.name === name)) throw new Error(`--peer ${name}: expected one of ${peers.map((peer) => peer.name).join(', ')}`);
+    const configurations = [...CONFIGURATIONS, ...peers.filter((peer) => options.peer.includes(peer.name))].map((configuration) => ({
       ...configuration,
+      ...(configuration.args ? { args: ['--import', REQUEST_TIMER, ...configuration.args] } : {}),
       env: { ...configuration.env, BENCH_REQUEST_TIMES: timesFile(configuration.name) },
     }));
     const start = async (some, firstPort) => {
