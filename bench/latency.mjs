@@ -165,14 +165,14 @@ function joinTimes(slices, { requests, collections: allCollections, gaps: allGap
   const records = slices.flat();
   // The totals count only what overlapped this configuration's own slices, not its idle turns.
   const windows = slices.map((slice) => [Math.min(...slice.map(({ sent }) => sent)), Math.max(...slice.map(({ ended }) => ended))]);
-  const inSlices = ([start, duration]) => windows.some(([from, to]) => start < to && start + duration > from);
-  const collections = allCollections.filter(inSlices);
-  const gaps = allGaps.filter(inSlices);
-  const byId = new Map(requests.map(([id, sent, started, finished]) => [id, { sent, started, finished }]));
   const overlapping =
     (from, to) =>
     ([start, duration]) =>
       start < to && start + duration > from;
+  const inSlices = (entry) => windows.some(([from, to]) => overlapping(from, to)(entry));
+  const collections = allCollections.filter(inSlices);
+  const gaps = allGaps.filter(inSlices);
+  const byId = new Map(requests.map(([id, sent, started, finished]) => [id, { sent, started, finished }]));
   const duringGc = (from, to) => collections.some(overlapping(from, to));
   const gapDuring = (from, to) => gaps.find(overlapping(from, to));
   const split = [];
@@ -212,8 +212,8 @@ function joinTimes(slices, { requests, collections: allCollections, gaps: allGap
   return { split, late, slow, garbageCollections: byKind, loopGaps };
 }
 
-/** `rates`: requests per second by endpoint, measured on off's app when not given. */
-async function measure(apps, rates = {}) {
+/** `earlier`: a report of the same endpoints whose capacities set the rates; without it, each is measured on `apps[0]` (off). */
+async function measure(apps, earlier = {}) {
   const report = {};
   // More sockets than the rate ever needs at once: a slow response never holds a due request back.
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -221,7 +221,7 @@ async function measure(apps, rates = {}) {
   for (const endpoint of MEASURED_ENDPOINTS) {
     for (const app of apps) await autocannon({ url: app.url, connections: SETTINGS.capacityConnections, duration: 3, requests: endpoint.requests(app.state) });
     const capacity =
-      rates[endpoint.name]?.capacity ??
+      earlier[endpoint.name]?.capacity ??
       (await autocannon({ url: apps[0].url, connections: SETTINGS.capacityConnections, duration: 5, requests: endpoint.requests(apps[0].state) })).requests
         .average;
     const rate = Math.max(1, Math.round(capacity * SETTINGS.load));
